@@ -1,0 +1,1 @@
+"""Innov'Deizh Telegram bot: wiring, configuration and entry points."""

@@ -1,0 +1,204 @@
+"""Configuration: a TOML file read into frozen dataclasses, checked once at start-up.
+
+Environment variables override the file: ``INNOVDEIZH_CONFIG`` (path of the file),
+``INNOVDEIZH_TOKEN``, ``INNOVDEIZH_BASE_URL`` and ``INNOVDEIZH_DATABASE_URL``.
+Every problem is reported as a :class:`ConfigError` naming the key; the token never appears in it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/innovdeizh.sqlite3"
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+LANGUAGES = ("fr", "en")
+# Telegram tokens are "<bot id>:<secret>"; the secret is letters, digits, '-' and '_'.
+TOKEN_PATTERN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+
+class ConfigError(Exception):
+    """A bad configuration value; ``str()`` is one line naming the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "telegram"
+    secret_token: str = ""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""
+    base_url: str = DEFAULT_BASE_URL
+    mode: str = "polling"
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = DEFAULT_DATABASE_URL
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    timezone: str = "Europe/Paris"
+    default_language: str = "fr"
+    admin_ids: tuple[int, ...] = ()
+    moderator_ids: tuple[int, ...] = ()
+    moderators_chat_id: int = 0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.telegram.token)
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the file (if it exists), apply environment overrides and check every value."""
+    env = os.environ if env is None else env
+    explicit = path is not None or "INNOVDEIZH_CONFIG" in env
+    path = path or Path(env.get("INNOVDEIZH_CONFIG", str(DEFAULT_CONFIG_PATH)))
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"malformed TOML ({exc})") from None
+    elif explicit:
+        raise ConfigError("INNOVDEIZH_CONFIG", f"file not found: {path}")
+    return parse_config(raw, env)
+
+
+def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
+    """Build a checked :class:`Config` from parsed TOML and environment overrides."""
+    env = {} if env is None else env
+    _reject_unknown(raw, {"telegram", "database", "bot"}, "")
+    tg = _table(raw, "telegram")
+    _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
+    wh = _table(tg, "webhook", "telegram.")
+    _reject_unknown(wh, {"url", "listen", "port", "path", "secret_token"}, "telegram.webhook.")
+    db = _table(raw, "database")
+    _reject_unknown(db, {"url"}, "database.")
+    bt = _table(raw, "bot")
+    known_bot = {
+        "timezone",
+        "default_language",
+        "admin_ids",
+        "moderator_ids",
+        "moderators_chat_id",
+    }
+    _reject_unknown(bt, known_bot, "bot.")
+
+    token = env.get("INNOVDEIZH_TOKEN") or _str(tg, "token", "telegram.", "")
+    token_key = "INNOVDEIZH_TOKEN" if env.get("INNOVDEIZH_TOKEN") else "telegram.token"
+    if token and not TOKEN_PATTERN.match(token.strip()):
+        raise ConfigError(token_key, "invalid token format (expected <digits>:<letters>)")
+    base_url = env.get("INNOVDEIZH_BASE_URL") or _str(
+        tg, "base_url", "telegram.", DEFAULT_BASE_URL
+    )
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError("telegram.base_url", "must start with http:// or https://")
+    mode = _str(tg, "mode", "telegram.", "polling")
+    if mode not in {"polling", "webhook"}:
+        raise ConfigError("telegram.mode", f"must be 'polling' or 'webhook', not {mode!r}")
+    webhook = WebhookConfig(
+        url=_str(wh, "url", "telegram.webhook.", ""),
+        listen=_str(wh, "listen", "telegram.webhook.", "127.0.0.1"),
+        port=_int(wh, "port", "telegram.webhook.", 8443),
+        path=_str(wh, "path", "telegram.webhook.", "telegram"),
+        secret_token=_str(wh, "secret_token", "telegram.webhook.", ""),
+    )
+    if mode == "webhook" and not webhook.url:
+        raise ConfigError("telegram.webhook.url", "required when telegram.mode = 'webhook'")
+    if webhook.secret_token and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook.secret_token):
+        raise ConfigError("telegram.webhook.secret_token", "1-256 characters of A-Z a-z 0-9 _ -")
+
+    url_key = "INNOVDEIZH_DATABASE_URL" if env.get("INNOVDEIZH_DATABASE_URL") else "database.url"
+    db_url = env.get("INNOVDEIZH_DATABASE_URL") or _str(
+        db, "url", "database.", DEFAULT_DATABASE_URL
+    )
+    if not db_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(url_key, "must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+
+    timezone = _str(bt, "timezone", "bot.", "Europe/Paris")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("bot.timezone", f"unknown time zone {timezone!r}") from None
+    language = _str(bt, "default_language", "bot.", "fr")
+    if language not in LANGUAGES:
+        raise ConfigError("bot.default_language", f"must be one of {', '.join(LANGUAGES)}")
+    return Config(
+        telegram=TelegramConfig(
+            token=token.strip(), base_url=base_url, mode=mode, webhook=webhook
+        ),
+        database=DatabaseConfig(url=db_url),
+        bot=BotConfig(
+            timezone=timezone,
+            default_language=language,
+            admin_ids=_ids(bt, "admin_ids", "bot."),
+            moderator_ids=_ids(bt, "moderator_ids", "bot."),
+            moderators_chat_id=_int(bt, "moderators_chat_id", "bot.", 0),
+        ),
+    )
+
+
+def _reject_unknown(table: Mapping[str, Any], known: set[str], prefix: str) -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{prefix}{key}", "unknown key")
+
+
+def _table(raw: Mapping[str, Any], key: str, prefix: str = "") -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{prefix}{key}", "must be a table")
+    return value
+
+
+def _str(table: Mapping[str, Any], key: str, prefix: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{prefix}{key}", "must be a string")
+    return value
+
+
+def _int(table: Mapping[str, Any], key: str, prefix: str, default: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{prefix}{key}", "must be an integer")
+    return value
+
+
+def _ids(table: Mapping[str, Any], key: str, prefix: str) -> tuple[int, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ConfigError(f"{prefix}{key}", "must be a list of Telegram user ids (integers)")
+    return tuple(value)

@@ -1,0 +1,55 @@
+"""Dependencies handed to every handler: one frozen ``Deps`` in ``bot_data``, typed ``Ctx``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update, User
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Config
+from bot.services.catalogue import CatalogueService
+from bot.services.members import MemberService
+from bot.texts import Texts
+from storage.db import Sessions
+
+DEPS_KEY = "deps"
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Everything handlers need, built once in ``build_application``."""
+
+    config: Config
+    texts: Texts
+    engine: AsyncEngine
+    sessions: Sessions
+    members: MemberService
+    catalogue: CatalogueService
+
+    def language_of(self, user: User | None) -> str:
+        """The language to answer ``user`` in: chosen, else Telegram's, else the default."""
+        if user is None:
+            return self.texts.default_language
+        member = self.members.cached(user.id)
+        return self.texts.pick_language(member.language if member else "", user.language_code)
+
+    def t(self, update: object, key: str, /, **params: Any) -> str:
+        """Catalogue text ``key`` in the language of the update's sender."""
+        user = update.effective_user if isinstance(update, Update) else None
+        return self.texts.get(self.language_of(user), key, **params)
+
+
+class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context with a typed ``deps`` property (PTB's contexttypesbot pattern)."""
+
+    @property
+    def deps(self) -> Deps:
+        deps = self.bot_data[DEPS_KEY]
+        assert isinstance(deps, Deps)
+        return deps
+
+
+BotApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

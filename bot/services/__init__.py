@@ -1,0 +1,1 @@
+"""The community's rules, free of Telegram types. Each service owns its transactions."""

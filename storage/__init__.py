@@ -1,0 +1,1 @@
+"""Database layer: SQLAlchemy models, repositories, Alembic migrations and the seed importer."""

@@ -1,0 +1,18 @@
+"""All models, imported here so ``Base.metadata`` knows every table (Alembic reads it)."""
+
+from storage.models.base import Base, UtcDateTime, utcnow
+from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
+from storage.models.members import Member
+
+__all__ = [
+    "Base",
+    "Event",
+    "EventFigure",
+    "EventFollowUp",
+    "Innovation",
+    "Lab",
+    "Member",
+    "SeedRecord",
+    "UtcDateTime",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Queries, one module per feature. Repositories flush, never commit: services own transactions."""
