@@ -1,28 +1,42 @@
-"""Shared fixtures: migrated databases on SQLite and PostgreSQL."""
+"""Shared fixtures: migrated databases on SQLite and PostgreSQL, the app and the double."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from storage.db import create_engine
+from bot.app import build_application, build_deps
+from bot.config import Config, parse_config
+from bot.context import BotApp, Deps
+from bot.startup import prepare_database
+from bot.telegram_double import FakeTelegram, InProcessBotApi
+from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
+from storage.seeding import import_catalogue
 from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
     postgres_unavailable_reason,
     require_postgres,
 )
+from tests.driver import MemberChat
+
+ADMIN_ID = 9001
+MODERATOR_ID = 9002
+MODERATORS_CHAT_ID = -100500
+MEMBER_ID = 4242
 
 
-async def _migrate(url: str) -> None:
+async def _migrate(url: str, *, seed: bool = False) -> None:
     engine = create_engine(url)
     try:
         await upgrade(engine)
+        if seed:
+            await import_catalogue(create_sessions(engine))
     finally:
         await engine.dispose()
 
@@ -32,6 +46,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (migrating costs ~0.3 s)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated and seeded SQLite file, copied for each app test."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.sqlite3"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}", seed=True))
     return path
 
 
@@ -72,3 +94,68 @@ def db_url(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue(name)
     assert isinstance(url, str)
     return url
+
+
+@pytest.fixture
+def seeded_sqlite_url(seeded_sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated and seeded SQLite database for one test."""
+    path = tmp_path / "bot.sqlite3"
+    shutil.copy(seeded_sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def config(seeded_sqlite_url: str) -> Config:
+    """A configuration with one admin, one moderator and a moderators' chat."""
+    return parse_config(
+        {
+            "database": {"url": seeded_sqlite_url},
+            "bot": {
+                "admin_ids": [ADMIN_ID],
+                "moderator_ids": [MODERATOR_ID],
+                "moderators_chat_id": MODERATORS_CHAT_ID,
+            },
+        }
+    )
+
+
+@pytest.fixture
+async def deps(config: Config) -> AsyncIterator[Deps]:
+    """Services on the test database, prepared as at start-up."""
+    deps = build_deps(config)
+    await prepare_database(deps)
+    yield deps
+    await deps.engine.dispose()
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    """The Telegram Bot API double, with a moderators' group."""
+    fake = FakeTelegram()
+    fake.add_group(MODERATORS_CHAT_ID, "Modération")
+    return fake
+
+
+@pytest.fixture
+async def app(deps: Deps, fake: FakeTelegram) -> AsyncIterator[BotApp]:
+    """The real Application, initialised, talking to the in-process double."""
+    application = build_application(deps, request=InProcessBotApi(fake))
+    async with application:
+        yield application
+
+
+@pytest.fixture
+def chat_with(app: BotApp, fake: FakeTelegram) -> Callable[..., MemberChat]:
+    """``chat_with(user_id, language_code="fr", chat_id=None)``: a member's chat with the bot."""
+
+    def open_chat(
+        user_id: int = MEMBER_ID,
+        *,
+        first_name: str = "Anne",
+        language_code: str | None = "fr",
+        chat_id: int | None = None,
+    ) -> MemberChat:
+        fake.add_user(user_id, first_name, language_code=language_code)
+        return MemberChat(app, fake, user_id, chat_id or user_id)
+
+    return open_chat

@@ -2,10 +2,12 @@
 
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
+from storage.models.conversations import ConversationState
 from storage.models.members import Member
 
 __all__ = [
     "Base",
+    "ConversationState",
     "Event",
     "EventFigure",
     "EventFollowUp",

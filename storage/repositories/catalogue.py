@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Event, EventFigure, EventFollowUp, Innovation, Lab
+from storage.models import Event, EventFigure, EventFollowUp, Innovation, Lab, Member
 
 
 class CatalogueRepository:
@@ -13,9 +13,9 @@ class CatalogueRepository:
         self._session = session
 
     async def counts(self) -> dict[str, int]:
-        """How many rows of each kind (innovations: approved only)."""
+        """How many labs, events, approved innovations and members."""
         result: dict[str, int] = {}
-        for name, model in (("labs", Lab), ("events", Event)):
+        for name, model in (("labs", Lab), ("events", Event), ("members", Member)):
             result[name] = int(
                 await self._session.scalar(select(func.count()).select_from(model)) or 0
             )

@@ -57,6 +57,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("telegram_id", name=op.f("pk_members")),
     )
     op.create_table(
+        "conversation_states",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("state", sa.Text(), nullable=False),
+        sa.Column("updated_at", storage.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", "key", name=op.f("pk_conversation_states")),
+    )
+    op.create_table(
         "seed_records",
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("imported_at", storage.models.base.UtcDateTime(timezone=True), nullable=False),
@@ -183,6 +191,7 @@ def downgrade() -> None:
 
     op.drop_table("event_figures")
     op.drop_table("seed_records")
+    op.drop_table("conversation_states")
     op.drop_table("members")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_starts_at"))

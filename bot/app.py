@@ -1,0 +1,63 @@
+"""Build the dependencies and the PTB Application (the same for Telegram, console and tests)."""
+
+from __future__ import annotations
+
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from bot.context import DEPS_KEY, BotApp, Ctx, Deps
+from bot.persistence import DatabasePersistence
+from bot.services.catalogue import CatalogueService
+from bot.services.members import MemberService
+from bot.texts import Texts
+from handlers import build_handlers
+from handlers.errors import on_error
+from storage.db import create_engine, create_sessions
+
+# Only Telegram checks tokens; the console and tests use this well-formed one.
+OFFLINE_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvw"
+# Pass the list every time: when omitted, Telegram keeps the previous setting (TELEGRAM.md).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "poll_answer"]
+
+
+def build_deps(config: Config, texts: Texts | None = None) -> Deps:
+    """Engine, sessions and services for one process."""
+    engine = create_engine(config.database.url)
+    sessions = create_sessions(engine)
+    return Deps(
+        config=config,
+        texts=texts or Texts.load(config.bot.default_language),
+        engine=engine,
+        sessions=sessions,
+        members=MemberService(
+            sessions, admin_ids=config.bot.admin_ids, moderator_ids=config.bot.moderator_ids
+        ),
+        catalogue=CatalogueService(sessions),
+    )
+
+
+def build_application(
+    deps: Deps,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> BotApp:
+    """The real Application: handlers table, persistence, French defaults, error handler."""
+    config = deps.config
+    builder = (
+        ApplicationBuilder()
+        .token(config.telegram.token or OFFLINE_TOKEN)
+        .base_url(config.telegram.base_url)
+        .context_types(ContextTypes(context=Ctx))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.bot.tz))
+        .persistence(DatabasePersistence(deps.sessions))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app: BotApp = builder.build()
+    app.bot_data[DEPS_KEY] = deps
+    app.add_handlers(build_handlers())
+    app.add_error_handler(on_error)
+    return app

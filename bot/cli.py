@@ -1,0 +1,113 @@
+"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.app import build_deps
+from bot.config import Config, ConfigError, load_config
+from bot.console import run_console
+from bot.logs import setup_logging
+from bot.runner import serve
+from bot.startup import check_database, prepare_database
+from storage.db import safe_url
+from storage.migrate import upgrade
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code (2 for a configuration problem)."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    quiet = args.command == "console" or (args.command == "run" and not config.has_token)
+    setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
+    action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
+    try:
+        asyncio.run(action(config))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _run(config: Config) -> None:
+    if not config.has_token:
+        await _console(config)
+        return
+
+    await serve(config)
+
+
+async def _console(config: Config) -> None:
+
+    await run_console(config)
+
+
+async def _db_upgrade(config: Config) -> None:
+
+    deps = build_deps(config)
+    try:
+        await check_database(deps)
+        await upgrade(deps.engine)
+        print("database schema is up to date")
+    finally:
+        await deps.engine.dispose()
+
+
+async def _seed(config: Config) -> None:
+
+    deps = build_deps(config)
+    try:
+        await prepare_database(deps)
+        print("seed catalogue imported (existing items left as they are)")
+    finally:
+        await deps.engine.dispose()
+
+
+async def _check_config(config: Config) -> None:
+
+    deps = build_deps(config)
+    try:
+        await check_database(deps)
+    finally:
+        await deps.engine.dispose()
+    mode = config.telegram.mode if config.has_token else "console (no token)"
+    print(f"configuration OK: mode {mode}, database {safe_url(config.database.url)}")
+
+
+_ACTIONS: dict[str, Callable[[Config], Awaitable[None]]] = {
+    "run": _run,
+    "console": _console,
+    "db upgrade": _db_upgrade,
+    "seed": _seed,
+    "check-config": _check_config,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="innovdeizh", description="Innov'Deizh Telegram bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (console chat when no token is configured)")
+    sub.add_parser("console", help="chat with the bot in this terminal, offline")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="db_command", required=True).add_parser(
+        "upgrade", help="apply migrations"
+    )
+    sub.add_parser("seed", help="import the seed catalogue (idempotent)")
+    sub.add_parser("check-config", help="check the configuration and the database")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Every route of the bot, in dispatch order. Read this file first.
+
+Group -1 sees every update before routing. In group 0 the first matching handler wins, so
+specific handlers come before the catch-alls at the end. Feature modules never register
+themselves: adding a feature means adding its lines here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import Ctx
+from handlers import admin, fallback, help_command, language, members, menu, start
+from handlers.menu import MenuCommand
+
+HandlerTable = dict[int, Sequence[BaseHandler[Any, Ctx, Any]]]
+
+# The command menu published with setMyCommands (French names by default, English for "en").
+MENU_COMMANDS: tuple[MenuCommand, ...] = (
+    MenuCommand("start", "start", "commands.start"),
+    MenuCommand("aide", "help", "commands.help"),
+    MenuCommand("langue", "language", "commands.language"),
+    MenuCommand("stats", "stats", "commands.stats", admin_only=True),
+)
+
+
+def build_handlers() -> HandlerTable:
+    """The routing table handed to ``Application.add_handlers``."""
+    deep_links: dict[str, start.DeepLinkTarget] = {
+        # "<kind>": feature.open_from_link — payload "<kind>-<rest>" (t.me/<bot>?start=...)
+    }
+    menu_targets: dict[str, menu.MenuTarget] = {
+        "help": help_command.show_help,
+        "language": language.ask_language,
+    }
+    return {
+        -1: [TypeHandler(Update, members.remember)],
+        0: [
+            CommandHandler("start", start.StartCommand(deep_links)),
+            CommandHandler(["aide", "help"], help_command.show_help),
+            CommandHandler(["langue", "language"], language.ask_language),
+            CommandHandler("stats", admin.show_stats),
+            CallbackQueryHandler(language.on_language_chosen, pattern=language.PATTERN),
+            CallbackQueryHandler(menu.MenuRouter(menu_targets), pattern=menu.PATTERN),
+            # Catch-alls: keep them last.
+            MessageHandler(filters.COMMAND, fallback.unknown_command),
+            MessageHandler(filters.TEXT, fallback.plain_text),
+            MessageHandler(~filters.StatusUpdate.ALL, fallback.unusable_message),
+            CallbackQueryHandler(fallback.stale_button),
+        ],
+    }

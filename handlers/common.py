@@ -1,0 +1,64 @@
+"""Small helpers every handler uses: who is talking, in which chat, and how to answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType
+
+from bot.context import Ctx
+
+
+def sender(update: Update) -> User:
+    """The member who sent the update (every routed update has one)."""
+    user = update.effective_user
+    if user is None:
+        raise ValueError(f"update {update.update_id} has no sender")
+    return user
+
+
+def chat_of(update: Update) -> Chat:
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError(f"update {update.update_id} has no chat")
+    return chat
+
+
+def message_of(update: Update) -> Message:
+    message = update.effective_message
+    if message is None:
+        raise ValueError(f"update {update.update_id} has no message")
+    return message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    if update.callback_query is None:
+        raise ValueError(f"update {update.update_id} is not a button press")
+    return update.callback_query
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def language(update: Update, context: Ctx) -> str:
+    return context.deps.language_of(update.effective_user)
+
+
+async def say(
+    update: Update,
+    context: Ctx,
+    key: str,
+    /,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **params: Any,
+) -> Message:
+    """Send catalogue text ``key`` to the update's chat, in the sender's language."""
+    return await context.bot.send_message(
+        chat_id=chat_of(update).id,
+        text=context.deps.t(update, key, **params),
+        reply_markup=reply_markup,
+    )

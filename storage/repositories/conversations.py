@@ -1,0 +1,45 @@
+"""Stored dialogue states."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationState
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all_for(self, name: str) -> list[ConversationState]:
+        query = select(ConversationState).where(ConversationState.name == name)
+        return list(await self._session.scalars(query))
+
+    async def put(self, name: str, key: str, state: str) -> None:
+        row = await self._session.get(ConversationState, (name, key))
+        if row is None:
+            self._session.add(ConversationState(name=name, key=key, state=state))
+        else:
+            row.state = state
+        await self._session.flush()
+
+    async def remove(self, name: str, key: str) -> None:
+        await self._session.execute(
+            delete(ConversationState).where(
+                ConversationState.name == name, ConversationState.key == key
+            )
+        )
+
+    async def remove_containing(self, part: int) -> None:
+        """Drop every dialogue whose key contains this chat or user id (RGPD erasure)."""
+        for row in await self._session.scalars(select(ConversationState)):
+            if part in _parts(row.key):
+                await self._session.delete(row)
+
+
+def _parts(key: str) -> list[object]:
+    parts = json.loads(key)
+    return parts if isinstance(parts, list) else [parts]
