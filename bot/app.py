@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.context import DEPS_KEY, BotApp, Ctx, Deps
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue import CatalogueService
+from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from bot.texts import Texts
 from handlers import build_handlers
@@ -35,6 +36,7 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
             sessions, admin_ids=config.bot.admin_ids, moderator_ids=config.bot.moderator_ids
         ),
         catalogue=CatalogueService(sessions),
+        delivery=DeliveryService(sessions),
     )
 
 

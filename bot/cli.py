@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
@@ -86,7 +87,7 @@ async def _check_config(config: Config) -> None:
     print(f"configuration OK: mode {mode}, database {safe_url(config.database.url)}")
 
 
-_ACTIONS: dict[str, Callable[[Config], Awaitable[None]]] = {
+_ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
     "run": _run,
     "console": _console,
     "db upgrade": _db_upgrade,

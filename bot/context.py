@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from bot.services.catalogue import CatalogueService
+from bot.services.delivery import DeliveryService
 from bot.services.members import MemberService
 from bot.texts import Texts
 from storage.db import Sessions
@@ -28,6 +29,7 @@ class Deps:
     sessions: Sessions
     members: MemberService
     catalogue: CatalogueService
+    delivery: DeliveryService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

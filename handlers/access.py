@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -18,7 +18,7 @@ from handlers.common import sender
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
-Handler = Callable[[Update, Ctx], Awaitable[R]]
+Handler = Callable[[Update, Ctx], Coroutine[Any, Any, R]]
 
 
 def admins_only(handler: Handler[R]) -> Handler[R | None]:

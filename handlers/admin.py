@@ -13,4 +13,12 @@ from handlers.common import say
 async def show_stats(update: Update, context: Ctx) -> None:
     """Catalogue and member counts."""
     counts = await context.deps.catalogue.counts()
-    await say(update, context, "stats.text", **counts)
+    await say(
+        update,
+        context,
+        "stats.text",
+        labs=counts["labs"],
+        innovations=counts["innovations"],
+        events=counts["events"],
+        members=counts["members"],
+    )

@@ -1,0 +1,130 @@
+"""The real bot over loopback HTTP: the Application's own HTTP client, long polling against
+the double, the ``innovdeizh run`` process and the console, as an organiser starts them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import ALLOWED_UPDATES, build_application, build_deps
+from bot.config import Config
+from bot.startup import prepare_database
+from bot.telegram_double import BotApiHttpServer, FakeTelegram
+
+ANNE = 4242
+
+
+@pytest.fixture
+async def server(fake: FakeTelegram) -> AsyncIterator[BotApiHttpServer]:
+    http = BotApiHttpServer(fake)
+    await http.start()
+    yield http
+    await http.stop()
+
+
+def bot_said(fake: FakeTelegram, chat_id: int, prefix: str) -> bool:
+    return any(text.startswith(prefix) for text in fake.bot_texts(chat_id))
+
+
+async def test_application_long_polls_the_http_double(
+    config: Config, fake: FakeTelegram, server: BotApiHttpServer
+) -> None:
+    config = replace(
+        config,
+        telegram=replace(config.telegram, token=fake.token, base_url=server.base_url),
+    )
+    deps = build_deps(config)
+    await prepare_database(deps)
+    app = build_application(deps)
+    fake.add_user(ANNE, "Anne", language_code="fr")
+    try:
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
+            fake.send_text(ANNE, "/start")
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
+            fake.send_text(ANNE, "/aide")
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Ce que je sais faire"), timeout=10)
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await deps.engine.dispose()
+    polls = [call for call in fake.calls if call.method == "getUpdates"]
+    assert polls
+    assert polls[0].params["allowed_updates"] == ALLOWED_UPDATES
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("INNOVDEIZH_") or k == "INNOVDEIZH_TEST_POSTGRES"
+    }
+    env["INNOVDEIZH_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'run.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+async def test_run_serves_a_bot_api_server_by_long_polling_and_stops_on_sigterm(
+    tmp_path: Path, fake: FakeTelegram, server: BotApiHttpServer
+) -> None:
+    env = _env(tmp_path, INNOVDEIZH_TOKEN=fake.token, INNOVDEIZH_BASE_URL=server.base_url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        fake.add_user(ANNE, "Anne", language_code="fr")
+        fake.send_text(ANNE, "/start")
+        await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=60)
+        fake.send_text(ANNE, "/help")
+        await fake.wait_for(lambda: bot_said(fake, ANNE, "Ce que je sais faire"), timeout=10)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode()
+    assert "is running" in log
+    assert fake.token not in log
+    assert fake.token.split(":")[1] not in log
+
+
+def test_console_with_piped_input(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/start\n6\n/quit\n",
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Console Innov'Deizh" in out
+    assert "🤖 Bonjour Vous ! 👋" in out
+    assert "[6] ❓ Aide" in out
+    assert "🤖 Ce que je sais faire" in out
+    assert "Pour les organisateurs" in out  # the console user is a local admin
+    assert out.rstrip().endswith("À bientôt !")
