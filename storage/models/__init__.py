@@ -3,6 +3,7 @@
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
 from storage.models.conversations import ConversationState
+from storage.models.meetings import EventReminder, EventSubscription, OutboxMessage, Rsvp
 from storage.models.members import Member
 
 __all__ = [
@@ -11,9 +12,13 @@ __all__ = [
     "Event",
     "EventFigure",
     "EventFollowUp",
+    "EventReminder",
+    "EventSubscription",
     "Innovation",
     "Lab",
     "Member",
+    "OutboxMessage",
+    "Rsvp",
     "SeedRecord",
     "UtcDateTime",
     "utcnow",

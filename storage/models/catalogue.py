@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UtcDateTime, utcnow
@@ -23,6 +23,14 @@ class Event(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     participants: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Meetings (migration 0004_meetings): RSVP capacity, yearly repeat, reminders, cancellation.
+    theme: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    repeats_yearly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Minutes before the start, comma-separated ("10080,1440,120"); empty = the global default.
+    reminder_offsets: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    schedule_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,203 @@
+"""The outbox: plan a message to many chats once, claim each send, record what Telegram said.
+
+Guarantees: a (purpose, chat) pair is planned at most once (unique key, a second ``plan`` is a
+no-op); a row is claimed (state "sending") in the database before it leaves and recorded with
+Telegram's message id after. Only rows in flight at a hard crash can be in doubt: ``recover``
+finds them at the next start and applies the purpose's policy (resend, or keep as "doubt");
+either way ``in_doubt`` stays set on the row and is counted in progress reports.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.services.delivery_types import Claimed, DeliverySettings, DoubtPolicy
+from storage.db import Sessions
+from storage.models import utcnow
+from storage.repositories.outbox import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a mass send stands: how many sent, blocked, failed, in doubt, still to go."""
+
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    doubt: int
+    missed: int
+    cancelled: int
+    pending: int
+    in_doubt: int
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """Sends found in flight at start-up (a crash): how many were resent or kept as doubt."""
+
+    resent: int = 0
+    skipped: int = 0
+
+
+class DeliveryService:
+    """Plan sends into the outbox and keep each row's state; the engine does the sending."""
+
+    def __init__(self, sessions: Sessions, settings: DeliverySettings | None = None) -> None:
+        self._sessions = sessions
+        self.settings = settings or DeliverySettings()
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_planned(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each plan that added rows (the engine wakes up)."""
+        self._listeners.append(listener)
+
+    async def plan(
+        self,
+        purpose: str,
+        chat_ids: Iterable[int],
+        payload: dict[str, Any],
+        due_at: datetime | None = None,
+        *,
+        expires_at: datetime | None = None,
+    ) -> int:
+        """Plan ``payload`` to every chat once; returns how many rows are new."""
+        if len(purpose) > 64 or not purpose:
+            raise ValueError(f"purpose must be 1-64 characters: {purpose!r}")
+        due = due_at or utcnow()
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        now = utcnow()
+        rows: list[dict[str, object]] = [
+            {
+                "purpose": purpose,
+                "chat_id": chat_id,
+                "payload": body,
+                "due_at": due,
+                "expires_at": expires_at,
+                "state": "pending",
+                "in_doubt": False,
+                "attempts": 0,
+                "claimed_by": "",
+                "last_error": "",
+                "created_at": now,
+            }
+            for chat_id in dict.fromkeys(chat_ids)
+        ]
+        if not rows:
+            return 0
+        async with self._sessions.begin() as session:
+            added = await OutboxRepository(session).add_ignoring_duplicates(rows)
+        if added:
+            for listener in self._listeners:
+                listener()
+        return added
+
+    async def due(
+        self, now: datetime, limit: int, exclude: Iterable[int] = ()
+    ) -> list[tuple[int, int]]:
+        """(row id, chat id) of pending sends due by ``now``; expired ones become "missed"."""
+        async with self._sessions.begin() as session:
+            repo = OutboxRepository(session)
+            await repo.expire(now)
+            return await repo.due(now, limit, list(exclude))
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._sessions.begin() as session:
+            return await OutboxRepository(session).next_due_at()
+
+    async def claim(self, row_id: int, worker: str, now: datetime) -> Claimed | None:
+        """Take one pending row for sending; None if it is gone or another worker took it."""
+        async with self._sessions.begin() as session:
+            row = await OutboxRepository(session).claim(row_id, worker, now)
+            if row is None:
+                return None
+            return Claimed(
+                id=row.id,
+                purpose=row.purpose,
+                chat_id=row.chat_id,
+                payload=json.loads(row.payload),
+                attempts=row.attempts,
+                in_doubt=row.in_doubt,
+            )
+
+    async def record_sent(self, row_id: int, message_id: int, now: datetime) -> None:
+        await self._set(row_id, "sent", message_id=message_id, sent_at=now, last_error="")
+
+    async def record_blocked(self, row_id: int, error: str) -> None:
+        await self._set(row_id, "blocked", last_error=error[:300])
+
+    async def record_failed(self, row_id: int, error: str) -> None:
+        await self._set(row_id, "failed", last_error=error[:300])
+
+    async def record_retry(self, row_id: int, due_at: datetime, error: str) -> None:
+        await self._set(row_id, "pending", due_at=due_at, last_error=error[:300])
+
+    async def record_doubt(self, row_id: int, purpose: str, error: str) -> DoubtPolicy:
+        """A send that may have arrived: resend or keep as "doubt", per the purpose's policy."""
+        policy = self.settings.policy_for(purpose)
+        state = "pending" if policy is DoubtPolicy.RESEND else "doubt"
+        await self._set(row_id, state, in_doubt=True, last_error=error[:300])
+        return policy
+
+    async def recover(self) -> Recovery:
+        """At start-up: rows left "sending" by a crashed process are in doubt; apply policies.
+
+        Assumes one delivery worker at a time (one process on SQLite; on PostgreSQL the
+        instance holding the scheduler role), so every "sending" row at start is orphaned.
+        """
+        resent = skipped = 0
+        async with self._sessions.begin() as session:
+            repo = OutboxRepository(session)
+            for row in await repo.in_flight():
+                policy = self.settings.policy_for(row.purpose)
+                row.in_doubt = True
+                row.last_error = "in flight at a crash"
+                if policy is DoubtPolicy.RESEND:
+                    row.state = "pending"
+                    resent += 1
+                else:
+                    row.state = "doubt"
+                    skipped += 1
+        if resent or skipped:
+            log.warning(
+                "sends in doubt after a crash: %s resent, %s kept as doubt", resent, skipped
+            )
+        return Recovery(resent=resent, skipped=skipped)
+
+    async def cancel_pending(self, purpose_prefix: str) -> int:
+        """Pending sends whose purpose starts with ``purpose_prefix`` will not leave."""
+        async with self._sessions.begin() as session:
+            return await OutboxRepository(session).cancel_pending(purpose_prefix)
+
+    async def progress(self, purpose: str) -> Progress:
+        """Counts of one mass send, for the organiser's progress message."""
+        async with self._sessions.begin() as session:
+            counts = await OutboxRepository(session).counts(purpose)
+        states = ("sent", "blocked", "failed", "doubt", "missed", "cancelled")
+        pending = counts.get("pending", 0) + counts.get("sending", 0)
+        return Progress(
+            total=sum(v for k, v in counts.items() if k != "in_doubt"),
+            pending=pending,
+            in_doubt=counts.get("in_doubt", 0),
+            **{state: counts.get(state, 0) for state in states},
+        )
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Wait before retrying after a network error: doubling, capped."""
+        seconds = self.settings.backoff_base * 2 ** max(0, attempts - 1)
+        return timedelta(seconds=min(seconds, self.settings.backoff_max))
+
+    async def _set(self, row_id: int, state: str, **values: object) -> None:
+        async with self._sessions.begin() as session:
+            await OutboxRepository(session).set_state(row_id, state, **values)

@@ -1,0 +1,134 @@
+"""Outbox rows: plan (insert, ignoring duplicates), claim, record the outcome, count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+PENDING = "pending"
+SENDING = "sending"
+# SQLite allows 32766 bound parameters per statement; 6 columns per row.
+_INSERT_CHUNK = 2000
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def add_ignoring_duplicates(self, rows: Sequence[dict[str, object]]) -> int:
+        """Insert rows; a (purpose, chat_id) already planned is left as it is. Returns new rows."""
+        added = 0
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[start : start + _INSERT_CHUNK]
+            statement = (
+                insert(OutboxMessage)
+                .values(list(chunk))
+                .on_conflict_do_nothing(index_elements=["purpose", "chat_id"])
+                .returning(OutboxMessage.id)
+            )
+            added += len((await self._session.execute(statement)).all())
+        return added
+
+    async def due(
+        self, now: datetime, limit: int, exclude: Sequence[int] = ()
+    ) -> list[tuple[int, int]]:
+        """(id, chat_id) of pending rows due by ``now``, oldest first."""
+        query = (
+            select(OutboxMessage.id, OutboxMessage.chat_id)
+            .where(OutboxMessage.state == PENDING, OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if exclude:
+            query = query.where(OutboxMessage.id.not_in(list(exclude)))
+        return [(row.id, row.chat_id) for row in await self._session.execute(query)]
+
+    async def next_due_at(self) -> datetime | None:
+        return await self._session.scalar(
+            select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == PENDING)
+        )
+
+    async def claim(self, row_id: int, worker: str, now: datetime) -> OutboxMessage | None:
+        """Mark one pending row as being sent by ``worker``; None if another took it first."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.id == row_id, OutboxMessage.state == PENDING
+        )
+        if self._dialect == "postgresql":
+            # Several instances: the first to lock the row sends it, the others skip it.
+            query = query.with_for_update(skip_locked=True)
+        row = await self._session.scalar(query)
+        if row is None:
+            return None
+        row.state = SENDING
+        row.claimed_by = worker
+        row.claimed_at = now
+        row.attempts += 1
+        await self._session.flush()
+        return row
+
+    async def set_state(self, row_id: int, state: str, **values: object) -> None:
+        await self._session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id).values(state=state, **values)
+        )
+
+    async def expire(self, now: datetime) -> int:
+        """Pending rows past their expiry become "missed"; returns how many."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.state == PENDING,
+                OutboxMessage.expires_at.is_not(None),
+                OutboxMessage.expires_at < now,
+            )
+            .values(state="missed")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def in_flight(self, worker: str | None = None) -> list[OutboxMessage]:
+        """Rows claimed and not yet recorded (by ``worker``, or by anyone)."""
+        query = select(OutboxMessage).where(OutboxMessage.state == SENDING)
+        if worker is not None:
+            query = query.where(OutboxMessage.claimed_by == worker)
+        return list(await self._session.scalars(query))
+
+    async def cancel_pending(self, purpose_prefix: str) -> int:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.state == PENDING, OutboxMessage.purpose.startswith(purpose_prefix)
+            )
+            .values(state="cancelled")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def counts(self, purpose: str) -> dict[str, int]:
+        """Number of rows per state for one purpose (plus "in_doubt")."""
+        rows = await self._session.execute(
+            select(OutboxMessage.state, func.count())
+            .where(OutboxMessage.purpose == purpose)
+            .group_by(OutboxMessage.state)
+        )
+        counts = {str(row[0]): int(row[1]) for row in rows}
+        counts["in_doubt"] = int(
+            await self._session.scalar(
+                select(func.count()).where(
+                    OutboxMessage.purpose == purpose, OutboxMessage.in_doubt.is_(True)
+                )
+            )
+            or 0
+        )
+        return counts
+
+    async def get(self, row_id: int) -> OutboxMessage | None:
+        return await self._session.get(OutboxMessage, row_id)
