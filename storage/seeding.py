@@ -18,18 +18,31 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Sessions  # = async_sessionmaker[AsyncSession]
-from storage.models import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
+from storage.models import (
+    Event,
+    EventFigure,
+    EventFollowUp,
+    FaqEntry,
+    Innovation,
+    Lab,
+    SeedRecord,
+)
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("seed") / "catalogue.toml"
 PARIS = ZoneInfo("Europe/Paris")
 _KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MISSING: Any = object()
+_SLUGGED: dict[type[Any], type[Event] | type[Lab] | type[FaqEntry]] = {
+    Event: Event,
+    FaqEntry: FaqEntry,
+}  # models whose seed key is their slug, besides Lab
 _TEXTS = {  # the text fields of each kind, "!" marking the required ones
     "events": "title! description place address commune",
     "figures": "label! unit! detail",
     "follow_ups": "kind! text!",
     "labs": "title! outcome theme event!",
     "innovations": "title! summary theme commune departement organisation website lab",
+    "faq": "question! answer shows",
 }
 
 
@@ -44,12 +57,13 @@ class SeedReport:  # how many items of each kind one import created
     follow_ups: int = 0
     labs: int = 0
     innovations: int = 0
+    faq_entries: int = 0
 
 
 @dataclass(frozen=True)
 class _Item:
     record: str  # its key in seed_records
-    model: type[Event | EventFigure | EventFollowUp | Lab | Innovation]
+    model: type[Event | EventFigure | EventFollowUp | Lab | Innovation | FaqEntry]
     values: dict[str, Any]
     refs: dict[str, str] = field(default_factory=dict)  # "event"/"lab" -> key in the file
 
@@ -84,14 +98,16 @@ async def _create(session: AsyncSession, item: _Item) -> bool:
             return False  # an organiser deleted the event: nothing to attach to
     session.add(SeedRecord(key=item.record))
     own = values.get("slug")
-    if own and await _id(session, Event if item.model is Event else Lab, own) is not None:
+    if own and await _id(session, _SLUGGED.get(item.model, Lab), own) is not None:
         return False  # an organiser already made it by hand: adopt it, don't touch it
     session.add(item.model(**values))
     await session.flush()
     return True
 
 
-async def _id(session: AsyncSession, model: type[Event] | type[Lab], slug: str) -> int | None:
+async def _id(
+    session: AsyncSession, model: type[Event] | type[Lab] | type[FaqEntry], slug: str
+) -> int | None:
     return await session.scalar(select(model.id).where(model.slug == slug))
 
 
@@ -111,8 +127,28 @@ def _items(data: dict[str, Any]) -> list[_Item]:
         items.append(
             _Item(f"innovation:{found['key']}", Innovation, values, _refs(values, where, known))
         )
-    # Answers feature: read [[faq]] here (its text fields in _TEXTS, a count in SeedReport
-    # named after its table, see import_catalogue) and append _Item("faq:<key>", ...).
+    items.extend(_faq_items(_table(data, "faq"), known["event"]))
+    return items
+
+
+def _faq_items(entries: list[dict[str, Any]], events: set[str]) -> list[_Item]:
+    """FAQ entries: a question, other phrasings, and a text answer or a live ``shows``."""
+    items = []
+    for n, entry in enumerate(entries, 1):
+        where = f"faq[{n - 1}] ({entry['key']})"
+        values = _texts(entry, where, "faq") | {"slug": entry["key"], "position": n}
+        phrasings = _get(entry, where, "phrasings", list, [])
+        if not all(isinstance(p, str) for p in phrasings):
+            raise SeedError(f"{where}: field 'phrasings' must be a list of texts")
+        values["phrasings"] = "\n".join(p.strip() for p in phrasings if p.strip())
+        kind, _, event = values["shows"].partition(":")
+        if values["shows"] and not (
+            values["shows"] == "next-event" or (kind == "event-figures" and event in events)
+        ):
+            raise SeedError(f"{where}: field 'shows' {values['shows']!r} is not known")
+        if not values["answer"] and not values["shows"]:
+            raise SeedError(f"{where}: field 'answer' is empty")
+        items.append(_Item(f"faq:{entry['key']}", FaqEntry, values))
     return items
 
 

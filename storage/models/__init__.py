@@ -1,10 +1,21 @@
 """All models, imported here so ``Base.metadata`` knows every table (Alembic reads it)."""
 
+from storage.models.answers import FaqEntry, SavedSearch
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
 from storage.models.conversations import ConversationState
 from storage.models.meetings import EventReminder, EventSubscription, OutboxMessage, Rsvp
 from storage.models.members import Member
+from storage.models.submissions import Submission, SubmissionEvent
+from storage.models.surveys import (
+    QuickPoll,
+    QuickPollVote,
+    Survey,
+    SurveyAnswer,
+    SurveyPoll,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 __all__ = [
     "Base",
@@ -14,12 +25,23 @@ __all__ = [
     "EventFollowUp",
     "EventReminder",
     "EventSubscription",
+    "FaqEntry",
     "Innovation",
     "Lab",
     "Member",
     "OutboxMessage",
+    "QuickPoll",
+    "QuickPollVote",
     "Rsvp",
+    "SavedSearch",
     "SeedRecord",
+    "Submission",
+    "SubmissionEvent",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyPoll",
+    "SurveyQuestion",
+    "SurveyResponse",
     "UtcDateTime",
     "utcnow",
 ]
