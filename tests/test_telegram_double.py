@@ -8,7 +8,9 @@ import html
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
+from unittest.mock import ANY
 
+import httpx
 import pytest
 from telegram import Bot as PtbBot
 from telegram import (
@@ -466,6 +468,45 @@ async def test_http_keeps_string_parameters_as_strings(tg: FakeTelegram) -> None
     assert message.text == "123"
     assert tg.bot_texts(USER) == ["123", "true"]
     assert tg.calls[-1].params["chat_id"] == USER
+
+
+async def test_direct_calls_answer_like_the_api(tg: FakeTelegram) -> None:
+    assert await tg.call("getMe", {}) == (200, {"ok": True, "result": ANY})
+    status, body = await tg.call(
+        "sendMessage", {"chat_id": USER, "text": "x", "reply_parameters": 5}
+    )
+    assert (status, body["ok"], body["error_code"]) == (400, False, 400)
+    assert await tg.call("sendSomething", {}) == (
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found"},
+    )
+    assert [call.status for call in tg.calls] == [200, 400, 404]
+
+
+async def test_allowed_updates_filter_like_telegram(bot: PtbBot, tg: FakeTelegram) -> None:
+    sent = await bot.send_message(USER, "?", reply_markup=keyboard("Oui"))
+    tg.send_text(USER, "bonjour")
+    tg.press(USER, sent.message_id, text="Oui")
+    updates = await bot.get_updates(timeout=0, allowed_updates=["callback_query"])
+    assert [update.callback_query is not None for update in updates] == [True]
+    assert len(tg.pending_updates()) == 1  # the message update is gone for good
+
+
+async def test_http_accepts_json_bodies_and_get(tg: FakeTelegram) -> None:
+    server = BotApiHttpServer(tg)
+    base = await server.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            sent = await client.post(
+                f"{base}{tg.token}/sendMessage", json={"chat_id": USER, "text": "42"}
+            )
+            me = await client.get(f"{base}{tg.token}/getMe")
+            missing = await client.get(f"{server.base_file_url}{tg.token}/documents/nope.txt")
+    finally:
+        await server.stop()
+    assert sent.json()["result"]["text"] == "42"
+    assert me.json()["result"]["username"] == "innovdeizh_bot"
+    assert missing.status_code == 404
 
 
 @pytest.mark.parametrize(

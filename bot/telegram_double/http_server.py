@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import unquote
@@ -16,6 +17,7 @@ from tornado.netutil import bind_sockets
 from .records import JsonDict, Upload
 from .state import FakeTelegram
 
+_LOGGER = logging.getLogger(__name__)
 # Form values are strings; these stay strings even when they look like JSON ("123", "true").
 STRING_PARAMS = frozenset(
     {
@@ -121,6 +123,17 @@ class BotApiHttpServer:
 
     async def _handle(self, request: httputil.HTTPServerRequest) -> None:
         connection = cast(HTTP1Connection, request.connection)
+        try:
+            await self._answer(request, connection)
+        except Exception as error:
+            # Never leave the client hanging: a bug in the double shows up as a 500.
+            # The path holds the token: log only the method.
+            _LOGGER.exception("the Telegram double failed on %s", request.path.rpartition("/")[2])
+            _respond(connection, 500, _json(_error(500, f"Internal Server Error: {error!r}")))
+
+    async def _answer(
+        self, request: httputil.HTTPServerRequest, connection: HTTP1Connection
+    ) -> None:
         path = unquote(request.path)
         token = self.fake.token
         if path.startswith(f"/file/bot{token}/"):
@@ -137,7 +150,11 @@ class BotApiHttpServer:
         if head not in (f"/bot{token}", f"/file/bot{token}"):
             _respond(connection, 401, _json(_error(401, "Unauthorized")))
             return
-        params, files = _parse(request)
+        try:
+            params, files = _parse(request)
+        except ValueError:
+            _respond(connection, 400, _json(_error(400, "Bad Request: can't parse request")))
+            return
         fault = self.fake.take_fault(method, params)
         if fault is not None and fault.kind == "drop":
             connection.close()

@@ -91,6 +91,10 @@ class FakeTelegram(MemberSide):
             status, body = 200, {"ok": True, "result": result}
         except ApiError as error:
             status, body = error.status, error.body()
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            # Parameters of the wrong shape: Telegram answers 400, and so the client sees why.
+            status = 400
+            body = ApiError(400, f"Bad Request: invalid parameters: {error!r}").body()
         self.calls.append(ApiCall(method, params, status, at))
         self.changed()
         return status, body
