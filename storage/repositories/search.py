@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Event, FaqEntry, Innovation, Lab
 
 # Title matches weigh more than body matches (FTS5 bm25 column weights; ts_rank uses A/B).
 _TITLE_WEIGHT, _BODY_WEIGHT = 6.0, 1.0
@@ -80,3 +82,17 @@ class SearchRepository:
         else:
             sql = "SELECT word FROM ts_stat('SELECT tsv FROM search_documents')"
         return [str(word) for word in await self._session.scalars(text(sql))]
+
+    async def suggestion_pool(self) -> list[str]:
+        """Lab and event titles, FAQ questions and themes: what a near miss may have meant."""
+        queries = (
+            select(Lab.title),
+            select(Event.title),
+            select(FaqEntry.question),
+            select(Lab.theme).distinct(),
+            select(Innovation.theme).where(Innovation.status == "approved").distinct(),
+        )
+        pool: list[str] = []
+        for query in queries:
+            pool.extend(str(value) for value in await self._session.scalars(query) if value)
+        return list(dict.fromkeys(pool))
