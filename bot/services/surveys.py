@@ -1,0 +1,260 @@
+"""Answering a survey in a private chat, one question at a time; every answer stored at once.
+
+The database is the conversation's memory: a response's ``next_position`` is the question to ask
+next, and each poll sent is kept with its poll id, so a vote cast after a restart is still
+attributed. Decisions: a vote on the question being asked moves on to the next one; a changed
+vote on an earlier poll only updates that answer; a retracted vote deletes the answer and asks
+nothing (the member may vote again on the same poll). « passer » skips the current question. A
+survey is answered once: a finished response is never reopened. Votes on a closed survey are
+ignored, so closed results do not move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.services.survey_results import options_of
+from bot.services.survey_templates import POLL_KINDS
+from storage.db import Sessions
+from storage.models import Survey, SurveyPoll, SurveyQuestion, SurveyResponse, utcnow
+from storage.repositories.surveys import SurveyRepository
+
+SKIP_WORDS = frozenset({"passer", "skip", "/passer", "/skip"})
+
+
+class Outcome(StrEnum):
+    ASK = "ask"  # send ``question``
+    DONE = "done"  # the member just finished
+    ALREADY_DONE = "already_done"
+    NOT_OPEN = "not_open"  # draft, or scheduled for later
+    CLOSED = "closed"
+    NOT_INVITED = "not_invited"
+    UNKNOWN = "unknown"
+    USE_POLL = "use_poll"  # text typed while a poll question is waiting
+    NOTHING = "nothing"  # no survey in progress
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    number: int  # 1-based, for « Question 3/8 »
+    total: int
+    kind: str
+    prompt: str
+    options: tuple[str, ...]
+
+    @property
+    def is_poll(self) -> bool:
+        return self.kind in POLL_KINDS
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the member is shown next."""
+
+    outcome: Outcome
+    survey_id: int = 0
+    title: str = ""
+    question: Question | None = None
+    first: bool = False  # show the introduction before the first question
+    intro: str = ""
+    identified: bool = False
+
+
+def is_skip(text: str) -> bool:
+    """« passer » (or « skip »), however it is typed."""
+    return text.strip().casefold().rstrip(" .!") in SKIP_WORDS
+
+
+def is_open(survey: Survey, now: datetime) -> bool:
+    """Open: opened by hand, or scheduled and its time has come."""
+    if survey.status == "open":
+        return True
+    scheduled = survey.status == "scheduled" and survey.scheduled_for is not None
+    return scheduled and survey.scheduled_for <= now  # type: ignore[operator]
+
+
+class SurveyService:
+    """A member starts, answers, skips and resumes a survey; their answers are theirs alone."""
+
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    async def begin(self, survey_id: int, member_id: int, now: datetime | None = None) -> Step:
+        """Start or resume: the next unanswered question, or why there is none."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            survey = await repo.get(survey_id)
+            if survey is None:
+                return Step(Outcome.UNKNOWN)
+            response = await repo.response(survey_id, member_id)
+            if response is not None and response.completed_at is not None:
+                return _step(Outcome.ALREADY_DONE, survey)
+            if survey.status == "closed":
+                return _step(Outcome.CLOSED, survey)
+            if not is_open(survey, now):
+                return _step(Outcome.NOT_OPEN, survey)
+            if response is None:
+                if not survey.open_to_all:
+                    return _step(Outcome.NOT_INVITED, survey)
+                response = await repo.add_response(
+                    SurveyResponse(survey_id=survey_id, member_id=member_id, next_position=0)
+                )
+            first = response.started_at is None
+            if first:
+                response.started_at = now
+            return await _next(repo, survey, response, now, first=first)
+
+    async def resume(self, member_id: int, now: datetime | None = None) -> Step:
+        """The survey the member left halfway, if any."""
+        async with self._sessions() as session:
+            response = await SurveyRepository(session).open_response_of(member_id)
+        if response is None:
+            return Step(Outcome.NOTHING)
+        return await self.begin(response.survey_id, member_id, now)
+
+    async def poll_sent(
+        self, survey_id: int, member_id: int, question_id: int, poll: tuple[str, int, int]
+    ) -> None:
+        """Remember which question a sent poll asks (``poll`` = id, chat id, message id)."""
+        poll_id, chat_id, message_id = poll
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            response = await repo.response(survey_id, member_id)
+            if response is None:
+                return
+            await repo.add_poll(
+                SurveyPoll(
+                    poll_id=poll_id,
+                    response_id=response.id,
+                    question_id=question_id,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                )
+            )
+
+    async def on_vote(
+        self, poll_id: str, member_id: int, option_ids: list[int], now: datetime | None = None
+    ) -> tuple[Step, int] | None:
+        """Store a vote; (next step, chat id) when the member moves on, else None."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            poll = await repo.poll(poll_id)
+            response = await repo.response_by_id(poll.response_id) if poll else None
+            survey = await repo.get(response.survey_id) if response else None
+            if (
+                poll is None
+                or response is None
+                or survey is None
+                or response.member_id != member_id
+                or not is_open(survey, now)
+            ):
+                return None
+            if not option_ids:
+                await repo.remove_answer(response.id, poll.question_id)
+                return None
+            choices = ",".join(str(i) for i in sorted(set(option_ids)))
+            await repo.put_answer(response.id, poll.question_id, now=now, choices=choices)
+            questions = await repo.questions(survey.id)
+            current = _current(questions, response)
+            # Only a vote on the question being asked moves on; earlier polls just update.
+            if (
+                response.completed_at is not None
+                or current is None
+                or current.id != poll.question_id
+            ):
+                return None
+            response.next_position += 1
+            return await _next(repo, survey, response, now, questions=questions), poll.chat_id
+
+    async def on_text(self, member_id: int, text: str, now: datetime | None = None) -> Step:
+        """A message typed during a survey: the free-text answer, « passer », or a reminder."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            response = await repo.open_response_of(member_id)
+            survey = await repo.get(response.survey_id) if response else None
+            if response is None or survey is None or not is_open(survey, now):
+                return Step(Outcome.NOTHING)
+            questions = await repo.questions(survey.id)
+            current = _current(questions, response)
+            if current is None:
+                return Step(Outcome.NOTHING)
+            if is_skip(text):
+                await repo.put_answer(response.id, current.id, now=now, skipped=True)
+            elif current.kind == "text":
+                await repo.put_answer(response.id, current.id, now=now, text=text.strip())
+            else:
+                return await _next(repo, survey, response, now, questions=questions, again=True)
+            response.next_position += 1
+            return await _next(repo, survey, response, now, questions=questions)
+
+    async def own_answers(self, survey_id: int, member_id: int) -> list[tuple[str, str]]:
+        """(question, answer) pairs of this member only; skipped questions say so as ""."""
+        async with self._sessions() as session:
+            repo = SurveyRepository(session)
+            response = await repo.response(survey_id, member_id)
+            if response is None:
+                return []
+            questions = await repo.questions(survey_id)
+            answers = {a.question_id: a for a in await repo.answers_of(response.id)}
+        pairs = []
+        for question in questions:
+            answer = answers.get(question.id)
+            if answer is None:
+                continue
+            options = options_of(question)
+            picked = [int(i) for i in answer.choices.split(",") if i.isdigit()]
+            value = answer.text or " | ".join(options[i] for i in picked if i < len(options))
+            pairs.append((question.label or question.prompt, "" if answer.skipped else value))
+        return pairs
+
+
+def _current(questions: list[SurveyQuestion], response: SurveyResponse) -> SurveyQuestion | None:
+    if response.next_position < len(questions):
+        return questions[response.next_position]
+    return None
+
+
+async def _next(
+    repo: SurveyRepository,
+    survey: Survey,
+    response: SurveyResponse,
+    now: datetime,
+    *,
+    questions: list[SurveyQuestion] | None = None,
+    first: bool = False,
+    again: bool = False,
+) -> Step:
+    questions = questions if questions is not None else await repo.questions(survey.id)
+    current = _current(questions, response)
+    if current is None:
+        response.completed_at = response.completed_at or now
+        return _step(Outcome.DONE, survey)
+    question = Question(
+        id=current.id,
+        number=response.next_position + 1,
+        total=len(questions),
+        kind=current.kind,
+        prompt=current.prompt,
+        options=options_of(current),
+    )
+    return _step(Outcome.USE_POLL if again else Outcome.ASK, survey, question, first=first)
+
+
+def _step(
+    outcome: Outcome, survey: Survey, question: Question | None = None, *, first: bool = False
+) -> Step:
+    return Step(
+        outcome=outcome,
+        survey_id=survey.id,
+        title=survey.title,
+        question=question,
+        first=first,
+        intro=survey.intro,
+        identified=survey.identified,
+    )
