@@ -11,7 +11,6 @@ from typing import Any
 
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
-from bot.console import run_console
 from bot.logs import setup_logging
 from bot.runner import serve
 from bot.startup import check_database, prepare_database
@@ -51,6 +50,8 @@ async def _run(config: Config) -> None:
 
 
 async def _console(config: Config) -> None:
+    # Imported here: the console's Bot API double (and tornado) is not needed to serve Telegram.
+    from bot.console import run_console  # noqa: PLC0415
 
     await run_console(config)
 

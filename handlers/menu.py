@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from handlers.common import query_of, say
+from handlers.keyboards import KEYBOARDS, Rows
 
 PREFIX = "menu:"
 PATTERN = r"^menu:[a-z_]{1,32}$"
 MenuTarget = Callable[[Update, Ctx], Awaitable[object]]
 
-# Rows of the welcome keyboard: (catalogue key of the label, target name).
-WELCOME_ROWS: tuple[tuple[tuple[str, str], ...], ...] = (
-    (("menu.search", "search"), ("menu.labs", "labs")),
-    (("menu.innovations", "innovations"), ("menu.events", "events")),
-    (("menu.submit", "submit"),),
-    (("menu.help", "help"), ("menu.language", "language")),
+# Rows of the welcome keyboard: (catalogue key of the label, callback data).
+WELCOME_ROWS: Rows = (
+    (("menu.search", "menu:search"), ("menu.labs", "menu:labs")),
+    (("menu.innovations", "menu:innovations"), ("menu.events", "menu:events")),
+    (("menu.submit", "menu:submit"),),
+    (("menu.help", "menu:help"), ("menu.language", "menu:language")),
 )
 
 
@@ -34,15 +35,8 @@ class MenuCommand:
 
 
 def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(context.deps.t(update, key), callback_data=PREFIX + target)
-                for key, target in row
-            ]
-            for row in WELCOME_ROWS
-        ]
-    )
+    language = context.deps.language_of(update.effective_user)
+    return KEYBOARDS.get(context.deps.texts, language, WELCOME_ROWS)
 
 
 class MenuRouter:
