@@ -8,9 +8,10 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.context import DEPS_KEY, BotApp, Ctx, Deps
+from bot.meetings_runtime import schedule_meetings
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue import CatalogueService
-from bot.services.delivery import DeliveryService
+from bot.services.meetings import build_meetings
 from bot.services.members import MemberService
 from bot.texts import Texts
 from handlers import build_handlers
@@ -27,6 +28,7 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
     """Engine, sessions and services for one process."""
     engine = create_engine(config.database.url)
     sessions = create_sessions(engine)
+    meetings = build_meetings(sessions, config)
     return Deps(
         config=config,
         texts=texts or Texts.load(config.bot.default_language),
@@ -36,7 +38,8 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
             sessions, admin_ids=config.bot.admin_ids, moderator_ids=config.bot.moderator_ids
         ),
         catalogue=CatalogueService(sessions),
-        delivery=DeliveryService(sessions),
+        delivery=meetings.delivery,
+        meetings=meetings,
     )
 
 
@@ -62,4 +65,5 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
+    schedule_meetings(app)
     return app

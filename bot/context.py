@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Config
 from bot.services.catalogue import CatalogueService
 from bot.services.delivery import DeliveryService
+from bot.services.meetings import Meetings
 from bot.services.members import MemberService
 from bot.texts import Texts
 from storage.db import Sessions
@@ -30,6 +31,7 @@ class Deps:
     members: MemberService
     catalogue: CatalogueService
     delivery: DeliveryService
+    meetings: Meetings
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services.delivery_types import Claimed, DeliverySettings, DoubtPolicy
 from storage.db import Sessions
 from storage.models import utcnow
@@ -73,17 +75,35 @@ class DeliveryService:
         expires_at: datetime | None = None,
     ) -> int:
         """Plan ``payload`` to every chat once; returns how many rows are new."""
+        async with self._sessions.begin() as session:
+            added = await self.plan_in(
+                session, purpose, chat_ids, payload, due_at, expires_at=expires_at
+            )
+        if added:
+            self.notify()
+        return added
+
+    async def plan_in(
+        self,
+        session: AsyncSession,
+        purpose: str,
+        chat_ids: Iterable[int],
+        payload: dict[str, Any],
+        due_at: datetime | None = None,
+        *,
+        expires_at: datetime | None = None,
+    ) -> int:
+        """``plan`` inside the caller's transaction (call :meth:`notify` after the commit)."""
         if len(purpose) > 64 or not purpose:
             raise ValueError(f"purpose must be 1-64 characters: {purpose!r}")
-        due = due_at or utcnow()
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         now = utcnow()
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         rows: list[dict[str, object]] = [
             {
                 "purpose": purpose,
                 "chat_id": chat_id,
                 "payload": body,
-                "due_at": due,
+                "due_at": due_at or now,
                 "expires_at": expires_at,
                 "state": "pending",
                 "in_doubt": False,
@@ -96,12 +116,12 @@ class DeliveryService:
         ]
         if not rows:
             return 0
-        async with self._sessions.begin() as session:
-            added = await OutboxRepository(session).add_ignoring_duplicates(rows)
-        if added:
-            for listener in self._listeners:
-                listener()
-        return added
+        return await OutboxRepository(session).add_ignoring_duplicates(rows)
+
+    def notify(self) -> None:
+        """Wake the delivery engine: new rows are in the outbox."""
+        for listener in self._listeners:
+            listener()
 
     async def due(
         self, now: datetime, limit: int, exclude: Iterable[int] = ()

@@ -4,7 +4,14 @@ from storage.models.answers import FaqEntry, SavedSearch
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
 from storage.models.conversations import ConversationState
-from storage.models.meetings import EventReminder, EventSubscription, OutboxMessage, Rsvp
+from storage.models.meetings import (
+    Announcement,
+    EventReminder,
+    EventSubscription,
+    MeetingDraft,
+    OutboxMessage,
+    Rsvp,
+)
 from storage.models.members import Member
 from storage.models.submissions import Submission, SubmissionEvent
 from storage.models.surveys import (
@@ -18,6 +25,7 @@ from storage.models.surveys import (
 )
 
 __all__ = [
+    "Announcement",
     "Base",
     "ConversationState",
     "Event",
@@ -28,6 +36,7 @@ __all__ = [
     "FaqEntry",
     "Innovation",
     "Lab",
+    "MeetingDraft",
     "Member",
     "OutboxMessage",
     "QuickPoll",

@@ -91,9 +91,31 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("member_id", "theme", name=op.f("pk_event_subscriptions")),
     )
+    op.create_table(
+        "meeting_drafts",
+        sa.Column("member_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("member_id", "kind", name=op.f("pk_meeting_drafts")),
+    )
+    op.create_table(
+        "announcements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.BigInteger(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        sa.Column("progress_chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("progress_message_id", sa.BigInteger(), nullable=False),
+        sa.Column("finished", sa.Boolean(), nullable=False),
+        sa.Column("created_at", UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_announcements")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("announcements")
+    op.drop_table("meeting_drafts")
     op.drop_table("event_subscriptions")
     op.drop_index("ix_event_reminders_state_due", table_name="event_reminders")
     op.drop_table("event_reminders")

@@ -1,0 +1,116 @@
+"""Dates and times as organisers type them in French: « 13/02 14h », « jeudi 13 février à 9h30 ».
+
+A date without a year is the next one to come (today included). A typed weekday that does not
+match the date does not block (the issue's own example, « jeudi 13 février 2027 », is a
+Saturday): the date wins, and :func:`mismatched_weekday` lets the preview warn the organiser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
+    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "decembre": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+}  # fmt: skip
+_TIME = r"(?P<hour>\d{1,2})\s*(?:h|:|heures?)\s*(?P<minute>\d{2})?"
+_NUMERIC = re.compile(
+    r"^(?:(?P<weekday>[a-z]+)\s+)?(?:le\s+)?(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})"
+    r"(?:[/.-](?P<year>\d{2,4}))?\s*(?:a\s*)?" + _TIME + r"$"
+)
+_WORDS = re.compile(
+    r"^(?:le\s+)?(?:(?P<weekday>[a-z]+)\s+)?(?P<day>\d{1,2})(?:er)?\s+(?P<month>[a-z]+)\.?"
+    r"(?:\s+(?P<year>\d{4}))?\s*(?:,\s*)?(?:a\s*)?" + _TIME + r"$"
+)
+_RELATIVE = re.compile(r"^(?P<word>aujourd'?hui|demain|apres-demain)\s*(?:a\s*)?" + _TIME + r"$")
+
+
+class DateNotUnderstood(ValueError):
+    """The text is not a date and time; ``reason`` is a catalogue key suffix for the answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", plain.replace("’", "'"))
+
+
+def parse_french_datetime(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """The aware local datetime meant by ``text``, as seen at ``now``; DateNotUnderstood if not."""
+    plain = _plain(text)
+    today = now.astimezone(tz).date()
+    match = _RELATIVE.match(plain)
+    if match:
+        shift = {"demain": 1, "apres-demain": 2}.get(match["word"], 0)
+        return _combine(today + timedelta(days=shift), match, tz)
+    match = _NUMERIC.match(plain) or _WORDS.match(plain)
+    if match is None:
+        raise DateNotUnderstood("format")
+    month_text = match["month"]
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    if month is None:
+        raise DateNotUnderstood("month")
+    day = int(match["day"])
+    year_text = match["year"]
+    try:
+        if year_text:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+            when = date(year, month, day)
+        else:
+            when = date(today.year, month, day)
+            if when < today:
+                when = date(today.year + 1, month, day)
+    except ValueError:
+        raise DateNotUnderstood("no_such_day") from None
+    weekday = match["weekday"]
+    if weekday and weekday != "le" and weekday not in WEEKDAYS:
+        raise DateNotUnderstood("format")
+    return _combine(when, match, tz)
+
+
+def mismatched_weekday(text: str, when: datetime) -> str | None:
+    """The weekday typed in ``text`` if it is not the weekday of ``when``, else None."""
+    words = _plain(text).replace(",", " ").split()
+    for word in words:
+        if word in WEEKDAYS and WEEKDAYS[word] != when.weekday():
+            return word
+    return None
+
+
+def _combine(day: date, match: re.Match[str], tz: ZoneInfo) -> datetime:
+    hour = int(match["hour"])
+    minute = int(match["minute"] or 0)
+    if hour > 23 or minute > 59:
+        raise DateNotUnderstood("time")
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+_FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_FR_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def format_when(when: datetime, tz: ZoneInfo, language: str) -> str:
+    """« jeudi 13 février 2027 à 9h30 » (fr) or « Thursday 13 February 2027, 9:30 » (en)."""
+    local = when.astimezone(tz)
+    if language == "en":
+        return f"{local:%A} {local.day} {local:%B %Y}, {local.hour}:{local:%M}"
+    minutes = f"{local.minute:02d}" if local.minute else ""
+    return (
+        f"{_FR_DAYS[local.weekday()]} {local.day} {_FR_MONTHS[local.month - 1]} {local.year}"
+        f" à {local.hour}h{minutes}"
+    )

@@ -1,0 +1,157 @@
+"""Event reminders kept in the database: armed at creation, fired when due, never twice.
+
+The process is only woken at :meth:`ReminderService.next_due_at`; each :meth:`tick` reads what is
+due. A reminder found after its grace window is marked "missed" and not sent; one found within
+it is fired once: its sends go to the outbox under the purpose
+"reminder:<event>:<offset>:<rev>", whose unique key per chat stops any second send, and which
+expire at the end of the grace window too (a send still queued then is missed, not late).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.delivery import DeliveryService
+from bot.services.event_messages import EventMessages, EventView, view_of
+from bot.texts import Texts
+from storage.db import Sessions
+from storage.models import Event, EventReminder
+from storage.repositories.meetings import MeetingRepository
+
+log = logging.getLogger(__name__)
+DEFAULT_OFFSETS = (7 * 24 * 60, 24 * 60, 2 * 60)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Offsets (minutes before the start) unless an event has its own, grace, group chat."""
+
+    offsets: tuple[int, ...] = DEFAULT_OFFSETS
+    grace: timedelta = timedelta(hours=1)
+    group_chat_id: int = 0
+
+
+@dataclass(frozen=True)
+class TickReport:
+    fired: int = 0
+    missed: int = 0
+    planned: int = 0
+
+
+def offsets_of(event: Event, settings: ReminderSettings) -> tuple[int, ...]:
+    """The event's own offsets ("10080,1440,120"), else the global ones."""
+    if event.reminder_offsets.strip():
+        return tuple(int(p) for p in event.reminder_offsets.split(",") if p.strip())
+    return settings.offsets
+
+
+async def arm(
+    repo: MeetingRepository, event: Event, offsets: Iterable[int], now: datetime
+) -> None:
+    """Create or move the event's reminders for its current start (revision ``schedule_rev``).
+
+    A reminder whose time is already past when armed (an event created 2 days ahead has no
+    7-days reminder) is not created pending: it would only be "missed".
+    """
+    existing = {r.offset_minutes: r for r in await repo.reminders_of(event.id)}
+    for offset in offsets:
+        due = event.starts_at - timedelta(minutes=offset)
+        state = "pending" if due > now else "cancelled"
+        reminder = existing.get(offset)
+        if reminder is None:
+            await repo.add_reminder(
+                event_id=event.id,
+                offset_minutes=offset,
+                due_at=due,
+                state=state,
+                rev=event.schedule_rev,
+            )
+        elif reminder.state in {"pending", "fired", "cancelled"}:
+            reminder.due_at, reminder.state, reminder.rev = due, state, event.schedule_rev
+
+
+class ReminderService:
+    """Fire due reminders into the outbox and say when the next one is due."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        delivery: DeliveryService,
+        messages: EventMessages,
+        settings: ReminderSettings | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._delivery = delivery
+        self._messages = messages
+        self.settings = settings or ReminderSettings()
+
+    @property
+    def texts(self) -> Texts:
+        return self._messages.texts
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._sessions.begin() as session:
+            return await MeetingRepository(session).next_reminder_at()
+
+    async def tick(self, now: datetime, batch: int = 500) -> TickReport:
+        """Fire (or mark missed) every reminder due by ``now``.
+
+        Marking a reminder fired and planning its sends happen in one transaction, so a crash
+        can neither lose nor double them.
+        """
+        fired = missed = planned = 0
+        while True:
+            async with self._sessions.begin() as session:
+                repo = MeetingRepository(session)
+                due = await repo.due_reminders(now, batch)
+                for reminder in due:
+                    event = await repo.event(reminder.event_id)
+                    if event is None or event.cancelled_at is not None:
+                        reminder.state = "cancelled"
+                        continue
+                    if now - reminder.due_at > self.settings.grace:
+                        reminder.state = "missed"
+                        missed += 1
+                        log.warning("reminder %s of event %s missed", reminder.id, event.id)
+                        continue
+                    reminder.state, reminder.fired_at = "fired", now
+                    fired += 1
+                    view = view_of(event, await repo.count_coming(event.id))
+                    planned += await self._plan(
+                        session, reminder, view, await repo.recipients(event.id)
+                    )
+            if planned:
+                self._delivery.notify()
+            if len(due) < batch:
+                return TickReport(fired=fired, missed=missed, planned=planned)
+
+    async def _plan(
+        self,
+        session: AsyncSession,
+        reminder: EventReminder,
+        view: EventView,
+        recipients: list[tuple[int, str, str]],
+    ) -> int:
+        purpose = f"reminder:{view.id}:{reminder.offset_minutes}:{reminder.rev}"
+        expires = reminder.due_at + self.settings.grace
+        by_language: dict[str, list[int]] = {}
+        for member_id, chosen, telegram in recipients:
+            by_language.setdefault(self.texts.pick_language(chosen, telegram), []).append(
+                member_id
+            )
+        if self.settings.group_chat_id:
+            group = self.settings.group_chat_id
+            by_language.setdefault(self.texts.default_language, []).append(group)
+        planned = 0
+        for language, chat_ids in by_language.items():
+            header = self._messages.reminder_header(reminder.offset_minutes, language)
+            payload = self._messages.card_payload(view, language, header)
+            planned += await self._delivery.plan_in(
+                session, purpose, chat_ids, payload, reminder.due_at, expires_at=expires
+            )
+        return planned
