@@ -11,8 +11,12 @@ from bot.context import DEPS_KEY, BotApp, Ctx, Deps
 from bot.meetings_runtime import schedule_meetings
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue import CatalogueService
+from bot.services.communes import CommuneDirectory
 from bot.services.meetings import build_meetings
 from bot.services.members import MemberService
+from bot.services.moderation import ModerationService
+from bot.services.privacy import PrivacyService
+from bot.services.submissions import SubmissionService
 from bot.texts import Texts
 from handlers import build_handlers
 from handlers.errors import on_error
@@ -40,6 +44,9 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
         catalogue=CatalogueService(sessions),
         delivery=meetings.delivery,
         meetings=meetings,
+        submissions=SubmissionService(sessions, CommuneDirectory.load()),
+        moderation=ModerationService(sessions),
+        privacy=PrivacyService(sessions),
     )
 
 

@@ -14,6 +14,9 @@ from bot.services.catalogue import CatalogueService
 from bot.services.delivery import DeliveryService
 from bot.services.meetings import Meetings
 from bot.services.members import MemberService
+from bot.services.moderation import ModerationService
+from bot.services.privacy import PrivacyService
+from bot.services.submissions import SubmissionService
 from bot.texts import Texts
 from storage.db import Sessions
 
@@ -32,6 +35,9 @@ class Deps:
     catalogue: CatalogueService
     delivery: DeliveryService
     meetings: Meetings
+    submissions: SubmissionService
+    moderation: ModerationService
+    privacy: PrivacyService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

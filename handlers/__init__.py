@@ -21,7 +21,18 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from handlers import admin, fallback, help_command, language, members, menu, start
+from handlers import (
+    admin,
+    fallback,
+    help_command,
+    language,
+    members,
+    menu,
+    moderation,
+    privacy,
+    start,
+    submit,
+)
 from handlers.menu import MenuCommand
 
 HandlerTable = dict[int, Sequence[BaseHandler[Any, Ctx, Any]]]
@@ -32,6 +43,11 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("aide", "help", "commands.help"),
     MenuCommand("langue", "language", "commands.language"),
     MenuCommand("stats", "stats", "commands.stats", admin_only=True),
+    MenuCommand("proposer", "submit", "commands.submit"),
+    MenuCommand("mesdonnees", "mydata", "commands.mydata"),
+    MenuCommand("oublier", "forget", "commands.forget"),
+    MenuCommand("confidentialite", "privacy", "commands.privacy"),
+    MenuCommand("moderation", "moderation", "commands.moderation", admin_only=True),
 )
 
 
@@ -39,20 +55,33 @@ def build_handlers() -> HandlerTable:
     """The routing table handed to ``Application.add_handlers``."""
     deep_links: dict[str, start.DeepLinkTarget] = {
         # "<kind>": feature.open_from_link — payload "<kind>-<rest>" (t.me/<bot>?start=...)
+        submit.DEEP_LINK: submit.open_from_link,
     }
     menu_targets: dict[str, menu.MenuTarget] = {
         "help": help_command.show_help,
         "language": language.ask_language,
+        # Normally caught first by the "submit" conversation's own entry point (same data).
+        "submit": submit.open_dialogue,
     }
     return {
         -1: [TypeHandler(Update, members.remember)],
         0: [
+            # Dialogues first: while a member is in one, their messages are its answers.
+            moderation.build_conversation(),
+            submit.build_conversation(),
             CommandHandler("start", start.StartCommand(deep_links)),
             CommandHandler(["aide", "help"], help_command.show_help),
             CommandHandler(["langue", "language"], language.ask_language),
             CommandHandler("stats", admin.show_stats),
             CallbackQueryHandler(language.on_language_chosen, pattern=language.PATTERN),
             CallbackQueryHandler(menu.MenuRouter(menu_targets), pattern=menu.PATTERN),
+            moderation.card_button_handler(),
+            CommandHandler("moderation", moderation.list_pending),
+            CommandHandler(["mesdonnees", "mydata"], privacy.export_data),
+            CommandHandler(["oublier", "forget"], privacy.ask_forget),
+            CommandHandler(["confidentialite", "privacy"], privacy.show_notice),
+            CallbackQueryHandler(privacy.on_forget_button, pattern=privacy.PATTERN),
+            CallbackQueryHandler(submit.on_stale, pattern=r"^submit:"),
             # Catch-alls: keep them last.
             MessageHandler(filters.COMMAND, fallback.unknown_command),
             MessageHandler(filters.TEXT, fallback.plain_text),

@@ -1,0 +1,247 @@
+"""The guided proposal: every answer is saved in the member's draft the moment it is given.
+
+The draft row, not the process memory, says which step comes next, so a restart (or a lost
+conversation state) never loses an answer. A member has at most one draft; it never expires:
+after ``STALE_HOURS`` without a change the member is offered to resume it or start again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.services.communes import CommuneDirectory
+from bot.services.submission_fields import apply_text
+from bot.services.submission_rules import (
+    OPTIONAL,
+    STALE_HOURS,
+    THEME_OTHER,
+    Invalid,
+    Step,
+    next_step,
+    previous_step,
+)
+from bot.services.submission_similar import find_similar
+from bot.services.submission_views import DraftView, Outcome, Similar, view
+from storage.db import Sessions
+from storage.models import Submission, utcnow
+from storage.repositories.submissions import SubmissionRepository
+
+Change = Callable[[Submission, SubmissionRepository], Awaitable[tuple[str, ...] | None]]
+
+
+class StaleButton(Exception):
+    """A button of an older message or another draft: the step it belonged to is over."""
+
+
+class SubmissionService:
+    """Drafts: start, answer, skip, go back, edit from the summary, send."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        communes: CommuneDirectory | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self.communes = communes
+        self._clock = clock
+
+    async def draft(self, member_id: int) -> DraftView | None:
+        """The member's draft in progress, if any."""
+        async with self._sessions() as session:
+            row = await SubmissionRepository(session).draft_of(member_id)
+            return view(row) if row else None
+
+    def is_stale(self, draft: DraftView) -> bool:
+        return self._clock() - draft.updated_at > timedelta(hours=STALE_HOURS)
+
+    async def start(self, member_id: int, language: str) -> DraftView:
+        """A fresh draft at the first step (an older draft is replaced only on request)."""
+        async with self._sessions.begin() as session:
+            repo = SubmissionRepository(session)
+            await repo.delete_drafts(member_id)
+            row = await repo.add_draft(member_id, language, Step.NAME)
+            row.created_at = row.updated_at = self._clock()
+            return view(row)
+
+    async def cancel(self, member_id: int) -> bool:
+        """Drop the draft (an explicit cancel by the member)."""
+        async with self._sessions.begin() as session:
+            return await SubmissionRepository(session).delete_drafts(member_id) > 0
+
+    async def resume(self, member_id: int, draft_id: int) -> DraftView:
+        """Pick the draft up again where it was left."""
+        return (await self._change(member_id, _nothing, draft_id=draft_id)).draft
+
+    async def themes(self) -> list[tuple[int, str]]:
+        """(lab id, theme) for the theme buttons."""
+        async with self._sessions() as session:
+            return await SubmissionRepository(session).lab_themes()
+
+    async def answer_text(self, member_id: int, text: str, language: str) -> Outcome:
+        """Store a typed answer for the current step, or say why it does not fit."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> tuple[str, ...] | None:
+            row.language = language
+            suggestions = apply_text(row, Step(row.step), text, self.communes)
+            if suggestions is not None:
+                return suggestions
+            self._advance(row)
+            return None
+
+        return await self._change(member_id, change)
+
+    async def choose_theme(self, member_id: int, draft_id: int, lab_id: int) -> Outcome:
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            theme = THEME_OTHER if lab_id == 0 else await repo.lab_theme(lab_id)
+            if theme is None:
+                raise StaleButton
+            row.theme = theme
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.THEME)
+
+    async def choose_commune(self, member_id: int, draft_id: int, index: int) -> Outcome:
+        """A "did you mean" button (index in the suggestions), or -1 to keep the typed name."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if index < 0:
+                row.commune, row.departement = row.place_query[:100], ""
+                row.latitude = row.longitude = None
+            else:
+                found = self.communes.suggest(row.place_query) if self.communes else ()
+                if index >= len(found):
+                    raise StaleButton
+                chosen = found[index]
+                row.commune, row.departement = chosen.name, chosen.departement
+                row.latitude, row.longitude = chosen.latitude, chosen.longitude
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.PLACE)
+
+    async def set_location(self, member_id: int, latitude: float, longitude: float) -> Outcome:
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if Step(row.step) is not Step.PLACE:
+                raise Invalid("submit.location_unexpected")
+            row.latitude, row.longitude = latitude, longitude
+            # The nearest known commune names the place; the exact point is kept as shared.
+            near = self.communes.nearest(latitude, longitude) if self.communes else None
+            row.commune, row.departement = (near.name, near.departement) if near else ("", "")
+            self._advance(row)
+
+        return await self._change(member_id, change)
+
+    async def set_visibility(self, member_id: int, draft_id: int, public: bool) -> Outcome:
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            row.contact_public = public
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.VISIBILITY)
+
+    async def set_photo(self, member_id: int, file_id: str) -> Outcome:
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if Step(row.step) is not Step.PHOTO:
+                raise Invalid("submit.photo_unexpected")
+            row.photo_file_id = file_id[:256]
+            self._advance(row)
+
+        return await self._change(member_id, change)
+
+    async def skip(self, member_id: int, draft_id: int | None = None) -> Outcome:
+        """/passer: leave an optional field empty and move on."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            step = Step(row.step)
+            if step not in OPTIONAL:
+                raise Invalid("submit.not_optional")
+            if step is Step.WEBSITE:
+                row.website = ""
+            elif step is Step.CONTACT:
+                row.contact, row.contact_public = "", None
+            else:
+                row.photo_file_id = ""
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id)
+
+    async def back(self, member_id: int) -> Outcome:
+        """/retour: the previous step (from a field being edited: the summary)."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if row.editing and Step(row.step) is not Step.VISIBILITY:
+                row.step, row.editing = Step.SUMMARY, False
+            else:
+                row.step = previous_step(Step(row.step), has_contact=bool(row.contact))
+
+        return await self._change(member_id, change)
+
+    async def edit(self, member_id: int, draft_id: int, step: Step | None) -> Outcome:
+        """Jump from the summary to one field (None: show the list of fields)."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if step is not None:
+                row.step, row.editing = step, step is not Step.SUMMARY
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.SUMMARY)
+
+    async def send(self, member_id: int, draft_id: int, *, force: bool) -> Outcome:
+        """Send for moderation; first show look-alike innovations unless ``force``."""
+
+        async def change(row: Submission, repo: SubmissionRepository) -> None:
+            if Step(row.step) not in (Step.SUMMARY, Step.DUPLICATE):
+                raise StaleButton
+            if not force:
+                similar = find_similar(row, await repo.innovation_texts())
+                if similar:
+                    row.step = Step.DUPLICATE
+                    raise _Similar(similar)
+            row.status, row.sent_at = "pending", self._clock()
+            await repo.log(row.id, "submitted", row.member_id)
+
+        return await self._change(member_id, change, draft_id=draft_id)
+
+    def _advance(self, row: Submission) -> None:
+        step, has_contact = Step(row.step), bool(row.contact)
+        if row.editing and not (step is Step.CONTACT and has_contact):
+            row.step, row.editing = Step.SUMMARY, False
+        else:
+            row.step = next_step(step, has_contact=has_contact)
+
+    async def _change(
+        self,
+        member_id: int,
+        change: Change,
+        *,
+        draft_id: int | None = None,
+        step: Step | None = None,
+    ) -> Outcome:
+        """Apply ``change`` to the member's draft in one transaction; problems change nothing."""
+        async with self._sessions.begin() as session:
+            repo = SubmissionRepository(session)
+            row = await repo.draft_of(member_id)
+            if row is None or (draft_id is not None and row.id != draft_id):
+                raise StaleButton
+            allowed = (step, Step.DUPLICATE) if step is Step.SUMMARY else (step,)
+            if step is not None and row.step not in allowed:
+                raise StaleButton
+            # Checks run before any field changes, so a refused answer changes nothing.
+            try:
+                suggestions = await change(row, repo) or ()
+            except Invalid as problem:
+                return Outcome(view(row), problem.key, dict(problem.params))
+            except _Similar as similar:
+                row.updated_at = self._clock()
+                return Outcome(view(row), similar=similar.items)
+            row.updated_at = self._clock()
+            return Outcome(view(row), suggestions=suggestions)
+
+
+class _Similar(Exception):
+    def __init__(self, items: tuple[Similar, ...]) -> None:
+        super().__init__("similar innovations")
+        self.items = items
+
+
+async def _nothing(row: Submission, repo: SubmissionRepository) -> None:
+    return None

@@ -1,0 +1,71 @@
+"""/mesdonnees, /oublier, /confidentialite: the member sees, takes away or erases their data.
+
+Only the sender's own data is ever exported or erased: the buttons carry no id, the member is
+whoever pressed. Both commands work in a private chat only, so nothing personal lands in a group.
+"""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+from bot.context import Ctx
+from handlers.common import chat_of, is_private, query_of, say, sender
+
+PATTERN = r"^privacy:(erase|keep)$"
+FILE_NAME = "innovdeizh-mes-donnees.json"
+
+
+async def export_data(update: Update, context: Ctx) -> None:
+    """A JSON file of everything stored about the member."""
+    if not is_private(update):
+        await say(update, context, "privacy.private_only")
+        return
+    data = await context.deps.privacy.export(sender(update).id)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await context.bot.send_document(
+        chat_of(update).id,
+        InputFile(payload, filename=FILE_NAME),
+        caption=context.deps.t(update, "privacy.export_caption"),
+    )
+
+
+async def ask_forget(update: Update, context: Ctx) -> None:
+    """/oublier: say what will be erased, and ask for a confirmation by button."""
+    if not is_private(update):
+        await say(update, context, "privacy.private_only")
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    context.deps.t(update, "privacy.erase_button"), callback_data="privacy:erase"
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    context.deps.t(update, "privacy.keep_button"), callback_data="privacy:keep"
+                )
+            ],
+        ]
+    )
+    await say(update, context, "privacy.forget_confirm", reply_markup=keyboard)
+
+
+async def on_forget_button(update: Update, context: Ctx) -> None:
+    """Erase (or keep) the data of whoever pressed."""
+    query = query_of(update)
+    await query.answer()
+    if query.data != "privacy:erase" or not is_private(update):
+        await query.edit_message_text(context.deps.t(update, "privacy.kept"))
+        return
+    text = context.deps.t(update, "privacy.erased")  # in their language, before it is erased
+    await context.deps.privacy.erase(sender(update).id)
+    context.deps.members.forget_cached(sender(update).id)
+    await query.edit_message_text(text)
+
+
+async def show_notice(update: Update, context: Ctx) -> None:
+    """/confidentialite: what is kept, why, and for how long."""
+    await say(update, context, "privacy.notice")

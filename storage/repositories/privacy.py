@@ -1,0 +1,78 @@
+"""Rows about one member, for the RGPD export and erasure."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConversationState, Innovation, Member, Submission, SubmissionEvent
+
+
+class PrivacyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def member(self, telegram_id: int) -> Member | None:
+        return await self._session.get(Member, telegram_id)
+
+    async def delete_member(self, telegram_id: int) -> None:
+        await self._session.execute(delete(Member).where(Member.telegram_id == telegram_id))
+
+    async def conversations(self, telegram_id: int) -> list[ConversationState]:
+        """Stored dialogue states whose key names the member."""
+        rows = await self._session.scalars(select(ConversationState))
+        return [row for row in rows if telegram_id in _parts(row.key)]
+
+    async def submissions(self, member_id: int) -> list[Submission]:
+        query = select(Submission).where(Submission.member_id == member_id)
+        return list(await self._session.scalars(query.order_by(Submission.id)))
+
+    async def events_of(self, submission_ids: list[int]) -> list[SubmissionEvent]:
+        query = select(SubmissionEvent).where(SubmissionEvent.submission_id.in_(submission_ids))
+        return list(await self._session.scalars(query.order_by(SubmissionEvent.id)))
+
+    async def delete_unpublished(self, member_id: int) -> None:
+        await self._session.execute(
+            delete(Submission).where(
+                Submission.member_id == member_id, Submission.status != "published"
+            )
+        )
+
+    async def anonymise_published(self, member_id: int) -> None:
+        """Published proposals stay, without their author or private contact."""
+        ids = select(Submission.id).where(Submission.member_id == member_id)
+        # The member's own answers to moderators may hold personal details: blank them.
+        await self._session.execute(
+            update(SubmissionEvent)
+            .where(SubmissionEvent.submission_id.in_(ids), SubmissionEvent.action == "answered")
+            .values(detail="")
+        )
+        await self._session.execute(
+            update(Submission)
+            .where(Submission.member_id == member_id)
+            .values(member_id=None, contact="", contact_public=None, language="")
+        )
+
+    async def forget_actor(self, telegram_id: int) -> None:
+        """The audit trail keeps what was done, not by whom, once that person is erased."""
+        await self._session.execute(
+            update(SubmissionEvent)
+            .where(SubmissionEvent.actor_id == telegram_id)
+            .values(actor_id=None)
+        )
+        for column in (Submission.decided_by, Submission.prompt_by):
+            await self._session.execute(
+                update(Submission).where(column == telegram_id).values({column.key: None})
+            )
+        await self._session.execute(
+            update(Innovation)
+            .where(Innovation.submitted_by == telegram_id)
+            .values(submitted_by=None)
+        )
+
+
+def _parts(key: str) -> list[object]:
+    parts = json.loads(key)
+    return parts if isinstance(parts, list) else [parts]
