@@ -2,8 +2,9 @@
 
 Decisions: all words must match (« monnaie locale »); when nothing does, unknown words are
 corrected to the closest indexed word (one typo, two for long words), then any word may match.
-Questions (« c'est quoi… ? ») lift FAQ entries. The work is bounded: at most ``cap`` matches are
-ranked, the newest ones, so a common word costs the same at 1k or 100k innovations.
+Questions (« c'est quoi… ? ») lift FAQ entries. The work is bounded: the index hands over at most
+``cap`` matches (the newest), unranked, in one query; they are ranked here by rare words found
+in the title, so a common word costs about the same at 1k or 100k innovations.
 """
 
 from __future__ import annotations
@@ -14,13 +15,22 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.services.search_query import Vocabulary, fold, is_question, to_terms, words
+from bot.services.search_query import (
+    Vocabulary,
+    fold,
+    is_question,
+    matches,
+    title_words,
+    to_terms,
+    words,
+)
 from storage.db import Sessions
 from storage.models import SavedSearch
-from storage.repositories.search import Candidate, SearchRepository
+from storage.repositories.search import Candidate, SearchRepository, Term
 from storage.repositories.search_index import KINDS
 
 FAQ_BOOST = 1.5  # a question that has an FAQ entry gets that entry first
+TITLE_WEIGHT = 4.0  # a word found in the title counts four times one found in the text
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,8 @@ class SearchService:
         self,
         sessions: Sessions,
         *,
-        cap: int = 200,
-        vocabulary_seconds: float = 300.0,
+        cap: int = 60,
+        vocabulary_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions, self._cap = sessions, cap
@@ -66,43 +76,51 @@ class SearchService:
         question = faq and is_question(text)
         async with self._sessions() as session:
             repo = SearchRepository(session)
-            found, corrected = await self._match(repo, query_words, faq=faq)
-            boost = FAQ_BOOST if question else 1.0
-            ranked = sorted(
-                found,
-                key=lambda c: (-(c.score * (boost if c.doc_id % 4 == 3 else 1.0)), -c.doc_id),
+            vocabulary = await self._vocabulary_of(repo)
+            found, terms, corrected = await self._match(repo, vocabulary, query_words, faq=faq)
+        weights = [vocabulary.weight(term) for term in terms]
+
+        def score(candidate: Candidate) -> tuple[float, int]:
+            in_title = title_words(candidate.title)
+            points = sum(
+                w * (TITLE_WEIGHT if matches(t, in_title) else 1.0)
+                for t, w in zip(terms, weights, strict=True)
             )
-            pages = max(1, -(-len(ranked) // per_page))
-            page = min(max(page, 0), pages - 1)
-            chosen = [c.doc_id for c in ranked[page * per_page : (page + 1) * per_page]]
-            titles = await repo.titles(chosen)
+            points /= 1.0 + 0.05 * len(in_title)  # a short title that matches says more
+            if question and candidate.doc_id % 4 == 3:
+                points *= FAQ_BOOST
+            return -points, -candidate.doc_id
+
+        ranked = sorted(found, key=score)
+        pages = max(1, -(-len(ranked) // per_page))
+        page = min(max(page, 0), pages - 1)
         hits = tuple(
-            Hit(KINDS[doc_id % 4], doc_id // 4, titles[doc_id])
-            for doc_id in chosen
-            if doc_id in titles
+            Hit(KINDS[c.doc_id % 4], c.doc_id // 4, c.title)
+            for c in ranked[page * per_page : (page + 1) * per_page]
         )
         return SearchResult(hits, len(ranked), page, pages, corrected, question)
 
     async def _match(
-        self, repo: SearchRepository, query_words: list[str], *, faq: bool
-    ) -> tuple[list[Candidate], str | None]:
+        self, repo: SearchRepository, vocabulary: Vocabulary, query_words: list[str], *, faq: bool
+    ) -> tuple[list[Candidate], list[Term], str | None]:
+        """All words; else with typos corrected; else any word."""
         if not query_words:
-            return [], None
+            return [], [], None
 
         async def find(query: list[str], any_term: bool = False) -> list[Candidate]:
-            terms = to_terms(query)
+            terms[:] = [vocabulary.expand(t) for t in to_terms(query)]
             return await repo.candidates(terms, any_term=any_term, cap=self._cap, faq=faq)
 
+        terms: list[Term] = []
         found = await find(query_words)
         if found:
-            return found, None
-        fixed = (await self._vocabulary_of(repo)).corrected(query_words)
-        searched = fixed or query_words
+            return found, terms, None
+        fixed = vocabulary.corrected(query_words)
         if fixed:
             found = await find(fixed)
-        if not found and len(searched) > 1:
-            found = await find(searched, any_term=True)
-        return found, (" ".join(fixed) if fixed and found else None)
+        if not found and len(fixed or query_words) > 1:
+            found = await find(fixed or query_words, any_term=True)
+        return found, terms, (" ".join(fixed) if fixed and found else None)
 
     async def _vocabulary_of(self, repo: SearchRepository) -> Vocabulary:
         now = self._clock()
@@ -111,8 +129,12 @@ class SearchService:
             self._vocabulary_at = now
         return self._vocabulary
 
-    async def warm(self) -> None:
-        """Load the vocabulary now rather than on the first misspelt search."""
+    async def warm(self, *, optimize: bool = False) -> None:
+        """Load the vocabulary now (and merge the index after a bulk import)."""
+        if optimize:
+            async with self._sessions.begin() as session:
+                await SearchRepository(session).optimize()
+        self._vocabulary = None
         async with self._sessions() as session:
             await self._vocabulary_of(SearchRepository(session))
 

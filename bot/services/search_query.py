@@ -7,9 +7,11 @@ operators (AND, OR, NEAR, ``*``, ``-``), SQL or emoji in the input are just igno
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
@@ -34,8 +36,16 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 def fold(text: str) -> str:
     """Lower case without accents (« Économie » → « economie », « cœur » → « coeur »)."""
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    text = text.casefold().translate(_LATIN)
+    if text.isascii():
+        return text  # the common case, without decomposing every character
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_LATIN = str.maketrans(
+    {c: unicodedata.normalize("NFKD", c)[0] for c in _ACCENTED} | {"œ": "oe", "æ": "ae"}
+)
 
 
 def words(text: str) -> list[str]:
@@ -71,17 +81,38 @@ def to_terms(query_words: Sequence[str]) -> list[Term]:
 
 
 class Vocabulary:
-    """The indexed words, to tell known words from typos and to correct them."""
+    """The indexed words with their document counts: known words, variants, typos, weights."""
 
-    def __init__(self, vocabulary: Sequence[str]) -> None:
-        self._sorted = sorted(set(vocabulary))
+    MAX_VARIANTS = 12  # beyond, a prefix query is cheaper than that many words
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self._counts = dict(counts)
+        self._sorted = sorted(self._counts)
+
+    def _starting_with(self, prefix: str) -> list[str]:
+        i = bisect.bisect_left(self._sorted, prefix)
+        j = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
+        return self._sorted[i:j]
 
     def knows(self, term: Term) -> bool:
-        i = bisect.bisect_left(self._sorted, term.word)
-        if i == len(self._sorted):
-            return False
-        found = self._sorted[i]
-        return found.startswith(term.word) if term.prefix else found == term.word
+        if term.prefix:
+            return bool(self._starting_with(term.word)[:1])
+        return term.word in self._counts
+
+    def expand(self, term: Term) -> Term:
+        """The term with the indexed words it stands for, when they are few."""
+        if not term.prefix:
+            return term
+        found = self._starting_with(term.word)
+        if not found or len(found) > self.MAX_VARIANTS:
+            return term  # unknown yet (added since the last load) or too common: use the prefix
+        return Term(term.word, prefix=True, variants=tuple(found))
+
+    def weight(self, term: Term) -> float:
+        """Rare words weigh more (an inverse document frequency)."""
+        words = term.variants or ((term.word,) if term.word in self._counts else ())
+        count = max((self._counts[w] for w in words), default=1)
+        return 1.0 / math.log(2.0 + count)
 
     def correct(self, word: str) -> str | None:
         """The closest indexed word, one typo away (two for long words), if any."""
@@ -99,3 +130,17 @@ class Vocabulary:
             changed = changed or fixed is not None
             result.append(fixed or word)
         return result if changed else None
+
+
+@lru_cache(maxsize=16384)
+def title_words(title: str) -> frozenset[str]:
+    """The folded words of a title (cached: the same titles come back search after search)."""
+    return frozenset(_WORD.findall(fold(title)))
+
+
+def matches(term: Term, words_of_title: frozenset[str]) -> bool:
+    if term.variants:
+        return not words_of_title.isdisjoint(term.variants)
+    if term.prefix:
+        return any(w.startswith(term.word) for w in words_of_title)
+    return term.word in words_of_title

@@ -14,20 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Event, FaqEntry, Innovation, Lab
 
-# Title matches weigh more than body matches (FTS5 bm25 column weights; ts_rank uses A/B).
-_TITLE_WEIGHT, _BODY_WEIGHT = 6.0, 1.0
-
 
 @dataclass(frozen=True)
 class Term:
     word: str  # folded, letters and digits only
     prefix: bool  # match any word starting with it
+    # Indexed words it stands for (SQLite): a few exact words read lazily beat one prefix,
+    # whose posting lists FTS5 merges in full. Empty: use the word (or prefix) itself.
+    variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Candidate:
     doc_id: int  # item id * 4 + kind code
-    score: float  # higher is better, comparable within one query
+    title: str
 
 
 class SearchRepository:
@@ -38,31 +38,37 @@ class SearchRepository:
     async def candidates(
         self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
     ) -> list[Candidate]:
-        """Documents matching all (or any) terms, scored; at most ``cap``, newest first.
+        """Documents matching all (or any) terms, newest first, at most ``cap``, with titles.
 
-        The cap bounds the work: ranking every match of a common word is what costs at 100k
-        documents, while the first ``cap`` matches in id order come straight off the index.
+        Unranked on purpose: ranking every match of a common word is what costs at 100k
+        documents, while the first ``cap`` matches in id order come lazily off the index.
+        The service ranks these few.
         """
         if not terms:
             return []
         kinds = "" if faq else (" AND rowid % 4 <> 3" if self._sqlite else " AND id % 4 <> 3")
         if self._sqlite:
-            joiner = " OR " if any_term else " AND "
-            match = joiner.join(f'"{t.word}"' + ("*" if t.prefix else "") for t in terms)
+            match = (" OR " if any_term else " AND ").join(_fts5(t) for t in terms)
             sql = (
-                f"SELECT rowid, -bm25(search_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) "
-                f"FROM search_fts WHERE search_fts MATCH :q{kinds} ORDER BY rowid DESC LIMIT :cap"
+                "SELECT rowid, title FROM search_fts WHERE search_fts MATCH :q"
+                f"{kinds} ORDER BY rowid DESC LIMIT :cap"
             )
         else:
             joiner = " | " if any_term else " & "
             match = joiner.join(f"'{t.word}'" + (":*" if t.prefix else "") for t in terms)
             sql = (
-                "SELECT id, ts_rank(tsv, to_tsquery('simple', :q)) FROM (SELECT id, tsv "
-                f"FROM search_documents WHERE tsv @@ to_tsquery('simple', :q){kinds} "
-                "ORDER BY id DESC LIMIT :cap) AS found"
+                "SELECT id, title FROM search_documents WHERE tsv @@ to_tsquery('simple', :q)"
+                f"{kinds} ORDER BY id DESC LIMIT :cap"
             )
         rows = await self._session.execute(text(sql), {"q": match, "cap": cap})
-        return [Candidate(int(doc_id), float(score)) for doc_id, score in rows]
+        return [Candidate(int(doc_id), str(title)) for doc_id, title in rows]
+
+    async def optimize(self) -> None:
+        """Merge the FTS5 index segments (after a bulk import); nothing to do on PostgreSQL."""
+        if self._sqlite:
+            await self._session.execute(
+                text("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            )
 
     async def titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
         """The indexed title of each document still in the index."""
@@ -75,13 +81,14 @@ class SearchRepository:
         )
         return {int(doc_id): str(title) for doc_id, title in rows}
 
-    async def vocabulary(self) -> list[str]:
-        """Every indexed word (folded), for typo correction."""
+    async def vocabulary(self) -> dict[str, int]:
+        """Every indexed word (folded) and how many documents hold it."""
         if self._sqlite:
-            sql = "SELECT term FROM search_vocab"
+            sql = "SELECT term, doc FROM search_vocab"
         else:
-            sql = "SELECT word FROM ts_stat('SELECT tsv FROM search_documents')"
-        return [str(word) for word in await self._session.scalars(text(sql))]
+            sql = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')"
+        rows = await self._session.execute(text(sql))
+        return {str(word): int(count) for word, count in rows}
 
     async def suggestion_pool(self) -> list[str]:
         """Lab and event titles, FAQ questions and themes: what a near miss may have meant."""
@@ -96,3 +103,9 @@ class SearchRepository:
         for query in queries:
             pool.extend(str(value) for value in await self._session.scalars(query) if value)
         return list(dict.fromkeys(pool))
+
+
+def _fts5(term: Term) -> str:
+    if term.variants:
+        return "(" + " OR ".join(f'"{word}"' for word in term.variants) + ")"
+    return f'"{term.word}"' + ("*" if term.prefix else "")
