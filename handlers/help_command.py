@@ -6,10 +6,16 @@ from telegram import Update
 
 from bot.context import Ctx
 from handlers.common import say, sender
+from handlers.keyboards import KEYBOARDS, Rows
+
+# The language switch lives under the help: members who need it look there first.
+HELP_ROWS: Rows = ((("menu.language", "menu:language"),),)
 
 
 async def show_help(update: Update, context: Ctx) -> None:
     """List what the member can do, plus the organisers' commands for admins."""
-    await say(update, context, "help.text")
+    language = context.deps.language_of(update.effective_user)
+    keyboard = KEYBOARDS.get(context.deps.texts, language, HELP_ROWS)
+    await say(update, context, "help.text", reply_markup=keyboard)
     if context.deps.members.is_admin(sender(update).id):
         await say(update, context, "help.admin")

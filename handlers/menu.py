@@ -20,7 +20,7 @@ WELCOME_ROWS: Rows = (
     (("menu.search", "menu:search"), ("menu.labs", "menu:labs")),
     (("menu.innovations", "menu:innovations"), ("menu.events", "menu:events")),
     (("menu.submit", "menu:submit"),),
-    (("menu.help", "menu:help"), ("menu.language", "menu:language")),
+    (("menu.help", "menu:help"),),
 )
 
 

@@ -33,7 +33,6 @@ async def test_start_welcomes_in_french_with_the_main_features(chat_with: Chat) 
         "📅 Rencontres",
         "✍️ Proposer une initiative",
         "❓ Aide",
-        "🌐 Langue / Language",
     ]
 
 
@@ -58,11 +57,15 @@ async def test_help_lists_what_a_member_can_do(chat_with: Chat, command: str) ->
     assert "/stats" not in chat.last_text()
 
 
-async def test_help_button_of_the_welcome(chat_with: Chat) -> None:
+async def test_help_button_of_the_welcome_and_language_button_of_the_help(
+    chat_with: Chat,
+) -> None:
     chat = chat_with()
     await chat.say("/start")
     await chat.press("❓ Aide")
     assert chat.last_text().startswith("Ce que je sais faire")
+    await chat.press("🌐 Langue / Language")
+    assert chat.last_text() == "Dans quelle langue veux-tu que je te parle ?"
 
 
 async def test_language_switch_is_kept(chat_with: Chat, fake: FakeTelegram, deps: Deps) -> None:

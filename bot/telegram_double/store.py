@@ -39,6 +39,8 @@ class Store:
         self.chats: dict[int, JsonDict] = {}
         self.blocked: set[int] = set()
         self.history: dict[int, dict[int, Message]] = {}
+        # Telegram never reuses a message id, even after a deletion.
+        self.last_message_id: dict[int, int] = {}
         self.calls: list[ApiCall] = []
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.callback_answers: list[JsonDict] = []
@@ -144,7 +146,8 @@ class Store:
     ) -> Message:
         """Store a new message in ``chat``; message ids count per chat, as in private chats."""
         chat_history = self.history.setdefault(chat["id"], {})
-        message_id = max(chat_history, default=0) + 1
+        message_id = self.last_message_id.get(chat["id"], 0) + 1
+        self.last_message_id[chat["id"]] = message_id
         json: JsonDict = {
             "message_id": message_id,
             "from": sender,
