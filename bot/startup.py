@@ -10,6 +10,7 @@ from sqlalchemy import text
 from bot.config import ConfigError
 from bot.context import Deps
 from storage.db import safe_url
+from storage.locks import STARTUP_LOCK, exclusive
 from storage.migrate import upgrade
 from storage.seeding import import_catalogue
 
@@ -30,8 +31,12 @@ async def check_database(deps: Deps) -> None:
 
 
 async def prepare_database(deps: Deps) -> None:
-    """Check the connection, apply migrations and import the seed catalogue (idempotent)."""
+    """Check the connection, apply migrations and import the seed catalogue (idempotent).
+
+    Instances starting together on PostgreSQL take turns, so only the first migrates and seeds.
+    """
     await check_database(deps)
-    await upgrade(deps.engine)
-    report = await import_catalogue(deps.sessions)
+    async with exclusive(deps.engine, STARTUP_LOCK):
+        await upgrade(deps.engine)
+        report = await import_catalogue(deps.sessions)
     log.info("catalogue ready (%s)", report)
