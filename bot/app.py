@@ -17,6 +17,7 @@ from bot.services.members import MemberService
 from bot.services.moderation import ModerationService
 from bot.services.privacy import PrivacyService
 from bot.services.submissions import SubmissionService
+from bot.services.survey_suite import build_surveys
 from bot.texts import Texts
 from handlers import build_handlers
 from handlers.errors import on_error
@@ -47,6 +48,7 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
         submissions=SubmissionService(sessions, CommuneDirectory.load()),
         moderation=ModerationService(sessions),
         privacy=PrivacyService(sessions),
+        surveys=build_surveys(sessions, meetings.delivery, config.bot.tz),
     )
 
 

@@ -17,6 +17,7 @@ from bot.services.members import MemberService
 from bot.services.moderation import ModerationService
 from bot.services.privacy import PrivacyService
 from bot.services.submissions import SubmissionService
+from bot.services.survey_suite import SurveyServices
 from bot.texts import Texts
 from storage.db import Sessions
 
@@ -38,6 +39,7 @@ class Deps:
     submissions: SubmissionService
     moderation: ModerationService
     privacy: PrivacyService
+    surveys: SurveyServices
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

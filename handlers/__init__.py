@@ -23,6 +23,9 @@ from telegram.ext import (
 from bot.context import Ctx
 from handlers import (
     admin,
+    announce,
+    event_create,
+    events,
     fallback,
     help_command,
     language,
@@ -30,8 +33,12 @@ from handlers import (
     menu,
     moderation,
     privacy,
+    quick_polls,
     start,
     submit,
+    survey_admin,
+    survey_results,
+    surveys,
 )
 from handlers.menu import MenuCommand
 
@@ -43,11 +50,19 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("aide", "help", "commands.help"),
     MenuCommand("langue", "language", "commands.language"),
     MenuCommand("stats", "stats", "commands.stats", admin_only=True),
+    MenuCommand("evenements", "events", "commands.events"),
+    MenuCommand("abonnements", "follow", "commands.follow"),
+    MenuCommand("nouvel_evenement", "new_event", "commands.new_event", admin_only=True),
+    MenuCommand("annonce", "announce", "commands.announce", admin_only=True),
     MenuCommand("proposer", "submit", "commands.submit"),
     MenuCommand("mesdonnees", "mydata", "commands.mydata"),
     MenuCommand("oublier", "forget", "commands.forget"),
     MenuCommand("confidentialite", "privacy", "commands.privacy"),
     MenuCommand("moderation", "moderation", "commands.moderation", admin_only=True),
+    MenuCommand("questionnaire", "survey", "commands.survey_answer"),
+    MenuCommand("mes_reponses", "my_answers", "commands.survey_my_answers"),
+    MenuCommand("resultats", "results", "commands.survey_results", admin_only=True),
+    MenuCommand("enquetes", "surveys", "commands.survey_admin", admin_only=True),
 )
 
 
@@ -56,10 +71,12 @@ def build_handlers() -> HandlerTable:
     deep_links: dict[str, start.DeepLinkTarget] = {
         # "<kind>": feature.open_from_link — payload "<kind>-<rest>" (t.me/<bot>?start=...)
         submit.DEEP_LINK: submit.open_from_link,
+        "survey": surveys.open_from_link,
     }
     menu_targets: dict[str, menu.MenuTarget] = {
         "help": help_command.show_help,
         "language": language.ask_language,
+        "events": events.list_events,
         # Normally caught first by the "submit" conversation's own entry point (same data).
         "submit": submit.open_dialogue,
     }
@@ -69,6 +86,10 @@ def build_handlers() -> HandlerTable:
             # Dialogues first: while a member is in one, their messages are its answers.
             moderation.build_conversation(),
             submit.build_conversation(),
+            event_create.build_conversation(),
+            announce.build_conversation(),
+            # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
+            surveys.conversation(),
             CommandHandler("start", start.StartCommand(deep_links)),
             CommandHandler(["aide", "help"], help_command.show_help),
             CommandHandler(["langue", "language"], language.ask_language),
@@ -82,6 +103,29 @@ def build_handlers() -> HandlerTable:
             CommandHandler(["confidentialite", "privacy"], privacy.show_notice),
             CallbackQueryHandler(privacy.on_forget_button, pattern=privacy.PATTERN),
             CallbackQueryHandler(submit.on_stale, pattern=r"^submit:"),
+            CommandHandler(["evenements", "events"], events.list_events),
+            CommandHandler(["abonnements", "follow"], events.show_follow),
+            CommandHandler(["deplacer_evenement", "move_event"], events.move_event),
+            CommandHandler(["annuler_evenement", "cancel_event"], events.cancel_event),
+            CallbackQueryHandler(events.on_button, pattern=events.BUTTON_PATTERN),
+            CallbackQueryHandler(events.on_follow, pattern=events.FOLLOW_PATTERN),
+            CallbackQueryHandler(events.on_organiser_button, pattern=r"^(events:new|announce):"),
+            CommandHandler(["mes_reponses", "my_answers"], surveys.show_own_answers),
+            CommandHandler(["resultats", "results"], survey_results.show_results),
+            CommandHandler(["enquetes", "surveys"], survey_admin.list_surveys),
+            CommandHandler(["enquete_creer", "survey_new"], survey_admin.create),
+            MessageHandler(
+                filters.Document.FileExtension("toml")
+                & filters.CaptionRegex(r"^/(enquete_creer|survey_new)(@\w+)?\s"),
+                survey_admin.create_from_file,
+            ),
+            CommandHandler(["enquete_planifier", "survey_schedule"], survey_admin.schedule),
+            CommandHandler(["enquete_ouvrir", "survey_open"], survey_admin.open_to_all),
+            CommandHandler(["enquete_cloturer", "survey_close"], survey_admin.close),
+            CommandHandler(["enquete_export", "survey_export"], survey_admin.export),
+            CommandHandler(["sondage_rapide", "quick_poll"], quick_polls.post),
+            CommandHandler(["sondage_resultats", "quick_poll_results"], quick_polls.show_results),
+            CommandHandler(["sondage_fermer", "quick_poll_close"], quick_polls.close_now),
             # Catch-alls: keep them last.
             MessageHandler(filters.COMMAND, fallback.unknown_command),
             MessageHandler(filters.TEXT, fallback.plain_text),

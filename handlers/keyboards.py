@@ -23,6 +23,7 @@ class StaticKeyboard(InlineKeyboardMarkup):
     """An InlineKeyboardMarkup whose JSON form is computed once."""
 
     __slots__ = ("_as_dict",)
+    _as_dict: dict[str, Any]
 
     def __init__(self, rows: list[list[InlineKeyboardButton]]) -> None:
         super().__init__(rows)

@@ -35,7 +35,8 @@ def satisfaction_chart(questions: tuple[QuestionResult, ...], labels: ChartLabel
     from matplotlib.patches import Rectangle  # noqa: PLC0415
 
     rows = list(reversed(questions))  # matplotlib draws bottom-up; keep the survey's order
-    figure = Figure(figsize=(WIDTH_INCHES, 1.6 + 1.05 * max(len(rows), 1)), dpi=DPI)
+    height = 1.9 + 0.95 * max(len(rows), 1)
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     axes = figure.subplots()
     for y, question in enumerate(rows):
         left = 0.0
@@ -54,12 +55,12 @@ def satisfaction_chart(questions: tuple[QuestionResult, ...], labels: ChartLabel
     axes.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100 %"], fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(textwrap.fill(labels.title, 48), fontsize=13, loc="left")
-    axes.legend(
+    figure.legend(
         [Rectangle((0, 0), 1, 1, color=colour) for colour in SCALE_COLOURS], labels.scale,
-        ncols=2, fontsize=9, frameon=False, loc="upper center",
-        bbox_to_anchor=(0.4, -0.04 - 0.2 / max(len(rows), 1)),
+        ncols=2, fontsize=9, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.01),
     )  # fmt: skip
-    figure.tight_layout()
+    # Fixed margins (labels are wrapped to a known width): tight_layout would draw twice.
+    figure.subplots_adjust(left=0.24, right=0.9, top=1 - 0.55 / height, bottom=1.15 / height)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

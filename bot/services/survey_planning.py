@@ -26,8 +26,8 @@ from storage.repositories.survey_attendees import AttendeeRepository
 from storage.repositories.surveys import SurveyRepository
 
 SEND_AT = time(9, 0)
-# (chosen language, Telegram language) -> the invitation payload for the delivery engine.
-Invitation = Callable[[str, str], dict[str, Any]]
+# (chosen language, Telegram language, event title) -> the invitation payload for the outbox.
+Invitation = Callable[[str, str, str], dict[str, Any]]
 
 
 class Planner(Protocol):
@@ -150,7 +150,12 @@ class SurveyPlanningService:
             count = len(await repo.questions(survey_id))
             info = _info(survey, event.title, count)
         await self._planner.cancel_pending(purpose(survey_id))
-        for payload, chat_ids in _by_payload(came, languages, invitation).items():
+        groups = _by_payload(
+            came,
+            languages,
+            lambda chosen, telegram: invitation(chosen, telegram, info.event_title),
+        )
+        for payload, chat_ids in groups.items():
             await self._planner.plan(purpose(survey_id), chat_ids, json.loads(payload), when)
         return info
 
@@ -180,7 +185,9 @@ class SurveyPlanningService:
 
 
 def _by_payload(
-    chat_ids: list[int], languages: dict[int, tuple[str, str]], invitation: Invitation
+    chat_ids: list[int],
+    languages: dict[int, tuple[str, str]],
+    invitation: Callable[[str, str], dict[str, Any]],
 ) -> dict[str, list[int]]:
     """Recipients grouped by the invitation they get (one per language)."""
     groups: dict[str, list[int]] = {}

@@ -94,6 +94,7 @@ class SurveyResults:
     completed: int
     questions: tuple[QuestionResult, ...]
     previous_title: str = ""
+    public: bool = False  # closed with public results: any member may read them
 
     @property
     def response_rate(self) -> int | None:
@@ -108,18 +109,20 @@ class SurveyResults:
 
 def tally(
     questions: list[SurveyQuestion],
-    choice_counts: list[tuple[int, str, int]],
-    skips: dict[int, int],
+    grouped: list[tuple[int, bool, str, int]],
     texts: list[tuple[int, str]],
 ) -> list[QuestionResult]:
     """Per-question results from the grouped counts (multiple choices "0,2" count for both)."""
     counts: dict[int, list[int]] = {}
     answered: dict[int, int] = defaultdict(int)
+    skips: dict[int, int] = defaultdict(int)
     for question in questions:
         counts[question.id] = [0] * len(options_of(question))
-    for question_id, choices, n in choice_counts:
+    for question_id, skipped, choices, n in grouped:
         row = counts.get(question_id)
-        if row is None:
+        if skipped:
+            skips[question_id] += n
+        if row is None or skipped or not choices:
             continue
         answered[question_id] += n
         for index in choices.split(","):
@@ -169,9 +172,8 @@ class SurveyResultsService:
             questions = await surveys.questions(survey_id)
             results = tally(
                 questions,
-                await tallies.choice_counts(survey_id),
-                await tallies.skip_counts(survey_id),
-                await tallies.texts(survey_id),
+                await tallies.counts([q.id for q in questions]),
+                await tallies.texts([q.id for q in questions if q.kind == "text"]),
             )
             previous = await surveys.previous_edition(survey)
             previous_title = ""
@@ -190,6 +192,7 @@ class SurveyResultsService:
                 completed=await tallies.completed(survey_id),
                 questions=tuple(results),
                 previous_title=previous_title,
+                public=survey.status == "closed" and survey.public_results,
             )
 
 
@@ -199,9 +202,8 @@ async def _compare(
     previous: Survey,
     now: list[QuestionResult],
 ) -> list[QuestionResult]:
-    before = tally(
-        await surveys.questions(previous.id), await tallies.choice_counts(previous.id), {}, []
-    )
+    questions = await surveys.questions(previous.id)
+    before = tally(questions, await tallies.counts([q.id for q in questions]), [])
     satisfied = {q.key: q.satisfied for q in before if q.satisfied is not None}
     return [
         replace(q, previous_satisfied=satisfied.get(q.key)) if q.kind == "satisfaction" else q

@@ -22,8 +22,9 @@ SATISFACTION_SCALE = (
 SCORE_SCALE = tuple(str(n) for n in range(11))
 KINDS = ("satisfaction", "single", "multiple", "score", "text")
 POLL_KINDS = frozenset({"satisfaction", "single", "multiple", "score"})
-# Telegram polls: question 1-300 characters, 2-12 options of 1-100 characters (TELEGRAM.md).
-MAX_PROMPT, MAX_OPTION, MAX_OPTIONS, MAX_QUESTIONS = 300, 100, 12, 30
+# Telegram polls: question 1-300 characters, 2-12 options of 1-100 characters (TELEGRAM.md);
+# the prompt leaves room for the « 3/8 · » prefix.
+MAX_PROMPT, MAX_OPTION, MAX_OPTIONS, MAX_QUESTIONS = 288, 100, 12, 30
 KEY = re.compile(r"^[a-z0-9_]{1,64}$")
 
 TEMPLATE_2013 = """

@@ -82,6 +82,18 @@ class SurveyService:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
+    async def preview(self, survey_id: int, member_id: int, now: datetime | None = None) -> Step:
+        """ASK if the member may answer now (nothing is stored), else why not."""
+        now = now or utcnow()
+        async with self._sessions() as session:
+            repo = SurveyRepository(session)
+            survey = await repo.get(survey_id)
+            if survey is None:
+                return Step(Outcome.UNKNOWN)
+            response = await repo.response(survey_id, member_id)
+            refusal = _refusal(survey, response, now)
+            return _step(refusal or Outcome.ASK, survey)
+
     async def begin(self, survey_id: int, member_id: int, now: datetime | None = None) -> Step:
         """Start or resume: the next unanswered question, or why there is none."""
         now = now or utcnow()
@@ -91,15 +103,10 @@ class SurveyService:
             if survey is None:
                 return Step(Outcome.UNKNOWN)
             response = await repo.response(survey_id, member_id)
-            if response is not None and response.completed_at is not None:
-                return _step(Outcome.ALREADY_DONE, survey)
-            if survey.status == "closed":
-                return _step(Outcome.CLOSED, survey)
-            if not is_open(survey, now):
-                return _step(Outcome.NOT_OPEN, survey)
+            refusal = _refusal(survey, response, now)
+            if refusal is not None:
+                return _step(refusal, survey)
             if response is None:
-                if not survey.open_to_all:
-                    return _step(Outcome.NOT_INVITED, survey)
                 response = await repo.add_response(
                     SurveyResponse(survey_id=survey_id, member_id=member_id, next_position=0)
                 )
@@ -193,14 +200,23 @@ class SurveyService:
             response.next_position += 1
             return await _next(repo, survey, response, now, questions=questions)
 
-    async def own_answers(self, survey_id: int, member_id: int) -> list[tuple[str, str]]:
-        """(question, answer) pairs of this member only; skipped questions say so as ""."""
+    async def own_answers(
+        self, member_id: int, survey_id: int | None = None
+    ) -> tuple[str, list[tuple[str, str]]] | None:
+        """(survey title, [(question, answer)]) of this member only, newest survey by default.
+
+        A skipped question has the answer "".
+        """
         async with self._sessions() as session:
             repo = SurveyRepository(session)
-            response = await repo.response(survey_id, member_id)
-            if response is None:
-                return []
-            questions = await repo.questions(survey_id)
+            if survey_id is None:
+                response = await repo.latest_response_of(member_id)
+            else:
+                response = await repo.response(survey_id, member_id)
+            survey = await repo.get(response.survey_id) if response else None
+            if response is None or survey is None:
+                return None
+            questions = await repo.questions(survey.id)
             answers = {a.question_id: a for a in await repo.answers_of(response.id)}
         pairs = []
         for question in questions:
@@ -211,7 +227,20 @@ class SurveyService:
             picked = [int(i) for i in answer.choices.split(",") if i.isdigit()]
             value = answer.text or " | ".join(options[i] for i in picked if i < len(options))
             pairs.append((question.label or question.prompt, "" if answer.skipped else value))
-        return pairs
+        return survey.title, pairs
+
+
+def _refusal(survey: Survey, response: SurveyResponse | None, now: datetime) -> Outcome | None:
+    """Why the member may not answer now, or None if they may."""
+    if response is not None and response.completed_at is not None:
+        return Outcome.ALREADY_DONE
+    if survey.status == "closed":
+        return Outcome.CLOSED
+    if not is_open(survey, now):
+        return Outcome.NOT_OPEN
+    if response is None and not survey.open_to_all:
+        return Outcome.NOT_INVITED
+    return None
 
 
 def _current(questions: list[SurveyQuestion], response: SurveyResponse) -> SurveyQuestion | None:

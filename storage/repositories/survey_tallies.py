@@ -1,8 +1,14 @@
-"""Aggregate queries over a survey's answers: counted by the database, not row by row."""
+"""Aggregate queries over a survey's answers: counted by the database, not row by row.
+
+Counts go through the index (question_id, skipped, choices), so tallying 80,000 answers reads
+the index only; no join with the responses is needed since questions belong to one survey.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SurveyAnswer, SurveyResponse
@@ -12,36 +18,28 @@ class SurveyTallyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def choice_counts(self, survey_id: int) -> list[tuple[int, str, int]]:
-        """(question_id, choices, count) of given (not skipped) poll answers."""
+    async def counts(self, question_ids: Sequence[int]) -> list[tuple[int, bool, str, int]]:
+        """(question_id, skipped, choices, count) for the given questions."""
         query = (
-            select(SurveyAnswer.question_id, SurveyAnswer.choices, func.count())
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .where(
-                SurveyResponse.survey_id == survey_id,
-                SurveyAnswer.skipped.is_(False),
-                SurveyAnswer.choices != "",
+            select(
+                SurveyAnswer.question_id,
+                SurveyAnswer.skipped,
+                SurveyAnswer.choices,
+                func.count(),
             )
-            .group_by(SurveyAnswer.question_id, SurveyAnswer.choices)
+            .where(SurveyAnswer.question_id.in_(list(question_ids)))
+            .group_by(SurveyAnswer.question_id, SurveyAnswer.skipped, SurveyAnswer.choices)
         )
-        return [(q, c, n) for q, c, n in await self._session.execute(query)]
+        return [(q, bool(s), c, n) for q, s, c, n in await self._session.execute(query)]
 
-    async def skip_counts(self, survey_id: int) -> dict[int, int]:
-        query = (
-            select(SurveyAnswer.question_id, func.count())
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .where(SurveyResponse.survey_id == survey_id, SurveyAnswer.skipped.is_(True))
-            .group_by(SurveyAnswer.question_id)
-        )
-        return {q: n for q, n in await self._session.execute(query)}
-
-    async def texts(self, survey_id: int) -> list[tuple[int, str]]:
+    async def texts(self, question_ids: Sequence[int]) -> list[tuple[int, str]]:
         """(question_id, text) of free-text answers, oldest first."""
+        if not question_ids:
+            return []
         query = (
             select(SurveyAnswer.question_id, SurveyAnswer.text)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
             .where(
-                SurveyResponse.survey_id == survey_id,
+                SurveyAnswer.question_id.in_(list(question_ids)),
                 SurveyAnswer.skipped.is_(False),
                 SurveyAnswer.text != "",
             )
@@ -51,11 +49,10 @@ class SurveyTallyRepository:
 
     async def respondents(self, survey_id: int) -> int:
         """Members who gave at least one answer (skips alone do not count)."""
-        query = (
-            select(func.count(func.distinct(SurveyAnswer.response_id)))
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-            .where(SurveyResponse.survey_id == survey_id, SurveyAnswer.skipped.is_(False))
+        given = exists().where(
+            SurveyAnswer.response_id == SurveyResponse.id, SurveyAnswer.skipped.is_(False)
         )
+        query = select(func.count()).where(SurveyResponse.survey_id == survey_id, given)
         return int(await self._session.scalar(query) or 0)
 
     async def completed(self, survey_id: int) -> int:

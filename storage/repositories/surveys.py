@@ -126,6 +126,15 @@ class SurveyRepository:
         rows = await self._session.execute(query)
         return {member_id: f"{first} {last}".strip() for member_id, first, last in rows}
 
+    async def latest_response_of(self, member_id: int) -> SurveyResponse | None:
+        query = (
+            select(SurveyResponse)
+            .where(SurveyResponse.member_id == member_id, SurveyResponse.started_at.is_not(None))
+            .order_by(SurveyResponse.started_at.desc(), SurveyResponse.id.desc())
+            .limit(1)
+        )
+        return await self._session.scalar(query)
+
     # --- answers ------------------------------------------------------------------------------
 
     async def answer(self, response_id: int, question_id: int) -> SurveyAnswer | None:

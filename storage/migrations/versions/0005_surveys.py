@@ -144,7 +144,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_survey_answers_question_choice",
         "survey_answers",
-        ["question_id", "choices"],
+        ["question_id", "skipped", "choices"],
         unique=False,
     )
 
