@@ -1,0 +1,115 @@
+"""Events end to end through the double: create by dialogue, RSVP, .ics, three reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlalchemy import select
+
+from bot.context import BotApp, Deps
+from bot.delivery_worker import telegram_sender
+from bot.services.delivery_engine import DeliveryEngine
+from bot.services.delivery_pacing import FakeClock
+from bot.telegram_double import FakeTelegram
+from storage.models import Event, EventReminder
+from tests.conftest import ADMIN_ID, MEMBER_ID
+from tests.driver import MemberChat
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+async def _drain(app: BotApp, deps: Deps, at: datetime) -> None:
+    """Fire reminders due at ``at`` and deliver the outbox, on a clock that never sleeps."""
+    await deps.meetings.reminders.tick(at)
+    engine = DeliveryEngine(deps.delivery, telegram_sender(app.bot), clock=FakeClock(at))
+    await engine.drain()
+
+
+def _ics_of(fake: FakeTelegram, message: dict[str, object]) -> icalendar.Calendar:
+    document = message["document"]
+    assert isinstance(document, dict)
+    return icalendar.Calendar.from_ical(fake.files[document["file_id"]])
+
+
+async def test_create_rsvp_ics_and_three_reminders(
+    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    admin = chat_with(ADMIN_ID, first_name="Gwen")
+    await admin.say("/nouvel_evenement")
+    await admin.say("Réunion de débriefing")
+    await admin.say("jeudi 13 février 2027 à 14h")
+    await admin.say("Maison des associations")
+    await admin.say("6 cours des Alliés, Rennes")
+    await admin.press("Passer")
+    await admin.say("40")
+    await admin.press("Non")
+    assert any("tombe un autre jour" in text for text in admin.texts())  # 13/02/2027: Saturday
+    await admin.press("✅ Publier")
+    assert "C'est publié" in admin.last_text()
+    async with deps.sessions() as session:
+        event = (await session.scalars(select(Event).where(Event.slug.like("rencontre-%")))).one()
+        reminders = list(await session.scalars(select(EventReminder)))
+    assert event.starts_at == datetime(2027, 2, 13, 14, tzinfo=PARIS)
+    assert (event.capacity, event.address) == (40, "6 cours des Alliés, Rennes")
+    assert sorted(r.offset_minutes for r in reminders) == [120, 1440, 10080]
+
+    member = chat_with(MEMBER_ID)
+    await member.say("/evenements")
+    assert "Réunion de débriefing" in member.last_text()
+    await member.press("✅ Je viens")
+    assert "1 / 40" in member.last_text()  # the card was refreshed in place
+    await member.press("📆 Ajouter à mon agenda")
+    calendar = _ics_of(fake, member.last_message())
+    vevent = calendar.walk("VEVENT")[0]
+    start = vevent.decoded("dtstart")
+    assert (start.hour, start.utcoffset()) == (14, timedelta(hours=1))
+    assert str(vevent["uid"]) == f"event-{event.id}@innovdeizh.bzh"
+
+    sent_before = len(member.texts())
+    for offset in (timedelta(days=7), timedelta(days=1), timedelta(hours=2)):
+        await _drain(app, deps, event.starts_at - offset + timedelta(seconds=5))
+    reminders_seen = member.texts()[sent_before:]
+    assert len(reminders_seen) == 3
+    assert "dans 7 jours" in reminders_seen[0]
+    assert "demain" in reminders_seen[1]
+    assert "dans 2 heures" in reminders_seen[2]
+    assert "samedi 13 février 2027 à 14h" in reminders_seen[2]
+    labels = member.button_labels(member.last_message())
+    assert labels[:2] == ["✅ Je viens", "❌ Je ne viens pas"]
+    assert "🗺️ Voir le plan" in labels
+    # A late second wake-up sends nothing more.
+    await _drain(app, deps, event.starts_at - timedelta(hours=1))
+    assert len(member.texts()) == sent_before + 3
+
+
+async def test_ics_has_the_summer_local_time(
+    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    summer = datetime(2027, 7, 8, 18, 30, tzinfo=PARIS)
+    event = await deps.meetings.events.create(title="Rencontre d'été", starts_at=summer)
+    member = chat_with(MEMBER_ID)
+    await member.say("/evenements")
+    await member.press("📆 Ajouter à mon agenda")
+    vevent = _ics_of(fake, member.last_message()).walk("VEVENT")[0]
+    start = vevent.decoded("dtstart")
+    assert (start.hour, start.minute, start.utcoffset()) == (18, 30, timedelta(hours=2))
+    assert start.astimezone(UTC).hour == 16
+    assert event.id > 0
+
+
+async def test_non_admins_cannot_create_events_or_announce(
+    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    member = chat_with(MEMBER_ID)
+    await member.say("/nouvel_evenement")
+    assert member.last_text() == "Cette action est réservée aux organisateurs."
+    await member.say("/annonce")
+    assert member.last_text() == "Cette action est réservée aux organisateurs."
+    for data in ("events:new:publish", "announce:send"):
+        await member.press_data(data)
+        assert fake.callback_answers[-1]["text"] == "Cette action est réservée aux organisateurs."
+    async with deps.sessions() as session:
+        assert not list(await session.scalars(select(Event).where(Event.slug.like("rencontre-%"))))
