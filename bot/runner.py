@@ -36,7 +36,7 @@ async def serve(config: Config) -> None:
         try:
             await publish_commands(app)
             await app.start()
-            await _start_updates(app, config)
+            await start_updates(app, config)
             log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
             await stop.wait()
             log.info("stopping")
@@ -49,7 +49,7 @@ async def serve(config: Config) -> None:
         await deps.engine.dispose()
 
 
-async def _start_updates(app: BotApp, config: Config) -> None:
+async def start_updates(app: BotApp, config: Config) -> None:
     updater = app.updater
     assert updater is not None
     if config.telegram.mode == "webhook":

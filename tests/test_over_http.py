@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.config import Config
+from bot.runner import start_updates
 from bot.startup import prepare_database
 from bot.telegram_double import BotApiHttpServer, FakeTelegram
 
@@ -129,3 +131,50 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     assert "Pour les organisateurs" in out  # the console user is a local admin
     assert "🤖 (modifié) Done, I will speak English to you from now on." in out
     assert out.rstrip().endswith("À bientôt !")
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(
+    config: Config, fake: FakeTelegram, server: BotApiHttpServer, unused_tcp_port: int
+) -> None:
+    webhook = replace(
+        config.telegram.webhook,
+        url="https://bot.example.org/telegram",
+        port=unused_tcp_port,
+        secret_token="s3cret-Token",
+    )
+    config = replace(
+        config,
+        telegram=replace(
+            config.telegram,
+            token=fake.token,
+            base_url=server.base_url,
+            mode="webhook",
+            webhook=webhook,
+        ),
+    )
+    deps = build_deps(config)
+    await prepare_database(deps)
+    app = build_application(deps)
+    fake.add_user(ANNE, "Anne", language_code="fr")
+    update = fake.send_text(ANNE, "/start")
+    endpoint = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+    try:
+        async with app, httpx.AsyncClient() as client:
+            await app.start()
+            await start_updates(app, config)
+            forged = await client.post(endpoint, json=update)
+            assert forged.status_code == 403
+            assert fake.bot_texts(ANNE) == []
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"}
+            accepted = await client.post(endpoint, json=update, headers=headers)
+            assert accepted.status_code == 200
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
+            assert app.updater is not None
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await deps.engine.dispose()
+    set_webhook = next(call for call in fake.calls if call.method == "setWebhook")
+    assert set_webhook.params["url"] == "https://bot.example.org/telegram"
+    assert set_webhook.params["secret_token"] == "s3cret-Token"
+    assert set_webhook.params["allowed_updates"] == ALLOWED_UPDATES
