@@ -16,10 +16,11 @@ import httpx
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application, build_deps
+from bot.commands import publish_commands
 from bot.config import Config
 from bot.runner import start_updates
 from bot.startup import prepare_database
-from bot.telegram_double import BotApiHttpServer, FakeTelegram
+from bot.telegram_double import BotApiHttpServer, FakeTelegram, commands_key
 
 ANNE = 4242
 
@@ -36,7 +37,7 @@ def bot_said(fake: FakeTelegram, chat_id: int, prefix: str) -> bool:
     return any(text.startswith(prefix) for text in fake.bot_texts(chat_id))
 
 
-async def test_application_long_polls_the_http_double(
+async def test_application_long_polls_the_http_double_welcome_help_language_menus(
     config: Config, fake: FakeTelegram, server: BotApiHttpServer
 ) -> None:
     config = replace(
@@ -58,10 +59,23 @@ async def test_application_long_polls_the_http_double(
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
             fake.send_text(ANNE, "/aide")
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Ce que je sais faire"), timeout=10)
+            fake.send_text(ANNE, "/frobnicate")
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Je ne connais pas"), timeout=10)
+            fake.send_text(ANNE, "/langue")
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Dans quelle langue"), timeout=10)
+            question = fake.last_bot_message(ANNE)["message_id"]
+            fake.press(ANNE, question, text="🇬🇧 English")
+            await fake.wait_for(lambda: bot_said(fake, ANNE, "Done, I will speak English"))
+            assert await publish_commands(app)
             await app.updater.stop()
             await app.stop()
     finally:
         await deps.engine.dispose()
+    assert [c["command"] for c in fake.commands[commands_key(None, "en")]][:3] == [
+        "start",
+        "help",
+        "language",
+    ]
     polls = [call for call in fake.calls if call.method == "getUpdates"]
     assert polls
     assert polls[0].params["allowed_updates"] == ALLOWED_UPDATES
