@@ -20,7 +20,6 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from bot.services.submission_rules import Step
-from bot.services.submission_views import DraftView
 from handlers.common import is_private, language, query_of, say, sender
 from handlers.submit_answer import on_answer, on_answer_cancel, on_reply_button
 from handlers.submit_input import (
@@ -39,11 +38,10 @@ from handlers.submit_keys import (
     STEP_PATTERN,
     Extra,
     State,
-    data,
     parse,
     quiet_per_message_warning,
 )
-from handlers.submit_steps import ask
+from handlers.submit_steps import ask, offer
 
 DEEP_LINK = "proposer"
 
@@ -71,24 +69,6 @@ async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
     """Deep link ``?start=proposer`` (normally caught by the conversation's own entry point)."""
     await open_dialogue(update, context)
     return True
-
-
-async def offer(update: Update, context: Ctx, draft: DraftView) -> State:
-    """« Tu as une proposition en cours » with resume / start again."""
-    started = draft.created_at.astimezone(context.deps.config.bot.tz)
-    rows = [
-        [_button(update, context, "submit.resume_button", "resume", draft.id)],
-        [_button(update, context, "submit.restart_button", "restart", draft.id)],
-    ]
-    await say(
-        update,
-        context,
-        "submit.offer",
-        name=draft.name or "…",
-        date=started.strftime("%d/%m/%Y %H:%M"),
-        reply_markup=InlineKeyboardMarkup(rows),
-    )
-    return Extra.OFFER
 
 
 async def on_offer_button(update: Update, context: Ctx) -> State | None:
@@ -129,12 +109,6 @@ async def _fresh(update: Update, context: Ctx) -> State:
     draft = await context.deps.submissions.start(sender(update).id, language(update, context))
     await say(update, context, "submit.intro")
     return await ask(update, context, draft)
-
-
-def _button(
-    update: Update, context: Ctx, key: str, action: str, draft: int
-) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.deps.t(update, key), callback_data=data(action, draft))
 
 
 def build_conversation() -> ConversationHandler[Ctx]:

@@ -16,7 +16,7 @@ from bot.services.submissions import StaleButton, SubmissionService
 from handlers.common import language, message_of, query_of, say, sender
 from handlers.moderation_cards import post_card
 from handlers.submit_keys import State, parse
-from handlers.submit_steps import ask, edit_keyboard, show_similar, show_suggestions
+from handlers.submit_steps import ask, edit_keyboard, offer, show_similar, show_suggestions
 
 log = logging.getLogger(__name__)
 END = ConversationHandler.END
@@ -35,6 +35,14 @@ async def show(update: Update, context: Ctx, outcome: Outcome) -> Step:
     return await ask(update, context, draft)
 
 
+async def stale_offer(update: Update, context: Ctx) -> State | None:
+    """After 48 hours away, offer to resume rather than take the message as an answer."""
+    draft = await context.deps.submissions.draft(sender(update).id)
+    if draft is not None and context.deps.submissions.is_stale(draft):
+        return await offer(update, context, draft)
+    return None
+
+
 async def no_draft(update: Update, context: Ctx) -> State:
     await say(update, context, "submit.no_draft")
     return END
@@ -42,6 +50,8 @@ async def no_draft(update: Update, context: Ctx) -> State:
 
 async def on_text(update: Update, context: Ctx) -> State:
     """A typed answer to the current question."""
+    if (offered := await stale_offer(update, context)) is not None:
+        return offered
     text = message_of(update).text or ""
     try:
         outcome = await context.deps.submissions.answer_text(
@@ -54,6 +64,8 @@ async def on_text(update: Update, context: Ctx) -> State:
 
 async def on_location(update: Update, context: Ctx) -> State:
     """A shared location answers « où ? »."""
+    if (offered := await stale_offer(update, context)) is not None:
+        return offered
     location = message_of(update).location
     assert location is not None
     try:
@@ -67,6 +79,8 @@ async def on_location(update: Update, context: Ctx) -> State:
 
 async def on_photo(update: Update, context: Ctx) -> State:
     """The photo of the initiative (the largest size Telegram offers)."""
+    if (offered := await stale_offer(update, context)) is not None:
+        return offered
     photos = message_of(update).photo
     try:
         outcome = await context.deps.submissions.set_photo(sender(update).id, photos[-1].file_id)
@@ -80,6 +94,8 @@ async def on_other(update: Update, context: Ctx) -> State:
     draft = await context.deps.submissions.draft(sender(update).id)
     if draft is None:
         return await no_draft(update, context)
+    if context.deps.submissions.is_stale(draft):
+        return await offer(update, context, draft)
     is_file = message_of(update).document is not None
     key = "submit.photo_as_file" if is_file and draft.step is Step.PHOTO else "submit.wrong_kind"
     await say(update, context, key)
@@ -88,6 +104,8 @@ async def on_other(update: Update, context: Ctx) -> State:
 
 async def on_skip(update: Update, context: Ctx) -> State:
     """/passer on an optional question."""
+    if (offered := await stale_offer(update, context)) is not None:
+        return offered
     try:
         outcome = await context.deps.submissions.skip(sender(update).id)
     except StaleButton:
@@ -97,6 +115,8 @@ async def on_skip(update: Update, context: Ctx) -> State:
 
 async def on_back(update: Update, context: Ctx) -> State:
     """/retour: the previous question, answers kept."""
+    if (offered := await stale_offer(update, context)) is not None:
+        return offered
     try:
         outcome = await context.deps.submissions.back(sender(update).id)
     except StaleButton:

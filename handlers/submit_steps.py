@@ -16,7 +16,7 @@ from bot.services.submission_rules import (
 from bot.services.submission_views import DraftView, Similar
 from bot.texts import Markup, Texts
 from handlers.common import language, say
-from handlers.submit_keys import data
+from handlers.submit_keys import Extra, data
 
 Rows = list[list[InlineKeyboardButton]]
 
@@ -159,3 +159,21 @@ async def show_similar(
         reply_markup=InlineKeyboardMarkup(rows),
     )
     return Step.DUPLICATE
+
+
+async def offer(update: Update, context: Ctx, draft: DraftView) -> Extra:
+    """« Tu as une proposition en cours » with resume / start again."""
+    started = draft.created_at.astimezone(context.deps.config.bot.tz)
+    rows = [
+        [button(update, context, "submit.resume_button", data("resume", draft.id))],
+        [button(update, context, "submit.restart_button", data("restart", draft.id))],
+    ]
+    await say(
+        update,
+        context,
+        "submit.offer",
+        name=draft.name or "…",
+        date=started.strftime("%d/%m/%Y %H:%M"),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return Extra.OFFER
