@@ -111,7 +111,7 @@ class SurveyRepository:
                 SurveyResponse.member_id == member_id,
                 SurveyResponse.started_at.is_not(None),
                 SurveyResponse.completed_at.is_(None),
-                Survey.status == "open",
+                Survey.status.in_(("open", "scheduled")),
             )
             .order_by(SurveyResponse.started_at.desc())
             .limit(1)

@@ -1,0 +1,42 @@
+"""/resultats <n°>: the summary an organiser reads at a glance, and the chart as a photo."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputFile, Update
+
+from bot.context import Ctx
+from bot.services.survey_charts import satisfaction_chart
+from handlers.common import language, message_of, say, sender
+from handlers.survey_views import chart_labels, results_messages
+
+
+async def show_results(update: Update, context: Ctx) -> None:
+    """Organisers always; other members only once the survey is closed with public results."""
+    args = context.args or []
+    if not args or not args[0].isdigit():
+        await say(update, context, "surveys.admin.usage_id", example="/resultats 3")
+        return
+    survey_id = int(args[0])
+    results = await context.deps.surveys.results.results(survey_id)
+    if results is None:
+        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        return
+    if not context.deps.members.is_admin(sender(update).id) and not results.public:
+        await say(update, context, "surveys.results.not_public")
+        return
+    lang = language(update, context)
+    chat_id = message_of(update).chat_id
+    for text in results_messages(context.deps.texts, lang, results):
+        await context.bot.send_message(chat_id, text)
+    if not results.satisfaction:
+        return
+    labels = chart_labels(context.deps.texts, lang, results)
+    # Drawing takes a few hundred milliseconds of CPU: keep the event loop answering others.
+    png = await asyncio.to_thread(satisfaction_chart, results.satisfaction, labels)
+    await context.bot.send_photo(
+        chat_id,
+        InputFile(png, filename=f"resultats-{survey_id}.png"),
+        caption=context.deps.t(update, "surveys.results.chart_caption", title=results.title),
+    )
