@@ -11,11 +11,14 @@ from bot.context import DEPS_KEY, BotApp, Ctx, Deps
 from bot.meetings_runtime import schedule_meetings
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue import CatalogueService
+from bot.services.catalogue_browse import CatalogueBrowser
 from bot.services.communes import CommuneDirectory
 from bot.services.meetings import build_meetings
 from bot.services.members import MemberService
 from bot.services.moderation import ModerationService
+from bot.services.nearby import NearbyService
 from bot.services.privacy import PrivacyService
+from bot.services.search import SearchService
 from bot.services.submissions import SubmissionService
 from bot.services.survey_suite import build_surveys
 from bot.texts import Texts
@@ -49,6 +52,9 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
         moderation=ModerationService(sessions),
         privacy=PrivacyService(sessions),
         surveys=build_surveys(sessions, meetings.delivery, config.bot.tz),
+        search=SearchService(sessions),
+        browse=CatalogueBrowser(sessions, CommuneDirectory.load()),
+        nearby=NearbyService(sessions, CommuneDirectory.load()),
     )
 
 

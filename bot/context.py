@@ -11,11 +11,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
 from bot.services.catalogue import CatalogueService
+from bot.services.catalogue_browse import CatalogueBrowser
 from bot.services.delivery import DeliveryService
 from bot.services.meetings import Meetings
 from bot.services.members import MemberService
 from bot.services.moderation import ModerationService
+from bot.services.nearby import NearbyService
 from bot.services.privacy import PrivacyService
+from bot.services.search import SearchService
 from bot.services.submissions import SubmissionService
 from bot.services.survey_suite import SurveyServices
 from bot.texts import Texts
@@ -40,6 +43,9 @@ class Deps:
     moderation: ModerationService
     privacy: PrivacyService
     surveys: SurveyServices
+    search: SearchService
+    browse: CatalogueBrowser
+    nearby: NearbyService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

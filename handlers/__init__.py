@@ -15,6 +15,7 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -24,16 +25,22 @@ from bot.context import Ctx
 from handlers import (
     admin,
     announce,
+    catalogue,
+    catalogue_keys,
     event_create,
     events,
     fallback,
     help_command,
+    inline,
     language,
     members,
     menu,
     moderation,
+    nearby,
     privacy,
+    qr,
     quick_polls,
+    search,
     start,
     submit,
     survey_admin,
@@ -63,6 +70,11 @@ MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("mes_reponses", "my_answers", "commands.survey_my_answers"),
     MenuCommand("resultats", "results", "commands.survey_results", admin_only=True),
     MenuCommand("enquetes", "surveys", "commands.survey_admin", admin_only=True),
+    MenuCommand("chercher", "search", "commands.search"),
+    MenuCommand("labs", "labs", "commands.labs"),
+    MenuCommand("innovations", "innovations", "commands.innovations"),
+    MenuCommand("autour", "nearby", "commands.nearby"),
+    MenuCommand("qr", "qr", "commands.qr", admin_only=True),
 )
 
 
@@ -72,11 +84,17 @@ def build_handlers() -> HandlerTable:
         # "<kind>": feature.open_from_link — payload "<kind>-<rest>" (t.me/<bot>?start=...)
         submit.DEEP_LINK: submit.open_from_link,
         "survey": surveys.open_from_link,
+        "lab": catalogue.open_lab,
+        "innovation": catalogue.open_innovation,
+        "event": catalogue.open_event,
     }
     menu_targets: dict[str, menu.MenuTarget] = {
         "help": help_command.show_help,
         "language": language.ask_language,
         "events": events.list_events,
+        "search": search.ask,
+        "labs": catalogue.show_labs,
+        "innovations": catalogue.show_themes,
         # Normally caught first by the "submit" conversation's own entry point (same data).
         "submit": submit.open_dialogue,
     }
@@ -126,6 +144,19 @@ def build_handlers() -> HandlerTable:
             CommandHandler(["sondage_rapide", "quick_poll"], quick_polls.post),
             CommandHandler(["sondage_resultats", "quick_poll_results"], quick_polls.show_results),
             CommandHandler(["sondage_fermer", "quick_poll_close"], quick_polls.close_now),
+            CommandHandler("labs", catalogue.show_labs),
+            CommandHandler("innovations", catalogue.show_themes),
+            CommandHandler(["chercher", "search"], search.on_command),
+            CommandHandler(["autour", "nearby"], nearby.ask_location),
+            CommandHandler("qr", qr.send_qr),
+            CallbackQueryHandler(catalogue.on_button, pattern=catalogue_keys.PATTERN),
+            CallbackQueryHandler(search.on_page, pattern=search.PATTERN),
+            MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, nearby.on_location),
+            InlineQueryHandler(inline.on_inline_query),
+            # Any other private text is a search or a question.
+            MessageHandler(
+                filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, search.on_text
+            ),
             # Catch-alls: keep them last.
             MessageHandler(filters.COMMAND, fallback.unknown_command),
             MessageHandler(filters.TEXT, fallback.plain_text),
