@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 from bot.services.search import SearchService
 from storage.db import Sessions, create_engine, create_sessions
 from storage.models import Innovation
+from storage.repositories import search_index
 from storage.seeding import import_catalogue
 
 HOSTILE = [
@@ -156,3 +157,14 @@ async def test_index_follows_moderation_edits_and_deletions(sessions: Sessions) 
     async with sessions.begin() as session:
         await session.execute(delete(Innovation).where(Innovation.title.like("V%")))
     assert await titles(service, "velo ecole") == []
+
+
+async def test_lost_triggers_are_put_back(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        connection = await session.connection()
+        await connection.run_sync(search_index.uninstall)
+    service = SearchService(sessions)
+    assert await titles(service, "mobilite") == ["Vers une mobilité durable"]
+    async with sessions.begin() as session:
+        session.add(Innovation(title="Mobilité partagée en Centre-Bretagne"))
+    assert len(await titles(service, "mobilite")) == 2

@@ -26,6 +26,7 @@ from bot.services.search_query import (
 )
 from storage.db import Sessions
 from storage.models import SavedSearch
+from storage.repositories import search_index
 from storage.repositories.search import Candidate, SearchRepository, Term
 from storage.repositories.search_index import KINDS
 
@@ -125,9 +126,18 @@ class SearchService:
     async def _vocabulary_of(self, repo: SearchRepository) -> Vocabulary:
         now = self._clock()
         if self._vocabulary is None or now - self._vocabulary_at > self._vocabulary_seconds:
+            if self._vocabulary is None:
+                await self._ensure_index()
             self._vocabulary = Vocabulary(await repo.vocabulary())
             self._vocabulary_at = now
         return self._vocabulary
+
+    async def _ensure_index(self) -> None:
+        """Re-create the index triggers if a later migration rebuilt a table (and lost them)."""
+        async with self._sessions.begin() as session:
+            connection = await session.connection()
+            if not await connection.run_sync(search_index.is_installed):
+                await connection.run_sync(search_index.install)
 
     async def warm(self, *, optimize: bool = False) -> None:
         """Load the vocabulary now (and merge the index after a bulk import)."""
