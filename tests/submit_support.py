@@ -17,14 +17,15 @@ async def send_proposal(
     send_label: str = "📨 Envoyer",
 ) -> None:
     """Answer every question with the buttons and texts a member would use, then send."""
-    await chat.say("/proposer" if send_label.startswith("📨 E") else "/submit")
+    french = send_label != "📨 Send"
+    await chat.say("/proposer" if french else "/submit")
     for answer in (name, description):
         await chat.say(answer)
     await chat.press(chat.button_labels()[0])  # the first theme
     for answer in ("Lannion", "Association Ti Récup", "/passer", contact):
         await chat.say(answer)
     await chat.press(public_label)
-    await chat.say("/passer" if send_label.startswith("📨 E") else "/skip")
+    await chat.say("/passer" if french else "/skip")
     await chat.press(send_label)
 
 

@@ -142,6 +142,9 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     assert (await only_proposal(deps)).status == "pending"
     assert "réservée" in fake.callback_answers[-1]["text"]
     assert any("refused moderator action" in r.getMessage() for r in caplog.records)
+    await intruder.press_data(f"mod:ask:{row.id}:0", message_id=card["message_id"])
+    await intruder.say("Une fausse question")
+    assert "Une fausse question" not in member.last_text()
     # The member themself cannot publish from their private chat either.
     await member.press_data(publish, message_id=member.last_message()["message_id"])
     assert (await only_proposal(deps)).status == "pending"

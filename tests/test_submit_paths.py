@@ -11,6 +11,7 @@ from bot.context import Deps
 from bot.telegram_double import FakeTelegram
 from storage.models import Submission, utcnow
 from tests.driver import MemberChat
+from tests.submit_support import send_proposal
 
 ChatWith = Callable[..., MemberChat]
 
@@ -174,3 +175,26 @@ async def test_english_member_gets_english_questions(chat_with: ChatWith) -> Non
     assert "What is the initiative's" in chat.last_text()
     await chat.say("/cancel")
     assert "Cancelled" in chat.last_text()
+
+
+async def test_editing_the_contact_asks_its_visibility_then_returns_to_summary(
+    chat_with: ChatWith, deps: Deps
+) -> None:
+    chat = chat_with()
+    await send_proposal(chat, send_label="✏️ Modifier un champ")
+    await chat.press("Contact")
+    assert "7/8" in chat.last_text()
+    await chat.say("06 98 76 54 32")
+    assert "affiché publiquement" in chat.last_text()
+    await chat.press("🌍 Peut être affiché publiquement")
+    assert "06 98 76 54 32 (public)" in chat.last_text()
+    await chat.press("✏️ Modifier un champ")
+    await chat.press("Photo")
+    await chat.say("/retour")  # leaves the field unchanged
+    assert "Tout est bon ?" in chat.last_text()
+    [row] = await rows(deps)
+    assert (row.contact, row.contact_public, row.step) == (
+        "06 98 76 54 32",
+        True,
+        "submit.summary",
+    )

@@ -7,54 +7,19 @@ after ``STALE_HOURS`` without a change the member is offered to resume it or sta
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-
-from bot.services.communes import CommuneDirectory
+from bot.services.submission_drafts import DraftStore, SimilarFound, StaleButton
 from bot.services.submission_fields import apply_text
-from bot.services.submission_rules import (
-    OPTIONAL,
-    STALE_HOURS,
-    THEME_OTHER,
-    Invalid,
-    Step,
-    next_step,
-    previous_step,
-)
+from bot.services.submission_rules import OPTIONAL, THEME_OTHER, Invalid, Step, previous_step
 from bot.services.submission_similar import find_similar
-from bot.services.submission_views import DraftView, Outcome, Similar, view
-from storage.db import Sessions
-from storage.models import Submission, utcnow
+from bot.services.submission_views import DraftView, Outcome, view
+from storage.models import Submission
 from storage.repositories.submissions import SubmissionRepository
 
-Change = Callable[[Submission, SubmissionRepository], Awaitable[tuple[str, ...] | None]]
+__all__ = ["StaleButton", "SubmissionService"]
 
 
-class StaleButton(Exception):
-    """A button of an older message or another draft: the step it belonged to is over."""
-
-
-class SubmissionService:
+class SubmissionService(DraftStore):
     """Drafts: start, answer, skip, go back, edit from the summary, send."""
-
-    def __init__(
-        self,
-        sessions: Sessions,
-        communes: CommuneDirectory | None = None,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self._sessions = sessions
-        self.communes = communes
-        self._clock = clock
-
-    async def draft(self, member_id: int) -> DraftView | None:
-        """The member's draft in progress, if any."""
-        async with self._sessions() as session:
-            row = await SubmissionRepository(session).draft_of(member_id)
-            return view(row) if row else None
-
-    def is_stale(self, draft: DraftView) -> bool:
-        return self._clock() - draft.updated_at > timedelta(hours=STALE_HOURS)
 
     async def start(self, member_id: int, language: str) -> DraftView:
         """A fresh draft at the first step (an older draft is replaced only on request)."""
@@ -195,52 +160,11 @@ class SubmissionService:
                 similar = find_similar(row, await repo.innovation_texts())
                 if similar:
                     row.step = Step.DUPLICATE
-                    raise _Similar(similar)
+                    raise SimilarFound(similar)
             row.status, row.sent_at = "pending", self._clock()
             await repo.log(row.id, "submitted", row.member_id)
 
         return await self._change(member_id, change, draft_id=draft_id)
-
-    def _advance(self, row: Submission) -> None:
-        step, has_contact = Step(row.step), bool(row.contact)
-        if row.editing and not (step is Step.CONTACT and has_contact):
-            row.step, row.editing = Step.SUMMARY, False
-        else:
-            row.step = next_step(step, has_contact=has_contact)
-
-    async def _change(
-        self,
-        member_id: int,
-        change: Change,
-        *,
-        draft_id: int | None = None,
-        step: Step | None = None,
-    ) -> Outcome:
-        """Apply ``change`` to the member's draft in one transaction; problems change nothing."""
-        async with self._sessions.begin() as session:
-            repo = SubmissionRepository(session)
-            row = await repo.draft_of(member_id)
-            if row is None or (draft_id is not None and row.id != draft_id):
-                raise StaleButton
-            allowed = (step, Step.DUPLICATE) if step is Step.SUMMARY else (step,)
-            if step is not None and row.step not in allowed:
-                raise StaleButton
-            # Checks run before any field changes, so a refused answer changes nothing.
-            try:
-                suggestions = await change(row, repo) or ()
-            except Invalid as problem:
-                return Outcome(view(row), problem.key, dict(problem.params))
-            except _Similar as similar:
-                row.updated_at = self._clock()
-                return Outcome(view(row), similar=similar.items)
-            row.updated_at = self._clock()
-            return Outcome(view(row), suggestions=suggestions)
-
-
-class _Similar(Exception):
-    def __init__(self, items: tuple[Similar, ...]) -> None:
-        super().__init__("similar innovations")
-        self.items = items
 
 
 async def _nothing(row: Submission, repo: SubmissionRepository) -> None:
