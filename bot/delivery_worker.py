@@ -58,10 +58,13 @@ def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | 
 
 
 async def _send_text(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Message:
+    markup = keyboard(payload.get("buttons"))
+    timeout = payload.get("_read_timeout")
+    if timeout is None:
+        # An explicit None would mean "wait forever" to PTB: leave its default.
+        return await bot.send_message(chat_id=chat_id, text=payload["text"], reply_markup=markup)
     return await bot.send_message(
-        chat_id=chat_id,
-        text=payload["text"],
-        reply_markup=keyboard(payload.get("buttons")),
+        chat_id=chat_id, text=payload["text"], reply_markup=markup, read_timeout=float(timeout)
     )
 
 
@@ -97,15 +100,22 @@ def register_kind(kind: str, send: KindSender) -> None:
     KINDS[kind] = send
 
 
-def telegram_sender(bot: Bot) -> Sender:
-    """A sender that delivers payloads with ``bot`` and translates Telegram's answers."""
+def telegram_sender(bot: Bot, *, read_timeout: float | None = None) -> Sender:
+    """A sender that delivers payloads with ``bot`` and translates Telegram's answers.
+
+    ``read_timeout`` bounds how long a text send waits for Telegram's answer; past it the send
+    is in doubt (it may have been delivered).
+    """
 
     async def send(row: Claimed) -> int:
         kind = KINDS.get(str(row.payload.get("kind", "text")))
         if kind is None:
             raise Rejected(f"unknown payload kind {row.payload.get('kind')!r}")
+        payload = row.payload
+        if read_timeout is not None:
+            payload = {**payload, "_read_timeout": read_timeout}
         try:
-            message = await kind(bot, row.chat_id, row.payload)
+            message = await kind(bot, row.chat_id, payload)
         except RetryAfter as exc:
             raise RetryLater(_retry_seconds(exc), str(exc)) from exc
         except Forbidden as exc:

@@ -9,6 +9,8 @@ either way ``in_doubt`` stays set on the row and is counted in progress reports.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -60,6 +62,13 @@ class DeliveryService:
         self._sessions = sessions
         self.settings = settings or DeliverySettings()
         self._listeners: list[Callable[[], None]] = []
+        # SQLite has one writer at a time and makes the others busy-wait in sleeps of up to
+        # tens of ms: the worker's own writes queue here instead (no effect on PostgreSQL).
+        bind = sessions.kw.get("bind")
+        is_sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._writes: contextlib.AbstractAsyncContextManager[object] = (
+            asyncio.Lock() if is_sqlite else contextlib.nullcontext()
+        )
 
     def on_planned(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each plan that added rows (the engine wakes up)."""
@@ -138,7 +147,7 @@ class DeliveryService:
 
     async def claim(self, row_id: int, worker: str, now: datetime) -> Claimed | None:
         """Take one pending row for sending; None if it is gone or another worker took it."""
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             row = await OutboxRepository(session).claim(row_id, worker, now)
             if row is None:
                 return None
@@ -219,5 +228,5 @@ class DeliveryService:
         return timedelta(seconds=min(seconds, self.settings.backoff_max))
 
     async def _set(self, row_id: int, state: str, **values: object) -> None:
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             await OutboxRepository(session).set_state(row_id, state, **values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,6 +13,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage
 
 PENDING = "pending"
+CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.purpose,
+    OutboxMessage.chat_id,
+    OutboxMessage.payload,
+    OutboxMessage.attempts,
+    OutboxMessage.in_doubt,
+)
+
+
+class ClaimedRow(NamedTuple):
+    id: int
+    purpose: str
+    chat_id: int
+    payload: str
+    attempts: int
+    in_doubt: bool
+
+
 SENDING = "sending"
 # SQLite allows 32766 bound parameters per statement; 6 columns per row.
 _INSERT_CHUNK = 2000
@@ -59,23 +79,31 @@ class OutboxRepository:
             select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == PENDING)
         )
 
-    async def claim(self, row_id: int, worker: str, now: datetime) -> OutboxMessage | None:
-        """Mark one pending row as being sent by ``worker``; None if another took it first."""
-        query = select(OutboxMessage).where(
+    async def claim(self, row_id: int, worker: str, now: datetime) -> ClaimedRow | None:
+        """Mark one pending row as being sent by ``worker``; None if another took it first.
+
+        One conditional UPDATE ... RETURNING: on PostgreSQL the row is first locked with
+        SKIP LOCKED, so several instances never wait on (or both take) the same row.
+        """
+        target = select(OutboxMessage.id).where(
             OutboxMessage.id == row_id, OutboxMessage.state == PENDING
         )
         if self._dialect == "postgresql":
-            # Several instances: the first to lock the row sends it, the others skip it.
-            query = query.with_for_update(skip_locked=True)
-        row = await self._session.scalar(query)
-        if row is None:
-            return None
-        row.state = SENDING
-        row.claimed_by = worker
-        row.claimed_at = now
-        row.attempts += 1
-        await self._session.flush()
-        return row
+            target = target.with_for_update(skip_locked=True)
+        statement = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id == target.scalar_subquery(), OutboxMessage.state == PENDING)
+            .values(
+                state=SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(*CLAIMED_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+        row = (await self._session.execute(statement)).one_or_none()
+        return None if row is None else ClaimedRow(*row)
 
     async def set_state(self, row_id: int, state: str, **values: object) -> None:
         await self._session.execute(
