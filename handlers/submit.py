@@ -22,6 +22,7 @@ from bot.context import Ctx
 from bot.services.submission_rules import Step
 from handlers.common import is_private, language, query_of, say, sender
 from handlers.submit_answer import on_answer, on_answer_cancel, on_reply_button
+from handlers.submit_handover import hand_over
 from handlers.submit_input import (
     END,
     on_back,
@@ -147,6 +148,8 @@ def build_conversation() -> ConversationHandler[Ctx]:
             fallbacks=[
                 CommandHandler(["annuler", "cancel"], on_cancel),
                 CallbackQueryHandler(on_stale, pattern=r"^submit:"),
+                MessageHandler(filters.COMMAND, hand_over),
+                CallbackQueryHandler(hand_over),
             ],
             name="submit",
             persistent=True,

@@ -170,3 +170,30 @@ async def test_group_command_points_to_private_chat(
     chat = chat_with()
     await chat.say("/start proposer")
     assert "1/8" in chat.last_text()
+
+
+async def test_lost_dialogue_state_still_finds_the_draft(deps: Deps, fake: FakeTelegram) -> None:
+    """A hard crash can lose the last second of states; the answers are in the draft anyway."""
+    from sqlalchemy import delete
+
+    from bot.app import build_application
+    from bot.telegram_double import InProcessBotApi
+    from storage.models import ConversationState
+
+    fake.add_user(MEMBER_ID, "Anne")
+    first = build_application(deps, request=InProcessBotApi(fake))
+    async with first:
+        chat = MemberChat(first, fake, MEMBER_ID, MEMBER_ID)
+        await chat.say("/proposer")
+        await chat.say("Épicerie solidaire de Lorient")
+    async with deps.sessions.begin() as session:
+        await session.execute(delete(ConversationState))
+    second = build_application(deps, request=InProcessBotApi(fake))
+    async with second:
+        chat = MemberChat(second, fake, MEMBER_ID, MEMBER_ID)
+        await chat.say("/proposer")
+        assert "« Épicerie solidaire de Lorient »" in chat.last_text()
+        await chat.press("▶️ Reprendre")
+        assert "2/8" in chat.last_text()
+        await chat.say("Une épicerie où les produits coûtent 10 à 30 % du prix habituel.")
+        assert "3/8" in chat.last_text()

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from bot.context import Deps
 from bot.telegram_double import FakeTelegram
 from storage.models import Submission, utcnow
+from tests.conftest import ADMIN_ID
 from tests.driver import MemberChat
 from tests.submit_support import send_proposal
 
@@ -198,3 +199,22 @@ async def test_editing_the_contact_asks_its_visibility_then_returns_to_summary(
         True,
         "submit.summary",
     )
+
+
+async def test_other_commands_are_handed_over(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    chat = chat_with(ADMIN_ID)
+    await chat.say("/proposer")
+    await chat.say("Jardin partagé de Kervénanec")
+    await chat.say("/aide")  # a plain command: answered, the proposal goes on
+    assert "/stats" in chat.last_text()  # the organisers' help
+    await chat.say("Des parcelles cultivées ensemble au pied des immeubles.")
+    assert "3/8" in chat.last_text()
+    await chat.say("/nouvel_evenement")  # another dialogue: the proposal pauses
+    assert "reste en brouillon" in chat.texts()[-2]
+    await chat.say("Rencontre des jardins partagés")  # the event's title, not a theme
+    [row] = await rows(deps)
+    assert (row.status, row.step, row.theme) == ("draft", "submit.theme", "")
+    await chat.say("/annuler")  # cancels the event dialogue, not the proposal
+    assert (await rows(deps))[0].status == "draft"
