@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InputFile, Update
 
 from bot.context import Ctx
+from bot.services.qr_codes import png as qr_png
 from bot.services.survey_exports import NamedExportRefused
 from bot.services.survey_planning import NoEvent, SurveyInfo, SurveyNotFound
 from bot.services.survey_templates import SurveySpecError, parse_spec, template
@@ -131,6 +132,11 @@ async def open_to_all(update: Update, context: Ctx) -> None:
         return
     link = f"https://t.me/{context.bot.username}?start=survey-{info.id}"
     await say(update, context, "surveys.admin.opened", id=info.id, link=link)
+    # A document, not a photo: Telegram would recompress a photo and blur it for printing.
+    await context.bot.send_document(
+        message_of(update).chat_id,
+        InputFile(qr_png(link), filename=f"qr-survey-{info.id}.png"),
+    )
 
 
 @admins_only
@@ -176,7 +182,11 @@ def _line(update: Update, context: Ctx, info: SurveyInfo) -> str:
 
 @admins_only
 async def export(update: Update, context: Ctx) -> None:
-    """/enquete_export <n°> [csv|json] [nominatif]: the responses as a file."""
+    """/enquete_export <n°> [csv|json] [nominatif]: the responses as a file.
+
+    The file always goes to the organiser's private chat, even when asked in a group: answers
+    are not for every member of the group to download.
+    """
     survey_id = _survey_id(context)
     if survey_id is None:
         await _usage(update, context, "/enquete_export 3 csv")
@@ -196,7 +206,7 @@ async def export(update: Update, context: Ctx) -> None:
         update, "surveys.admin.export_caption", rows=result.rows, filename=result.filename
     )
     await context.bot.send_document(
-        message_of(update).chat_id,
+        sender(update).id,
         InputFile(result.content, filename=result.filename),
         caption=caption,
     )

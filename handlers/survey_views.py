@@ -46,7 +46,8 @@ def question_lines(texts: Texts, lang: str, q: QuestionResult, previous: str) ->
     t = texts.get
     label = q.label or q.prompt
     if q.kind == "text":
-        lines = [t(lang, "surveys.results.comments", label=label, n=q.answered)]
+        n = q.answered
+        lines = [texts.plural(lang, "surveys.results.comments", n, label=label, n=n)]
         for comment in q.comments[:MAX_COMMENTS]:
             short = textwrap.shorten(comment, MAX_COMMENT_CHARS, placeholder="…")
             lines.append(t(lang, "surveys.results.comment", text=short))

@@ -101,6 +101,9 @@ async def test_open_to_everyone_with_the_deep_link(
     await admin.say(f"/enquete_creer {SEEDED_EVENT}")
     await admin.say("/enquete_ouvrir 1")
     assert "https://t.me/innovdeizh_bot?start=survey-1" in admin.last_text()
+    qr = admin.last_message()["document"]
+    assert qr["file_name"] == "qr-survey-1.png"
+    assert fake.files[qr["file_id"]].startswith(b"\x89PNG")
     await admin.say("/enquetes")
     assert "n°1 · Rencontre Innov'Deizh : ton avis" in admin.last_text()
     assert "ouvert" in admin.last_text()
