@@ -22,24 +22,27 @@ THEMES = (
     "Habitat",
     "Numérique",
 )
-NOUNS = """
+_NOUNS = """
 recyclerie ressourcerie atelier épicerie coopérative jardin café garage vélo-école crèche
 habitat tiers-lieu monnaie covoiturage chantier friperie conciergerie recueil plateforme réseau
 laboratoire fabrique brasserie boulangerie cantine marché ferme maison école université
 association collectif pôle halle bibliothèque ludothèque repair-café cuisine potager verger
-""".split()
-ADJECTIVES = """
-solidaire participatif participative partagé partagée citoyen citoyenne local locale
-itinérant itinérante associatif associative coopératif coopérative numérique rural rurale
+"""
+NOUNS = _NOUNS.split()
+_ADJECTIVES = """
+solidaire participatif participative partagé partagée citoyen citoyenne local locale itinérant
+itinérante associatif associative coopératif coopérative numérique rural rurale
 intergénérationnel inclusive durable collaboratif collaborative éphémère mobile social sociale
-""".split()
-FILLER = """
+"""
+ADJECTIVES = _ADJECTIVES.split()
+_FILLER = """
 accompagne les habitants du territoire pour créer des emplois et du lien social avec les
 entreprises les collectivités et les associations autour de projets de réemploi de mobilité
-douce d'alimentation de proximité de formation et d'insertion professionnelle des jeunes et
-des personnes âgées en milieu rural comme en ville grâce à des bénévoles et des salariés
-engagés dans une démarche de coopération de partage des savoirs et d'innovation sociale
-""".split()
+douce d'alimentation de proximité de formation et d'insertion professionnelle des jeunes et des
+personnes âgées en milieu rural comme en ville grâce à des bénévoles et des salariés engagés
+dans une démarche de coopération de partage des savoirs et d'innovation sociale
+"""
+FILLER = _FILLER.split()
 
 
 def innovations(count: int, seed: int = 2013) -> list[tuple[object, ...]]:

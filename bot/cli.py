@@ -1,4 +1,4 @@
-"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config."""
+"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, qr."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
+
+from telegram import Bot
 
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import setup_logging
 from bot.runner import serve
+from bot.services.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
 from storage.db import safe_url
 from storage.migrate import upgrade
@@ -23,11 +27,15 @@ EXIT_CONFIG = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code (2 for a configuration problem)."""
     args = _parser().parse_args(argv)
+    if args.command == "qr" and args.bot:
+        return _qr(args.target, args.bot, args.out)
     try:
         config = load_config()
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.command == "qr":
+        return _qr(args.target, asyncio.run(_bot_username(config)), args.out)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
@@ -108,7 +116,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("seed", help="import the seed catalogue (idempotent)")
     sub.add_parser("check-config", help="check the configuration and the database")
+    qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
+    qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
+    qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")
+    qr.add_argument("--out", help="PNG file to write (default: qr-<target>.png)")
     return parser
+
+
+def _qr(target: str, bot: str | None, out: str | None) -> int:
+    """Write the PNG; exit code 2 for a bad target or an unknown bot username."""
+    if not bot:
+        print("qr: pass --bot <username> (no Telegram token configured)", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        link = deep_link(bot, target)
+    except BadTarget:
+        print(f"qr: {target!r} is not lab-<slug>, innovation-<id> or event-<id>", file=sys.stderr)
+        return EXIT_CONFIG
+    path = Path(out or f"qr-{target}.png")
+    path.write_bytes(png(link))
+    print(f"{path}: QR code of {link}")
+    return 0
+
+
+async def _bot_username(config: Config) -> str | None:
+    if not config.has_token:
+        return None
+    async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+        return bot.username
 
 
 if __name__ == "__main__":

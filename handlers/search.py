@@ -12,18 +12,32 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from bot.services.search import SearchResult
+from bot.services.search_query import words
 from bot.texts import Markup
 from handlers import catalogue
 from handlers.catalogue_keys import CARD_ACTIONS, button
 from handlers.common import message_of, query_of, say, sender
 
-PATTERN = r"^srch:p:[0-9]{1,12}:[0-9]{1,3}$"
+PATTERN = r"^srch:(p:[0-9]{1,12}|w:[a-z0-9.]{1,44}):[0-9]{1,3}$"
 _PAGE = re.compile(PATTERN)
+_COMPACT = re.compile(r"^[a-z0-9.]{1,44}$")
 EMOJI = {"lab": "🧪", "innovation": "💡", "event": "📅", "faq": "❓"}
 
 
-def page_data(saved_id: int, page: int) -> str:
-    return f"srch:p:{saved_id}:{page}"
+def page_data(key: str, page: int) -> str:
+    """``srch:w:<words>:<page>`` when the searched words fit, else ``srch:p:<saved id>:<page>``."""
+    return f"srch:{key}:{page}"
+
+
+def compact(text: str) -> str | None:
+    """The searched words, when short plain ASCII: then "more" needs no saved search."""
+    joined = ".".join(words(text))
+    return f"w:{joined}" if _COMPACT.match(joined) else None
+
+
+async def pager(update: Update, context: Ctx, text: str) -> str:
+    """The key of "more" buttons: the words themselves, else a saved search's id."""
+    return compact(text) or f"p:{await context.deps.search.save(sender(update).id, text)}"
 
 
 async def ask(update: Update, context: Ctx) -> None:
@@ -49,17 +63,20 @@ async def on_page(update: Update, context: Ctx) -> None:
     """« More »: another page of a member's own saved search, edited in place."""
     query = query_of(update)
     match = _PAGE.match(query.data or "")
-    saved_id, page = (int(x) for x in (query.data or "").split(":")[2:]) if match else (0, 0)
-    text = await context.deps.search.saved(saved_id, sender(update).id)
+    _, kind, key, page = (query.data or "").split(":") if match else ("", "", "", "0")
+    if kind == "w":
+        text: str | None = key.replace(".", " ")
+    else:
+        text = await context.deps.search.saved(int(key or 0), sender(update).id)
     if text is None:
         await query.answer(context.deps.t(update, "fallback.stale_button"))
         return
     await query.answer()
-    await answer(update, context, text, page=page, saved_id=saved_id)
+    await answer(update, context, text, page=int(page), key=f"{kind}:{key}")
 
 
 async def answer(
-    update: Update, context: Ctx, text: str, *, page: int = 0, saved_id: int | None = None
+    update: Update, context: Ctx, text: str, *, page: int = 0, key: str | None = None
 ) -> None:
     result = await context.deps.search.search(text, page=page)
     top = result.top
@@ -69,13 +86,13 @@ async def answer(
     if not result.hits:
         await nothing_found(update, context, text)
         return
-    if result.pages > 1 and saved_id is None:
-        saved_id = await context.deps.search.save(sender(update).id, text)
-    await catalogue.show(update, context, results_view(update, context, text, result, saved_id))
+    if result.pages > 1 and key is None:
+        key = await pager(update, context, text)
+    await catalogue.show(update, context, results_view(update, context, text, result, key))
 
 
 def results_view(
-    update: Update, context: Ctx, text: str, result: SearchResult, saved_id: int | None
+    update: Update, context: Ctx, text: str, result: SearchResult, key: str | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     t = context.deps.t
     start = result.page * 5
@@ -91,12 +108,12 @@ def results_view(
         for n, h in enumerate(result.hits, 1)
     ]
     nav = []
-    if saved_id is not None and result.page > 0:
+    if key is not None and result.page > 0:
         label = t(update, "answers.button.previous")
-        nav.append(InlineKeyboardButton(label, callback_data=page_data(saved_id, result.page - 1)))
-    if saved_id is not None and result.page + 1 < result.pages:
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page - 1)))
+    if key is not None and result.page + 1 < result.pages:
         label = t(update, "answers.button.more")
-        nav.append(InlineKeyboardButton(label, callback_data=page_data(saved_id, result.page + 1)))
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page + 1)))
     rows.append(nav)
     body = t(update, "answers.search.results", header=Markup(header), results=Markup(listed))
     return body, InlineKeyboardMarkup([r for r in rows if r])
@@ -107,10 +124,8 @@ async def nothing_found(update: Update, context: Ctx, text: str) -> None:
     suggestions = await context.deps.search.suggestions(text)
     rows = []
     for suggestion in suggestions:
-        saved_id = await context.deps.search.save(sender(update).id, suggestion)
-        rows.append(
-            [InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=page_data(saved_id, 0))]
-        )
+        data = page_data(await pager(update, context, suggestion), 0)
+        rows.append([InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=data)])
     key = "answers.search.none_but" if suggestions else "answers.search.none"
     shown = (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows))
     await catalogue.show(update, context, shown)

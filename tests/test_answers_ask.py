@@ -46,6 +46,10 @@ async def test_five_results_a_page_with_more(
     assert chat.last_message()["message_id"] == first["message_id"]
     assert chat.last_text().count("Atelier vélo solidaire") == 5
     assert "6. " in chat.last_text()
+    assert "srch:w:atelier.velo:2" in str(chat.fake.buttons(chat.last_message()))
+    await chat.say("atelier velo solidaire reparer ensemble brest")  # too long for the button
+    await chat.press("Plus ▶️")
+    assert "6. " in chat.last_text()
     async with app.bot_data["deps"].sessions() as session:
         saved = await session.scalar(select(func.count()).select_from(SavedSearch))
     assert saved == 1
@@ -54,9 +58,9 @@ async def test_five_results_a_page_with_more(
 async def test_someone_elses_more_button_is_refused(
     chat_with: Callable[..., MemberChat], app: BotApp, fake: FakeTelegram
 ) -> None:
-    await add_innovations(app, 7)
+    await add_innovations(app, 7, summary="Réparer ensemble", commune="Brest")
     owner = chat_with()
-    await owner.say("atelier")
+    await owner.say("atelier velo solidaire reparer ensemble brest")
     other = chat_with(MEMBER_ID + 1, chat_id=MEMBER_ID + 1)
     await other.say("/labs")
     await other.press_data("srch:p:1:1")

@@ -10,10 +10,12 @@ in the title, so a common word costs about the same at 1k or 100k innovations.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.search_query import (
     Vocabulary,
@@ -28,10 +30,34 @@ from storage.db import Sessions
 from storage.models import SavedSearch
 from storage.repositories import search_index
 from storage.repositories.search import Candidate, SearchRepository, Term
+from storage.repositories.search_direct import DirectSqliteReader
 from storage.repositories.search_index import KINDS
 
 FAQ_BOOST = 1.5  # a question that has an FAQ entry gets that entry first
 TITLE_WEIGHT = 4.0  # a word found in the title counts four times one found in the text
+
+
+class Reader(Protocol):
+    async def candidates(
+        self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
+    ) -> list[Candidate]: ...
+
+    async def vocabulary(self) -> dict[str, int]: ...
+
+
+class _Direct:
+    """The SQLite direct reader behind the same (async) face as the repository."""
+
+    def __init__(self, direct: DirectSqliteReader) -> None:
+        self._direct = direct
+
+    async def candidates(
+        self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
+    ) -> list[Candidate]:
+        return self._direct.candidates(terms, any_term=any_term, cap=cap, faq=faq)
+
+    async def vocabulary(self) -> dict[str, int]:
+        return self._direct.vocabulary()
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,14 @@ class SearchService:
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_at = 0.0
         self._vocabulary_seconds, self._clock = vocabulary_seconds, clock
+        bind = sessions.kw.get("bind")
+        database = bind.url.database if isinstance(bind, AsyncEngine) else None
+        sqlite_file = isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite"
+        self._direct = (
+            DirectSqliteReader(database)
+            if sqlite_file and database and database != ":memory:"
+            else None
+        )
 
     async def search(
         self, text: str, *, page: int = 0, per_page: int = 5, faq: bool = True
@@ -75,10 +109,17 @@ class SearchService:
         """One page of ranked results for what the member typed (never raises on odd input)."""
         query_words = words(text)
         question = faq and is_question(text)
-        async with self._sessions() as session:
-            repo = SearchRepository(session)
-            vocabulary = await self._vocabulary_of(repo)
-            found, terms, corrected = await self._match(repo, vocabulary, query_words, faq=faq)
+        if self._direct is not None:
+            reader: Reader = _Direct(self._direct)
+            vocabulary = await self._vocabulary_of(reader)
+            found, terms, corrected = await self._match(reader, vocabulary, query_words, faq=faq)
+        else:
+            async with self._sessions() as session:
+                reader = SearchRepository(session)
+                vocabulary = await self._vocabulary_of(reader)
+                found, terms, corrected = await self._match(
+                    reader, vocabulary, query_words, faq=faq
+                )
         weights = [vocabulary.weight(term) for term in terms]
 
         def score(candidate: Candidate) -> tuple[float, int]:
@@ -102,7 +143,7 @@ class SearchService:
         return SearchResult(hits, len(ranked), page, pages, corrected, question)
 
     async def _match(
-        self, repo: SearchRepository, vocabulary: Vocabulary, query_words: list[str], *, faq: bool
+        self, repo: Reader, vocabulary: Vocabulary, query_words: list[str], *, faq: bool
     ) -> tuple[list[Candidate], list[Term], str | None]:
         """All words; else with typos corrected; else any word."""
         if not query_words:
@@ -123,7 +164,7 @@ class SearchService:
             found = await find(fixed or query_words, any_term=True)
         return found, terms, (" ".join(fixed) if fixed and found else None)
 
-    async def _vocabulary_of(self, repo: SearchRepository) -> Vocabulary:
+    async def _vocabulary_of(self, repo: Reader) -> Vocabulary:
         now = self._clock()
         if self._vocabulary is None or now - self._vocabulary_at > self._vocabulary_seconds:
             if self._vocabulary is None:
@@ -145,6 +186,9 @@ class SearchService:
             async with self._sessions.begin() as session:
                 await SearchRepository(session).optimize()
         self._vocabulary = None
+        if self._direct is not None:
+            await self._vocabulary_of(_Direct(self._direct))
+            return
         async with self._sessions() as session:
             await self._vocabulary_of(SearchRepository(session))
 

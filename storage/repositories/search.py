@@ -46,20 +46,7 @@ class SearchRepository:
         """
         if not terms:
             return []
-        kinds = "" if faq else (" AND rowid % 4 <> 3" if self._sqlite else " AND id % 4 <> 3")
-        if self._sqlite:
-            match = (" OR " if any_term else " AND ").join(_fts5(t) for t in terms)
-            sql = (
-                "SELECT rowid, title FROM search_fts WHERE search_fts MATCH :q"
-                f"{kinds} ORDER BY rowid DESC LIMIT :cap"
-            )
-        else:
-            joiner = " | " if any_term else " & "
-            match = joiner.join(f"'{t.word}'" + (":*" if t.prefix else "") for t in terms)
-            sql = (
-                "SELECT id, title FROM search_documents WHERE tsv @@ to_tsquery('simple', :q)"
-                f"{kinds} ORDER BY id DESC LIMIT :cap"
-            )
+        sql, match = candidates_query(self._sqlite, terms, any_term=any_term, faq=faq)
         rows = await self._session.execute(text(sql), {"q": match, "cap": cap})
         return [Candidate(int(doc_id), str(title)) for doc_id, title in rows]
 
@@ -70,24 +57,9 @@ class SearchRepository:
                 text("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             )
 
-    async def titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
-        """The indexed title of each document still in the index."""
-        if not doc_ids:
-            return {}
-        table, key = ("search_fts", "rowid") if self._sqlite else ("search_documents", "id")
-        ids = ", ".join(str(int(i)) for i in doc_ids)  # ints only
-        rows = await self._session.execute(
-            text(f"SELECT {key}, title FROM {table} WHERE {key} IN ({ids})")
-        )
-        return {int(doc_id): str(title) for doc_id, title in rows}
-
     async def vocabulary(self) -> dict[str, int]:
         """Every indexed word (folded) and how many documents hold it."""
-        if self._sqlite:
-            sql = "SELECT term, doc FROM search_vocab"
-        else:
-            sql = "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')"
-        rows = await self._session.execute(text(sql))
+        rows = await self._session.execute(text(VOCABULARY_SQL[self._sqlite]))
         return {str(word): int(count) for word, count in rows}
 
     async def suggestion_pool(self) -> list[str]:
@@ -103,6 +75,33 @@ class SearchRepository:
         for query in queries:
             pool.extend(str(value) for value in await self._session.scalars(query) if value)
         return list(dict.fromkeys(pool))
+
+
+def candidates_query(
+    sqlite: bool, terms: Sequence[Term], *, any_term: bool, faq: bool
+) -> tuple[str, str]:
+    """(SQL with :q and :cap, the match expression) of a candidates query."""
+    kinds = "" if faq else (" AND rowid % 4 <> 3" if sqlite else " AND id % 4 <> 3")
+    if sqlite:
+        match = (" OR " if any_term else " AND ").join(_fts5(t) for t in terms)
+        sql = (
+            "SELECT rowid, title FROM search_fts WHERE search_fts MATCH :q"
+            f"{kinds} ORDER BY rowid DESC LIMIT :cap"
+        )
+    else:
+        joiner = " | " if any_term else " & "
+        match = joiner.join(f"'{t.word}'" + (":*" if t.prefix else "") for t in terms)
+        sql = (
+            "SELECT id, title FROM search_documents WHERE tsv @@ to_tsquery('simple', :q)"
+            f"{kinds} ORDER BY id DESC LIMIT :cap"
+        )
+    return sql, match
+
+
+VOCABULARY_SQL = {
+    True: "SELECT term, doc FROM search_vocab",
+    False: "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')",
+}
 
 
 def _fts5(term: Term) -> str:
