@@ -130,3 +130,20 @@ async def test_callback_data_stays_under_64_bytes_with_long_accented_titles(
         lab_id = await session.scalar(select(Lab.id).where(Lab.slug == "labo-tres-long-3"))
     await chat.say(f"/start lab-{lab_id}")
     assert "Plœmeur" in chat.last_text()
+
+
+async def test_welcome_menu_opens_search_labs_and_innovations(
+    chat_with: Callable[..., MemberChat],
+) -> None:
+    chat = chat_with()
+    await chat.say("/start")
+    await chat.press("🧪 Les labos")
+    assert "Les labos d'innovation sociale" in chat.last_text()
+    await chat.say("/start")
+    await chat.press("💡 Innovations")
+    assert "Choisis un thème ou un département" in chat.last_text()
+    await chat.say("/start")
+    await chat.press("🔎 Chercher")
+    assert "Écris-moi ce que tu cherches" in chat.last_text()
+    await chat.say("recycl")
+    assert "Économie circulaire : le réemploi créateur de richesses" in chat.last_text()
