@@ -146,6 +146,8 @@ def build_handlers() -> HandlerTable:
             CommandHandler(["sondage_fermer", "quick_poll_close"], quick_polls.close_now),
             CommandHandler("labs", catalogue.show_labs),
             CommandHandler("innovations", catalogue.show_themes),
+            # /events belongs to the meetings feature (upcoming only); this lists past ones too.
+            CommandHandler("rencontres", catalogue.show_events),
             CommandHandler(["chercher", "search"], search.on_command),
             CommandHandler(["autour", "nearby"], nearby.ask_location),
             CommandHandler("qr", qr.send_qr),

@@ -78,6 +78,8 @@ async def test_event_card_in_paris_time_with_figures(chat_with: Callable[..., Me
     assert "Disco Soupe" in text
     assert "Participants : 300 personnes" in text
     await chat.press("⬅️ Retour")
+    assert "Pas de rencontre prévue pour l'instant" in chat.last_text()
+    await chat.say("/rencontres")
     labels = chat.button_labels()
     assert labels.index("🗂 Réunion de débriefing de la journée Innov'Deizh") < labels.index(
         "🗂 Journée Innov'Deizh du 24 octobre 2013"
