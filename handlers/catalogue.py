@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.services.communes import DEPARTEMENTS
@@ -16,7 +17,11 @@ async def show(update: Update, context: Ctx, shown: view.View) -> None:
     """Edit the pressed message in place, or send a new one for a command or a link."""
     text, keyboard = shown
     if update.callback_query is not None:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+        try:
+            await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+        except BadRequest as exc:  # the same button pressed twice: nothing to change
+            if "not modified" not in str(exc):
+                raise
     else:
         await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
 

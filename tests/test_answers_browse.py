@@ -25,6 +25,10 @@ async def test_labs_paginate_and_cards_edit_in_place(
     await chat.press("Suivant ▶️")
     assert chat.last_message()["message_id"] == listing["message_id"]
     assert "Page 2/3" in chat.last_text()
+    await chat.press("◀️ Précédent")
+    await chat.press_data("cat:labs:0")  # the same page again: nothing to edit, no error
+    assert "Oups" not in chat.last_text()
+    await chat.press("Suivant ▶️")
     await chat.press("Économie circulaire : le réemploi créateur de richesses")
     assert len(fake.bot_messages(chat.chat_id)) == 1
     card = chat.last_text()
