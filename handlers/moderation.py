@@ -27,6 +27,7 @@ from handlers.access import moderators_only
 from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
 from handlers.moderation_cards import (
     PATTERN,
+    TEXT_MAX,
     card_keyboard,
     card_text,
     parse_mod,
@@ -97,9 +98,11 @@ async def on_prompt_button(update: Update, context: Ctx) -> State | None:
 @moderators_only
 async def on_prompt_text(update: Update, context: Ctx) -> State:
     """The typed reason (refuses) or question (sent to the member)."""
-    done = await context.deps.moderation.complete_prompt(
-        sender(update).id, message_of(update).text or ""
-    )
+    text = message_of(update).text or ""
+    if len(text) > TEXT_MAX:
+        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
+        return ModStep.TYPING
+    done = await context.deps.moderation.complete_prompt(sender(update).id, text)
     if done is None:
         await say(update, context, "moderation.prompt_lost")
         return ConversationHandler.END

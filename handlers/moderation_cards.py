@@ -19,6 +19,15 @@ log = logging.getLogger(__name__)
 PATTERN = r"^mod:(publish|refuse|reason|back|typed|ask):[0-9]{1,12}:-?[0-9]{1,3}$"
 
 
+TRAIL_SHOWN = 4
+SHORT = 300
+TEXT_MAX = 1000  # typed reasons, questions and answers
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def mod_data(action: str, submission_id: int, arg: int = 0) -> str:
     """``mod:<action>:<submission id>:<argument>`` (ids only, well under 64 bytes)."""
     return f"mod:{action}:{submission_id}:{arg}"
@@ -46,9 +55,12 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
             **summary_params(texts, lang, proposal),
         )
     ]
-    for line in card.trail:
-        if line.action in ("asked", "answered"):
-            lines.append(texts.get(lang, f"moderation.trail_{line.action}", text=line.detail))
+    # Only the latest exchanges, shortened: a card must stay under Telegram's 4,096 characters
+    # (the full texts are in the replies to the card and in the audit trail).
+    exchanges = [line for line in card.trail if line.action in ("asked", "answered")]
+    for line in exchanges[-TRAIL_SHOWN:]:
+        short = shorten(line.detail)
+        lines.append(texts.get(lang, f"moderation.trail_{line.action}", text=short))
     if proposal.status in ("published", "refused"):
         lines.append(
             texts.get(
@@ -56,7 +68,7 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
                 f"moderation.decided_{proposal.status}",
                 who=decided_by or str(proposal.decided_by or ""),
                 date=when(deps, proposal.decided_at),
-                reason=Markup(reason_text(deps, lang, proposal.reason)),
+                reason=Markup(reason_text(deps, lang, shorten(proposal.reason))),
             )
         )
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Ctx
 from handlers.common import message_of, query_of, say, sender
-from handlers.moderation_cards import refresh_card
+from handlers.moderation_cards import TEXT_MAX, refresh_card
 from handlers.submit_input import END
 from handlers.submit_keys import Extra, State, parse
 from handlers.submit_steps import ask
@@ -32,6 +32,9 @@ async def on_answer(update: Update, context: Ctx) -> State:
     text = message_of(update).text
     if not text:
         await say(update, context, "submit.answer_text_only")
+        return Extra.ANSWER
+    if len(text) > TEXT_MAX:
+        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
         return Extra.ANSWER
     card = await context.deps.moderation.answer(sender(update).id, text)
     if card is None:

@@ -179,3 +179,34 @@ async def test_moderation_command_lists_pending_oldest_first(
     stranger = chat_with(6666)
     await stranger.say("/moderation")
     assert "réservée" in stranger.last_text()
+
+
+async def test_long_questions_and_answers_are_refused_kindly(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    member = chat_with()
+    await send_proposal(member, description="D" * 1000)
+    moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
+    await moderators.press("❓ Demander une précision")
+    await moderators.say("Q" * 1500)
+    assert "1500 caractères, pour 1000" in moderators.last_text()
+    await moderators.say("Q" * 1000)
+    await member.press("✍️ Répondre")
+    await member.say("R" * 1001)
+    assert "1001 caractères, pour 1000" in member.last_text()
+    for _ in range(3):  # several rounds: the card stays within Telegram's limit
+        await member.say("R" * 1000)
+        await moderators.press("❓ Demander une précision", message_id=card_id(fake, deps))
+        await moderators.say("Q" * 1000)
+        await member.press("✍️ Répondre")
+    row = await only_proposal(deps)
+    card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)
+    assert "…" in card["text"]
+    assert len(card["text"]) < 4096
+
+
+def card_id(fake: FakeTelegram, deps: Deps) -> int:
+    for message in fake.bot_messages(MODERATORS_CHAT_ID):
+        if "Proposition n°" in message.get("text", ""):
+            return int(message["message_id"])
+    raise AssertionError("no card")
