@@ -11,69 +11,25 @@ ignored, so closed results do not move.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from bot.services.survey_results import options_of
-from bot.services.survey_templates import POLL_KINDS
+from bot.services.survey_steps import (
+    Outcome,
+    Question,
+    Step,
+    current_question,
+    is_open,
+    is_skip,
+    next_step,
+    refusal_of,
+    step_of,
+)
 from storage.db import Sessions
-from storage.models import Survey, SurveyPoll, SurveyQuestion, SurveyResponse, utcnow
+from storage.models import SurveyPoll, SurveyResponse, utcnow
 from storage.repositories.surveys import SurveyRepository
 
-SKIP_WORDS = frozenset({"passer", "skip", "/passer", "/skip"})
-
-
-class Outcome(StrEnum):
-    ASK = "ask"  # send ``question``
-    DONE = "done"  # the member just finished
-    ALREADY_DONE = "already_done"
-    NOT_OPEN = "not_open"  # draft, or scheduled for later
-    CLOSED = "closed"
-    NOT_INVITED = "not_invited"
-    UNKNOWN = "unknown"
-    USE_POLL = "use_poll"  # text typed while a poll question is waiting
-    NOTHING = "nothing"  # no survey in progress
-
-
-@dataclass(frozen=True)
-class Question:
-    id: int
-    number: int  # 1-based, for « Question 3/8 »
-    total: int
-    kind: str
-    prompt: str
-    options: tuple[str, ...]
-
-    @property
-    def is_poll(self) -> bool:
-        return self.kind in POLL_KINDS
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the member is shown next."""
-
-    outcome: Outcome
-    survey_id: int = 0
-    title: str = ""
-    question: Question | None = None
-    first: bool = False  # show the introduction before the first question
-    intro: str = ""
-    identified: bool = False
-
-
-def is_skip(text: str) -> bool:
-    """« passer » (or « skip »), however it is typed."""
-    return text.strip().casefold().rstrip(" .!") in SKIP_WORDS
-
-
-def is_open(survey: Survey, now: datetime) -> bool:
-    """Open: opened by hand, or scheduled and its time has come."""
-    if survey.status == "open":
-        return True
-    scheduled = survey.status == "scheduled" and survey.scheduled_for is not None
-    return scheduled and survey.scheduled_for <= now  # type: ignore[operator]
+__all__ = ["Outcome", "Question", "Step", "SurveyService", "is_open", "is_skip"]
 
 
 class SurveyService:
@@ -91,8 +47,8 @@ class SurveyService:
             if survey is None:
                 return Step(Outcome.UNKNOWN)
             response = await repo.response(survey_id, member_id)
-            refusal = _refusal(survey, response, now)
-            return _step(refusal or Outcome.ASK, survey)
+            refusal = refusal_of(survey, response, now)
+            return step_of(refusal or Outcome.ASK, survey)
 
     async def begin(self, survey_id: int, member_id: int, now: datetime | None = None) -> Step:
         """Start or resume: the next unanswered question, or why there is none."""
@@ -103,9 +59,9 @@ class SurveyService:
             if survey is None:
                 return Step(Outcome.UNKNOWN)
             response = await repo.response(survey_id, member_id)
-            refusal = _refusal(survey, response, now)
+            refusal = refusal_of(survey, response, now)
             if refusal is not None:
-                return _step(refusal, survey)
+                return step_of(refusal, survey)
             if response is None:
                 response = await repo.add_response(
                     SurveyResponse(survey_id=survey_id, member_id=member_id, next_position=0)
@@ -113,7 +69,7 @@ class SurveyService:
             first = response.started_at is None
             if first:
                 response.started_at = now
-            return await _next(repo, survey, response, now, first=first)
+            return await next_step(repo, survey, response, now, first=first)
 
     async def resume(self, member_id: int, now: datetime | None = None) -> Step:
         """The survey the member left halfway, if any."""
@@ -167,7 +123,7 @@ class SurveyService:
             choices = ",".join(str(i) for i in sorted(set(option_ids)))
             await repo.put_answer(response.id, poll.question_id, now=now, choices=choices)
             questions = await repo.questions(survey.id)
-            current = _current(questions, response)
+            current = current_question(questions, response)
             # Only a vote on the question being asked moves on; earlier polls just update.
             if (
                 response.completed_at is not None
@@ -176,7 +132,7 @@ class SurveyService:
             ):
                 return None
             response.next_position += 1
-            return await _next(repo, survey, response, now, questions=questions), poll.chat_id
+            return await next_step(repo, survey, response, now, questions=questions), poll.chat_id
 
     async def on_text(self, member_id: int, text: str, now: datetime | None = None) -> Step:
         """A message typed during a survey: the free-text answer, « passer », or a reminder."""
@@ -188,7 +144,7 @@ class SurveyService:
             if response is None or survey is None or not is_open(survey, now):
                 return Step(Outcome.NOTHING)
             questions = await repo.questions(survey.id)
-            current = _current(questions, response)
+            current = current_question(questions, response)
             if current is None:
                 return Step(Outcome.NOTHING)
             if is_skip(text):
@@ -196,9 +152,11 @@ class SurveyService:
             elif current.kind == "text":
                 await repo.put_answer(response.id, current.id, now=now, text=text.strip())
             else:
-                return await _next(repo, survey, response, now, questions=questions, again=True)
+                return await next_step(
+                    repo, survey, response, now, questions=questions, again=True
+                )
             response.next_position += 1
-            return await _next(repo, survey, response, now, questions=questions)
+            return await next_step(repo, survey, response, now, questions=questions)
 
     async def own_answers(
         self, member_id: int, survey_id: int | None = None
@@ -228,62 +186,3 @@ class SurveyService:
             value = answer.text or " | ".join(options[i] for i in picked if i < len(options))
             pairs.append((question.label or question.prompt, "" if answer.skipped else value))
         return survey.title, pairs
-
-
-def _refusal(survey: Survey, response: SurveyResponse | None, now: datetime) -> Outcome | None:
-    """Why the member may not answer now, or None if they may."""
-    if response is not None and response.completed_at is not None:
-        return Outcome.ALREADY_DONE
-    if survey.status == "closed":
-        return Outcome.CLOSED
-    if not is_open(survey, now):
-        return Outcome.NOT_OPEN
-    if response is None and not survey.open_to_all:
-        return Outcome.NOT_INVITED
-    return None
-
-
-def _current(questions: list[SurveyQuestion], response: SurveyResponse) -> SurveyQuestion | None:
-    if response.next_position < len(questions):
-        return questions[response.next_position]
-    return None
-
-
-async def _next(
-    repo: SurveyRepository,
-    survey: Survey,
-    response: SurveyResponse,
-    now: datetime,
-    *,
-    questions: list[SurveyQuestion] | None = None,
-    first: bool = False,
-    again: bool = False,
-) -> Step:
-    questions = questions if questions is not None else await repo.questions(survey.id)
-    current = _current(questions, response)
-    if current is None:
-        response.completed_at = response.completed_at or now
-        return _step(Outcome.DONE, survey)
-    question = Question(
-        id=current.id,
-        number=response.next_position + 1,
-        total=len(questions),
-        kind=current.kind,
-        prompt=current.prompt,
-        options=options_of(current),
-    )
-    return _step(Outcome.USE_POLL if again else Outcome.ASK, survey, question, first=first)
-
-
-def _step(
-    outcome: Outcome, survey: Survey, question: Question | None = None, *, first: bool = False
-) -> Step:
-    return Step(
-        outcome=outcome,
-        survey_id=survey.id,
-        title=survey.title,
-        question=question,
-        first=first,
-        intro=survey.intro,
-        identified=survey.identified,
-    )
