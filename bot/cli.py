@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import Bot
 
+from bot import event_cli
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import setup_logging
@@ -24,7 +25,7 @@ from storage.migrate import upgrade
 EXIT_CONFIG = 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit per command)
     """Entry point; returns the process exit code (2 for a configuration problem)."""
     args = _parser().parse_args(argv)
     if args.command == "qr" and args.bot:
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if args.command == "qr":
         return _qr(args.target, asyncio.run(_bot_username(config)), args.out)
+    if args.command == "events":
+        return event_cli.run(args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
@@ -116,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("seed", help="import the seed catalogue (idempotent)")
     sub.add_parser("check-config", help="check the configuration and the database")
+    event_cli.add_parser(sub)
     qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
     qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
     qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")

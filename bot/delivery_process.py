@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", required=True)
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--token", default="123456:TEST-token_abcdefghijklmnopqrstuvw")
-    parser.add_argument("--rate", type=float, default=DeliverySettings.per_second_total)
+    parser.add_argument("--rate", type=int, default=DeliverySettings.per_second_total)
     parser.add_argument("--concurrency", type=int, default=DeliverySettings.concurrency)
     parser.add_argument("--policy", action="append", default=[], help="kind=resend|skip")
     parser.add_argument("--until-idle", action="store_true")
@@ -41,7 +41,10 @@ async def run(args: argparse.Namespace) -> None:
         kind, _, policy = item.partition("=")
         policies[kind] = DoubtPolicy(policy)
     settings = DeliverySettings(
-        per_second_total=args.rate, concurrency=args.concurrency, policies=policies
+        per_second_total=args.rate,
+        spacing_rate=max(30.0, args.rate * 1.05),
+        concurrency=args.concurrency,
+        policies=policies,
     )
     engine = create_engine(args.database)
     request = HTTPXRequest(connection_pool_size=args.concurrency + 2)

@@ -1,7 +1,7 @@
 """Meetings inside the running bot: the delivery engine task and one reminder wake-up job.
 
 The JobQueue never holds one job per reminder: a single job named "meetings:wake" runs at the
-next due reminder (and at least hourly), asks the database what is due, then re-schedules
+next due reminder (and at least every 15 minutes), asks the database what is due, then re-schedules
 itself. At start-up it runs at once, so whatever came due while the bot was down is handled
 (sent within the grace window, marked missed past it).
 """
@@ -22,7 +22,8 @@ from storage.models import utcnow
 log = logging.getLogger(__name__)
 WAKE_JOB = "meetings:wake"
 ENGINE_KEY = "meetings:engine"
-LONGEST_SLEEP = timedelta(hours=1)
+# Events added by the CLI (another process) are seen within this, well inside the grace window.
+LONGEST_SLEEP = timedelta(minutes=15)
 
 
 def schedule_meetings(app: BotApp) -> None:

@@ -97,11 +97,13 @@ class DeliveryEngine:
                 soonest = wait if soonest is None else min(soonest, wait)
                 continue
             await self._slots.acquire()
-            await self._pacer.take_slot()
             claimed = await self._service.claim(row_id, self.worker_id, self._clock.now())
             if claimed is None:
                 self._slots.release()
                 continue
+            # The slot is taken last, right before the request leaves: the database's latency
+            # must not shift sends closer together than the pacer spaced them.
+            await self._pacer.take_slot()
             self._pacer.record(chat_id)
             self._in_flight[row_id] = asyncio.create_task(self._send(claimed))
             started = True

@@ -63,7 +63,8 @@ class Pacer:
     def __init__(self, settings: DeliverySettings, clock: Clock) -> None:
         self._settings = settings
         self._clock = clock
-        self._spacing = 1.0 / settings.per_second_total
+        self._spacing = 1.0 / settings.spacing_rate
+        self._starts: deque[float] = deque()
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chat_last: dict[int, float] = {}
@@ -85,12 +86,26 @@ class Pacer:
         return max(0.0, wait)
 
     async def take_slot(self) -> None:
-        """Wait for the next overall slot (and the end of any 429 pause), then take it."""
+        """Wait for the next overall slot (and the end of any 429 pause), then take it.
+
+        Two rules together: sends are spaced evenly (no burst for Telegram to punish), and at
+        most ``per_second_total`` of them start within any ``window`` seconds (a margin over
+        Telegram's second, for the jitter between our clock and its). A loop that woke up a
+        little late may catch up half a slot, so the timer's lateness does not lower the rate.
+        """
+        settings = self._settings
         while True:
             now = self._clock.monotonic()
+            starts = self._starts
+            while starts and starts[0] <= now - settings.window:
+                starts.popleft()
             ready = max(self._next_slot, self._paused_until)
+            if len(starts) >= settings.per_second_total:
+                ready = max(ready, starts[0] + settings.window)
             if ready <= now:
-                self._next_slot = now + self._spacing
+                base = max(self._next_slot, now - self._spacing / 2)
+                self._next_slot = base + self._spacing
+                starts.append(now)
                 return
             await self._clock.sleep(ready - now)
 

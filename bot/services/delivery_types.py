@@ -19,11 +19,14 @@ class DoubtPolicy(StrEnum):
 class DeliverySettings:
     """Telegram's limits (with a safety margin) and the engine's behaviour; all configurable.
 
-    ``per_second_total`` is 29, not 30: sends are spaced evenly at this rate, so network jitter
-    of up to ~30 ms between us and Telegram still never puts 31 in one of Telegram's seconds.
+    At most ``per_second_total`` sends start within any ``window`` seconds (29 in 1.02 s, not
+    30 in 1: the margin absorbs the jitter between our clock and Telegram's), spaced evenly at
+    ``spacing_rate`` per second so that they never come as a burst.
     """
 
-    per_second_total: float = 29.0
+    per_second_total: int = 29
+    window: float = 1.02
+    spacing_rate: float = 30.0
     per_chat_interval: float = 1.05
     per_group_per_minute: int = 20
     group_window: float = 61.0
