@@ -4,7 +4,10 @@ Decisions: all words must match (« monnaie locale »); when nothing does, unkno
 corrected to the closest indexed word (one typo, two for long words), then any word may match.
 Questions (« c'est quoi… ? ») lift FAQ entries. The work is bounded: the index hands over at most
 ``cap`` matches (the newest), unranked, in one query; they are ranked here by rare words found
-in the title, so a common word costs about the same at 1k or 100k innovations.
+in the title, so a common word costs about the same at 1k or 100k innovations. On SQLite that
+read goes through a read-only sqlite3 connection (see storage/repositories/search_direct.py).
+The indexed vocabulary is cached for a minute: a word added since is still found (as a prefix),
+only its typos wait for the next refresh.
 """
 
 from __future__ import annotations

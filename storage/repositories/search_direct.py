@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from storage.repositories.search import VOCABULARY_SQL, Candidate, Term, candidates_query
 
@@ -22,7 +23,7 @@ class DirectSqliteReader:
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:
-            uri = f"file:{self._database}?mode=ro"
+            uri = f"file:{quote(self._database)}?mode=ro"
             self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
             weakref.finalize(self, self._connection.close)
         return self._connection
