@@ -41,26 +41,13 @@ TITLE_WEIGHT = 4.0  # a word found in the title counts four times one found in t
 
 
 class Reader(Protocol):
+    """SearchRepository (a session) or DirectSqliteReader (SQLite's hot path)."""
+
     async def candidates(
         self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
     ) -> list[Candidate]: ...
 
     async def vocabulary(self) -> dict[str, int]: ...
-
-
-class _Direct:
-    """The SQLite direct reader behind the same (async) face as the repository."""
-
-    def __init__(self, direct: DirectSqliteReader) -> None:
-        self._direct = direct
-
-    async def candidates(
-        self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
-    ) -> list[Candidate]:
-        return self._direct.candidates(terms, any_term=any_term, cap=cap, faq=faq)
-
-    async def vocabulary(self) -> dict[str, int]:
-        return self._direct.vocabulary()
 
 
 @dataclass(frozen=True)
@@ -113,7 +100,7 @@ class SearchService:
         query_words = words(text)
         question = faq and is_question(text)
         if self._direct is not None:
-            reader: Reader = _Direct(self._direct)
+            reader: Reader = self._direct
             vocabulary = await self._vocabulary_of(reader)
             found, terms, corrected = await self._match(reader, vocabulary, query_words, faq=faq)
         else:
@@ -190,7 +177,7 @@ class SearchService:
                 await SearchRepository(session).optimize()
         self._vocabulary = None
         if self._direct is not None:
-            await self._vocabulary_of(_Direct(self._direct))
+            await self._vocabulary_of(self._direct)
             return
         async with self._sessions() as session:
             await self._vocabulary_of(SearchRepository(session))

@@ -28,17 +28,17 @@ class DirectSqliteReader:
             weakref.finalize(self, self._connection.close)
         return self._connection
 
-    def candidates(
+    async def candidates(
         self, terms: Sequence[Term], *, any_term: bool, cap: int, faq: bool = True
     ) -> list[Candidate]:
-        """As SearchRepository.candidates, synchronously."""
+        """As SearchRepository.candidates, without leaving the event loop's thread."""
         if not terms:
             return []
         sql, match = candidates_query(True, terms, any_term=any_term, faq=faq)
         rows = self._open().execute(sql, {"q": match, "cap": cap}).fetchall()
         return [Candidate(int(doc_id), str(title)) for doc_id, title in rows]
 
-    def vocabulary(self) -> dict[str, int]:
+    async def vocabulary(self) -> dict[str, int]:
         rows = self._open().execute(VOCABULARY_SQL[True]).fetchall()
         return {str(word): int(count) for word, count in rows}
 
