@@ -166,3 +166,28 @@ async def test_privacy_registry_runs_each_feature(sessions: Sessions) -> None:
     assert (await privacy.export(MEMBER))["rsvps"] == {"rsvps": MEMBER}
     await privacy.erase(MEMBER)
     assert seen == [f"erase {MEMBER}"]
+
+
+async def test_export_lists_rows_of_features_not_yet_registered(sessions: Sessions) -> None:
+    from sqlalchemy import insert
+
+    from storage.models import Base
+
+    table = next(
+        (t for t in Base.metadata.sorted_tables if t.name == "saved_searches"),
+        None,
+    )
+    if table is None:
+        pytest.skip("no other table with a member_id column in this schema")
+    async with sessions.begin() as session:
+        await session.execute(
+            insert(table).values(
+                member_id=MEMBER, query="monnaie locale", created_at=datetime.now(UTC)
+            )
+        )
+        await session.execute(
+            insert(table).values(member_id=MODERATOR, query="autre", created_at=datetime.now(UTC))
+        )
+    exported = await PrivacyService(sessions).export(MEMBER)
+    rows = exported["other_tables"]["saved_searches"]
+    assert [r["query"] for r in rows] == ["monnaie locale"]

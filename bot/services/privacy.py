@@ -2,7 +2,7 @@
 
 Each feature registers what it keeps about a member, once, when the dependencies are built::
 
-    privacy.register("rsvps", export=rsvp_export, erase=rsvp_erase)
+    deps.privacy.register("rsvps", export=rsvp_export, erase=rsvp_erase, tables=("rsvps",))
 
 ``export(session, telegram_id)`` returns JSON-ready data (dicts, lists, str, numbers, None;
 datetimes are turned into ISO strings); ``erase(session, telegram_id)`` deletes or anonymises the
@@ -11,6 +11,9 @@ erasure is all or nothing. Erasers run in registration order, then the member's 
 states and their ``members`` row are deleted; the caller then drops the cached profile
 (``MemberService.forget_cached``). Features whose tables point at ``members`` without
 ``ON DELETE`` must register an eraser, or the erasure fails (and changes nothing).
+
+Until a feature registers, the export still lists its rows whose ``member_id`` column is the
+member's (under ``other_tables``); ``tables=`` tells the service which tables a feature covers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from storage.repositories.privacy import PrivacyRepository
 
 Exporter = Callable[[AsyncSession, int], Awaitable[Any]]
 Eraser = Callable[[AsyncSession, int], Awaitable[None]]
+RESERVED = ("exported_at", "profile", "conversations")
+UNREGISTERED = "other_tables"
 PROFILE_FIELDS = (
     *("telegram_id", "first_name", "last_name", "username", "language", "telegram_language"),
     *("roles", "opt_in_announcements", "is_reachable", "created_at", "last_seen_at"),
@@ -40,13 +45,22 @@ class PrivacyService:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self._features: dict[str, tuple[Exporter, Eraser]] = {}
-        self.register("submissions", export=export_submissions, erase=erase_submissions)
+        self._covered: set[str] = {"members", "conversation_states"}
+        self.register(
+            "submissions",
+            export=export_submissions,
+            erase=erase_submissions,
+            tables=("submissions", "submission_events"),
+        )
 
-    def register(self, feature: str, *, export: Exporter, erase: Eraser) -> None:
-        """Add a feature's exporter and eraser (a feature registers once)."""
-        if feature in self._features or feature in ("profile", "conversations"):
+    def register(
+        self, feature: str, *, export: Exporter, erase: Eraser, tables: tuple[str, ...] = ()
+    ) -> None:
+        """Add a feature's exporter and eraser, and name the tables they take care of."""
+        if feature in self._features or feature in (*RESERVED, UNREGISTERED):
             raise ValueError(f"privacy feature {feature!r} is already registered")
         self._features[feature] = (export, erase)
+        self._covered.update(tables)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -69,6 +83,11 @@ class PrivacyService:
             }
             for feature, (exporter, _) in self._features.items():
                 data[feature] = jsonable(await exporter(session, telegram_id))
+            # Safety net until every feature registers: rows of any other table whose
+            # ``member_id`` is the member's (exported only; erasing is each feature's rule).
+            others = await repo.rows_by_member_id(telegram_id, exclude=self._covered)
+            if others:
+                data[UNREGISTERED] = jsonable(others)
             return data
 
     async def erase(self, telegram_id: int) -> None:

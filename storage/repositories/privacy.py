@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConversationState, Innovation, Member, Submission, SubmissionEvent
+from storage.models import Base, ConversationState, Innovation, Member, Submission, SubmissionEvent
 
 
 class PrivacyRepository:
@@ -24,6 +25,22 @@ class PrivacyRepository:
         """Stored dialogue states whose key names the member."""
         rows = await self._session.scalars(select(ConversationState))
         return [row for row in rows if telegram_id in _parts(row.key)]
+
+    async def rows_by_member_id(
+        self, member_id: int, *, exclude: set[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Rows of every table with a ``member_id`` column (but ``exclude``), by table."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for table in Base.metadata.sorted_tables:
+            if table.name in exclude or "member_id" not in table.c:
+                continue
+            result = await self._session.execute(
+                select(table).where(table.c.member_id == member_id)
+            )
+            rows = [dict(row._mapping) for row in result]
+            if rows:
+                found[table.name] = rows
+        return found
 
     async def submissions(self, member_id: int) -> list[Submission]:
         query = select(Submission).where(Submission.member_id == member_id)
