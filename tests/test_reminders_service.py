@@ -95,3 +95,21 @@ async def test_capacity_refuses_once_full(meetings: Meetings) -> None:
     assert (await meetings.events.rsvp(event.id, 12, "yes")).full
     assert not (await meetings.events.rsvp(event.id, 11, "yes")).full
     assert (await meetings.events.card(event.id)).coming == 1
+
+
+async def test_a_yearly_gathering_comes_back_next_year(meetings: Meetings) -> None:
+    start = datetime(2027, 11, 12, 9, 30, tzinfo=PARIS)
+    event = await meetings.events.create(
+        title="Rencontre annuelle", starts_at=start, repeats_yearly=True, now=NOW
+    )
+    await meetings.events.rsvp(event.id, 11, "yes")
+    await meetings.events.rsvp(event.id, 12, "remind")
+    after = start + timedelta(days=2)
+    await meetings.reminders.tick(after)
+    card = await meetings.events.card(event.id)
+    assert card.starts_at == datetime(2028, 11, 12, 9, 30, tzinfo=PARIS)
+    assert (card.schedule_rev, card.coming) == (1, 0)
+    assert await meetings.reminders.next_due_at() == card.starts_at - timedelta(days=7)
+    await meetings.reminders.tick(card.starts_at - timedelta(days=7))
+    progress = await meetings.delivery.progress(f"reminder:{event.id}:10080:1")
+    assert progress.total == 1  # the member who asked to be reminded, not last year's "yes"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery import DeliveryService
 from bot.services.event_messages import EventMessages, EventView, view_of
-from bot.services.reminders import ReminderSettings, arm, offsets_of
+from bot.services.reminder_rules import ReminderSettings, arm, offsets_of
 from storage.db import Sessions
 from storage.models import utcnow
 from storage.repositories.meetings import COMING, MeetingRepository

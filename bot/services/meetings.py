@@ -10,7 +10,8 @@ from bot.services.delivery import DeliveryService
 from bot.services.delivery_types import DeliverySettings
 from bot.services.event_messages import EventMessages
 from bot.services.events import EventService
-from bot.services.reminders import ReminderService, ReminderSettings
+from bot.services.reminder_rules import ReminderSettings
+from bot.services.reminders import ReminderService
 from bot.texts import Texts
 from storage.db import Sessions
 

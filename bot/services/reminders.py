@@ -10,30 +10,21 @@ expire at the end of the grace window too (a send still queued then is missed, n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery import DeliveryService
 from bot.services.event_messages import EventMessages, EventView, view_of
+from bot.services.reminder_rules import ReminderSettings
+from bot.services.yearly import roll_yearly
 from bot.texts import Texts
 from storage.db import Sessions
-from storage.models import Event, EventReminder
+from storage.models import EventReminder
 from storage.repositories.meetings import MeetingRepository
 
 log = logging.getLogger(__name__)
-DEFAULT_OFFSETS = (7 * 24 * 60, 24 * 60, 2 * 60)
-
-
-@dataclass(frozen=True)
-class ReminderSettings:
-    """Offsets (minutes before the start) unless an event has its own, grace, group chat."""
-
-    offsets: tuple[int, ...] = DEFAULT_OFFSETS
-    grace: timedelta = timedelta(hours=1)
-    group_chat_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,38 +32,6 @@ class TickReport:
     fired: int = 0
     missed: int = 0
     planned: int = 0
-
-
-def offsets_of(event: Event, settings: ReminderSettings) -> tuple[int, ...]:
-    """The event's own offsets ("10080,1440,120"), else the global ones."""
-    if event.reminder_offsets.strip():
-        return tuple(int(p) for p in event.reminder_offsets.split(",") if p.strip())
-    return settings.offsets
-
-
-async def arm(
-    repo: MeetingRepository, event: Event, offsets: Iterable[int], now: datetime
-) -> None:
-    """Create or move the event's reminders for its current start (revision ``schedule_rev``).
-
-    A reminder whose time is already past when armed (an event created 2 days ahead has no
-    7-days reminder) is not created pending: it would only be "missed".
-    """
-    existing = {r.offset_minutes: r for r in await repo.reminders_of(event.id)}
-    for offset in offsets:
-        due = event.starts_at - timedelta(minutes=offset)
-        state = "pending" if due > now else "cancelled"
-        reminder = existing.get(offset)
-        if reminder is None:
-            await repo.add_reminder(
-                event_id=event.id,
-                offset_minutes=offset,
-                due_at=due,
-                state=state,
-                rev=event.schedule_rev,
-            )
-        elif reminder.state in {"pending", "fired", "cancelled"}:
-            reminder.due_at, reminder.state, reminder.rev = due, state, event.schedule_rev
 
 
 class ReminderService:
@@ -105,6 +64,8 @@ class ReminderService:
         can neither lose nor double them.
         """
         fired = missed = planned = 0
+        async with self._sessions.begin() as session:
+            await roll_yearly(session, now, self._messages.tz, self.settings)
         while True:
             async with self._sessions.begin() as session:
                 repo = MeetingRepository(session)
