@@ -114,7 +114,8 @@ async def _fresh(update: Update, context: Ctx) -> State:
 
 def build_conversation() -> ConversationHandler[Ctx]:
     """The persistent ConversationHandler named "submit"."""
-    private = filters.ChatType.PRIVATE
+    # New messages only: an edited earlier answer must not count as the answer to a later step.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     step_handlers = [
         CommandHandler(["passer", "skip"], on_skip, filters=private),
         CommandHandler(["retour", "back"], on_back, filters=private),

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from bot.context import Deps
 from bot.telegram_double import FakeTelegram
 from storage.models import Submission, utcnow
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, MEMBER_ID
 from tests.driver import MemberChat
 from tests.submit_support import send_proposal
 
@@ -218,3 +218,16 @@ async def test_other_commands_are_handed_over(
     assert (row.status, row.step, row.theme) == ("draft", "submit.theme", "")
     await chat.say("/annuler")  # cancels the event dialogue, not the proposal
     assert (await rows(deps))[0].status == "draft"
+
+
+async def test_an_edited_earlier_message_is_not_an_answer(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    chat = chat_with()
+    await chat.say("/proposer")
+    await chat.say("Jardin partagé")
+    edited = fake.send_text(MEMBER_ID, "Jardin partagé de Kervénanec")
+    edited["edited_message"] = {**edited.pop("message"), "edit_date": 1}
+    await chat.deliver(edited)
+    [row] = await rows(deps)
+    assert (row.name, row.description, row.step) == ("Jardin partagé", "", "submit.description")
