@@ -1,7 +1,7 @@
 """/search (/chercher) and plain text in private: ranked results, 5 a page, or the FAQ answer.
 
-Decision: when a question (« c'est quoi une SCOP ? ») has an FAQ entry as its best match, the
-answer comes straight away instead of a list of results.
+Decision: when a question (« c'est quoi une SCOP ? ») has an FAQ entry as its best match, or
+an FAQ entry is the only match (« bonjour »), the answer comes straight away instead of a list.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ async def answer(
 ) -> None:
     result = await context.deps.search.search(text, page=page)
     top = result.top
-    if top is not None and top.kind == "faq" and result.question and update.callback_query is None:
+    direct = result.question or result.total == 1  # « une SCOP ? », « bonjour »
+    if top is not None and top.kind == "faq" and direct and update.callback_query is None:
         await catalogue.show_faq(update, context, top.ref_id)
         return
     if not result.hits:

@@ -104,6 +104,8 @@ async def test_hostile_inputs_get_results_or_nothing_found(
 
 async def test_everyday_questions(chat_with: Callable[..., MemberChat], app: BotApp) -> None:
     chat = chat_with()
+    await chat.say("Bonjour")
+    assert "Pose-moi une question" in chat.last_text()
     await chat.say("c'est quoi un PTCE ?")
     assert "pôle territorial de coopération économique" in chat.last_text()
     await chat.say("une SCOP ?")

@@ -15,7 +15,7 @@ from storage.models import Event, EventFigure, EventFollowUp, Innovation, Lab, S
 from storage.seeding import DEFAULT_CATALOGUE, SeedError, SeedReport, import_catalogue
 
 PARIS = ZoneInfo("Europe/Paris")
-FIRST = SeedReport(events=2, figures=12, follow_ups=9, labs=17, innovations=1, faq_entries=7)
+FIRST = SeedReport(events=2, figures=12, follow_ups=9, labs=17, innovations=1, faq_entries=8)
 WOMEN_LAB = "les-femmes-au-pouvoir"
 
 
@@ -48,7 +48,7 @@ async def test_three_imports_make_one_copy(sessions: Sessions) -> None:
         "event_follow_ups": 9,
         "labs": 17,
         "innovations": 1,
-        "seed_records": 48,
+        "seed_records": 49,
     }
     async with sessions() as session:
         labs = list(await session.scalars(select(Lab).order_by(Lab.position)))
