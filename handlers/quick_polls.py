@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Bot, Update
@@ -34,16 +34,20 @@ async def post(update: Update, context: Ctx) -> None:
     except QuickPollUsage:
         await say(update, context, "quick_polls.usage")
         return
+    closes_at = datetime.now(UTC) + timedelta(minutes=draft.minutes)
     sent = await context.bot.send_poll(
         message.chat_id,
         question=html.escape(draft.question, quote=False),
         options=[html.escape(option, quote=False) for option in draft.options],
         is_anonymous=draft.anonymous,
+        # A public poll's votes are ours already: Telegram may close it on time by itself, even
+        # if the bot is down then. An anonymous one is stopped by the bot, whose stopPoll
+        # answer is the only way to learn its totals.
+        close_date=None if draft.anonymous else closes_at,
     )
     assert sent.poll is not None
-    now = datetime.now(UTC)
     poll = await context.deps.surveys.quick_polls.posted(
-        draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, now
+        draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )
     if context.job_queue is not None:
         context.job_queue.run_once(close_due, when=poll.closes_at, name=f"quick_polls:{poll.id}")

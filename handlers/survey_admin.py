@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from bot.context import Ctx
 from bot.services.qr_codes import png as qr_png
 from bot.services.survey_exports import NamedExportRefused
-from bot.services.survey_planning import NoEvent, SurveyInfo, SurveyNotFound
+from bot.services.survey_planning import NoEvent, SurveyClosed, SurveyInfo, SurveyNotFound
 from bot.services.survey_templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
 from handlers.common import message_of, say, sender
@@ -104,6 +104,9 @@ async def schedule(update: Update, context: Ctx) -> None:
         return
     except NoEvent:
         await say(update, context, "surveys.admin.needs_event")
+        return
+    except SurveyClosed:
+        await say(update, context, "surveys.admin.already_closed", id=survey_id)
         return
     assert info.scheduled_for is not None
     local_when = info.scheduled_for.astimezone(context.deps.config.bot.tz)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.context import BotApp, Deps
+from bot.services.survey_templates import TEMPLATE_2013
 from bot.telegram_double import FakeTelegram
 from storage.models import Survey
 from tests.conftest import ADMIN_ID, MEMBER_ID
@@ -46,6 +47,18 @@ async def test_members_cannot_manage_surveys(
 ) -> None:
     member = chat_with(MEMBER_ID)
     await member.say(command)
+    assert member.last_text() == "Cette action est réservée aux organisateurs."
+    async with deps.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+async def test_members_cannot_create_a_survey_from_a_file(
+    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    member = chat_with(MEMBER_ID)
+    update = fake.send_document(MEMBER_ID, TEMPLATE_2013.encode(), "enquete.toml")
+    update["message"]["caption"] = f"/enquete_creer {SEEDED_EVENT}"
+    await member.deliver(update)
     assert member.last_text() == "Cette action est réservée aux organisateurs."
     async with deps.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Survey)) == 0
@@ -88,6 +101,8 @@ async def test_results_chart_and_exports_for_organisers_then_public(
 
     await admin.say(f"/enquete_cloturer {survey_id} public")
     assert "clos ; ses résultats sont publics" in admin.last_text()
+    await admin.say(f"/enquete_planifier {survey_id}")
+    assert "est clos : je ne l'envoie plus" in admin.last_text()
     await member.say(f"/resultats {survey_id}")
     assert "photo" in member.last_message()
     await member.say(f"/mes_reponses {survey_id}")

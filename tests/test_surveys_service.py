@@ -161,7 +161,8 @@ def test_quick_poll_commands_are_read() -> None:
 
 async def test_quick_poll_votes_and_closing(sessions: Sessions) -> None:
     service = QuickPollService(sessions)
-    poll = await service.posted(parse_command("5 Pause ? | Oui | Non"), ("p1", -1, 7), 9, NOW)
+    draft = parse_command("5 Pause ? | Oui | Non")
+    poll = await service.posted(draft, ("p1", -1, 7), 9, NOW + timedelta(minutes=5))
     assert await service.on_vote("p1", 1, [0])
     assert await service.on_vote("p1", 2, [1])
     assert await service.on_vote("p1", 2, [0])  # changed

@@ -9,7 +9,7 @@ Percentages are over the voters, rounded half up, like the surveys.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.services.survey_results import percent
 from storage.db import Sessions
@@ -78,7 +78,11 @@ class QuickPollService:
         self._sessions = sessions
 
     async def posted(
-        self, draft: QuickPollDraft, poll: tuple[str, int, int], created_by: int, now: datetime
+        self,
+        draft: QuickPollDraft,
+        poll: tuple[str, int, int],
+        created_by: int,
+        closes_at: datetime,
     ) -> QuickPollResults:
         """Remember a poll just sent (``poll`` = poll id, chat id, message id)."""
         poll_id, chat_id, message_id = poll
@@ -91,7 +95,7 @@ class QuickPollService:
                     question=draft.question,
                     options="\n".join(draft.options),
                     anonymous=draft.anonymous,
-                    closes_at=now + timedelta(minutes=draft.minutes),
+                    closes_at=closes_at,
                     created_by=created_by,
                 )
             )

@@ -44,6 +44,10 @@ class SurveyNotFound(Exception):
     pass
 
 
+class SurveyClosed(Exception):
+    """A closed survey is not sent again (reopen it to everyone with the link instead)."""
+
+
 class NoEvent(Exception):
     """Scheduling needs an event: it says when, and who came."""
 
@@ -129,6 +133,8 @@ class SurveyPlanningService:
             survey = await repo.get_for_update(survey_id)
             if survey is None:
                 raise SurveyNotFound(survey_id)
+            if survey.status == "closed":
+                raise SurveyClosed(survey_id)
             event = await repo.event(survey.event_id)
             if event is None:
                 raise NoEvent(survey_id)
