@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.context import Ctx, Deps
 from bot.services.moderation import CODE_PREFIX, REASON_CODES, Card
@@ -176,5 +176,8 @@ async def tell_member(context: Ctx, proposal: DraftView, key: str, **params: obj
             deps.texts.get(lang, key, name=proposal.name, **params),
             reply_markup=markup,
         )
+    except Forbidden:
+        # The member blocked the bot: the decision stays recorded; stop writing to them.
+        await deps.members.mark_unreachable(proposal.member_id)
     except TelegramError:
         log.warning("could not tell member %s about %s", proposal.member_id, key, exc_info=True)

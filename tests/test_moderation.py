@@ -210,3 +210,20 @@ def card_id(fake: FakeTelegram, deps: Deps) -> int:
         if "Proposition n°" in message.get("text", ""):
             return int(message["message_id"])
     raise AssertionError("no card")
+
+
+async def test_member_who_blocked_the_bot_is_marked_unreachable(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    from storage.models import Member
+
+    member = chat_with()
+    await send_proposal(member)
+    fake.block(MEMBER_ID)
+    moderators = chat_with(MODERATOR_ID, chat_id=MODERATORS_CHAT_ID)
+    await moderators.press("✅ Publier")
+    assert (await only_proposal(deps)).status == "published"
+    async with deps.sessions() as session:
+        row = await session.get(Member, MEMBER_ID)
+    assert row is not None
+    assert row.is_reachable is False
