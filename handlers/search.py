@@ -101,7 +101,8 @@ def results_view(
         t(update, "answers.search.line", n=start + n, emoji=EMOJI[hit.kind], title=hit.title)
         for n, hit in enumerate(result.hits, 1)
     )
-    header = t(update, "answers.search.header", count=result.total, query=text[:100])
+    heading = "answers.search.header_many" if result.capped else "answers.search.header"
+    header = t(update, heading, count=result.total, query=text[:100])
     if result.corrected:
         header += "\n" + t(update, "answers.search.corrected", words=result.corrected)
     rows = [

@@ -199,3 +199,13 @@ async def test_qr_code_for_admins_only(
     assert "start=lab-vers-une-mobilite-durable" in sent["caption"]
     await admin.say("/qr nimportequoi")
     assert "Donne-moi la cible" in admin.last_text()
+
+
+async def test_many_matches_say_there_are_more(
+    chat_with: Callable[..., MemberChat], app: BotApp
+) -> None:
+    await add_innovations(app, 70)
+    chat = chat_with()
+    await chat.say("atelier")
+    assert "Plus de 60 résultats" in chat.last_text()
+    assert "70" not in chat.last_text().splitlines()[0]

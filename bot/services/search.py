@@ -65,6 +65,7 @@ class SearchResult:
     pages: int
     corrected: str | None = None  # the words actually searched, when typos were corrected
     question: bool = False
+    capped: bool = False  # there may be more matches than ``total``
 
     @property
     def top(self) -> Hit | None:
@@ -77,13 +78,13 @@ class SearchService:
         sessions: Sessions,
         *,
         cap: int = 60,
-        vocabulary_seconds: float = 60.0,
+        vocabulary_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions, self._cap = sessions, cap
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_at = 0.0
-        self._vocabulary_seconds, self._clock = vocabulary_seconds, clock
+        self._clock = clock
         bind = sessions.kw.get("bind")
         database = bind.url.database if isinstance(bind, AsyncEngine) else None
         sqlite_file = isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite"
@@ -92,6 +93,10 @@ class SearchService:
             if sqlite_file and database and database != ":memory:"
             else None
         )
+        # PostgreSQL's vocabulary (ts_stat) reads the whole index: refresh it less often; it
+        # only serves typo corrections and weights there, new words are found as prefixes.
+        default_seconds = 60.0 if sqlite_file else 900.0
+        self._vocabulary_seconds = vocabulary_seconds or default_seconds
 
     async def search(
         self, text: str, *, page: int = 0, per_page: int = 5, faq: bool = True
@@ -130,7 +135,8 @@ class SearchService:
             Hit(KINDS[c.doc_id % 4], c.doc_id // 4, c.title)
             for c in ranked[page * per_page : (page + 1) * per_page]
         )
-        return SearchResult(hits, len(ranked), page, pages, corrected, question)
+        capped = len(ranked) >= self._cap
+        return SearchResult(hits, len(ranked), page, pages, corrected, question, capped)
 
     async def _match(
         self, repo: Reader, vocabulary: Vocabulary, query_words: list[str], *, faq: bool
