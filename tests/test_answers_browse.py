@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.context import BotApp
 from bot.telegram_double import FakeTelegram
-from storage.models import Lab
+from storage.models import Innovation, Lab
 from tests.driver import MemberChat
 
 
@@ -136,6 +136,26 @@ async def test_callback_data_stays_under_64_bytes_with_long_accented_titles(
         lab_id = await session.scalar(select(Lab.id).where(Lab.slug == "labo-tres-long-3"))
     await chat.say(f"/start lab-{lab_id}")
     assert "Plœmeur" in chat.last_text()
+    async with sessions.begin() as session:
+        session.add(
+            Innovation(
+                title="Épicerie coopérative « Ça déménage » à Plœmeur-Lès-Évêché " * 4,
+                theme="Économie sociale, solidaire et écologique à l'échelle régionale " * 2,
+                commune="Plœmeur",
+                departement="56",
+                lab_id=lab_id,
+            )
+        )
+    await chat.say("/innovations")
+    labels = chat.button_labels()
+    await chat.press(next(label for label in labels if label.startswith("Économie sociale")))
+    await chat.press(next(label for label in chat.button_labels() if "Épicerie" in label))
+    assert "Plœmeur (Morbihan)" in chat.last_text()
+    await chat.say("épicerie coopérative déménage")
+    for message in chat.fake.bot_messages(chat.chat_id):
+        for row in chat.fake.buttons(message):
+            for b in row:
+                assert len(b.get("callback_data", "").encode()) <= 64
 
 
 async def test_welcome_menu_opens_search_labs_and_innovations(
