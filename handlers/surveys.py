@@ -187,7 +187,10 @@ async def show_own_answers(update: Update, context: Ctx) -> None:
 
 def conversation() -> ConversationHandler[Ctx]:
     """The survey conversation (persistent, keyed by member)."""
-    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    # New messages only: editing an earlier message must not answer the current question.
+    private_text = (
+        filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    )
     resume = CommandHandler(["questionnaire", "survey"], on_resume, filters.ChatType.PRIVATE)
     entry_points: list[BaseHandler[Update, Ctx, Any]] = [
         CallbackQueryHandler(on_go, pattern=PATTERN),

@@ -139,10 +139,14 @@ async def test_a_scheduled_survey_reaches_those_who_came_and_is_answered(
     await vote(anne, third["id"], [0, 2])
     score = last_poll(fake, anne.chat_id)
     assert [o["text"] for o in score["options"]] == [str(n) for n in range(11)]
-    await anne.say("Bonjour")  # text while a poll waits: a nudge, nothing stored
+    hello = fake.send_text(anne.user_id, "Bonjour", chat_id=anne.chat_id)
+    await anne.deliver(hello)  # text while a poll waits: a nudge, nothing stored
     assert "sondage juste au-dessus" in anne.last_text()
     await vote(anne, score["id"], [9])
     assert anne.last_text().startswith("5/6 · Un commentaire ?")
+    edited = {"update_id": hello["update_id"] + 10_000}
+    edited["edited_message"] = {**hello["message"], "edit_date": 1, "text": "Bonjour !"}
+    await anne.deliver(edited)  # editing an old message does not answer question 5
     await anne.say("Super journée <3")
     assert "6/6" in anne.last_text()
     await anne.say("passer")
@@ -154,7 +158,8 @@ async def test_a_scheduled_survey_reaches_those_who_came_and_is_answered(
     await vote(anne, second["id"], [])
     assert len(fake.bot_messages(anne.chat_id)) == sent_before
 
-    await anne.press("✍️ Répondre")
+    invitation = fake.bot_messages(anne.chat_id)[0]["message_id"]
+    await anne.press("✍️ Répondre", message_id=invitation)
     assert "Tu as déjà répondu à « Bilan de la rencontre »" in anne.last_text()
     await anne.say("/mes_reponses")
     mine = anne.last_text()
