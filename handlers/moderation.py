@@ -192,7 +192,13 @@ def build_conversation() -> ConversationHandler[Ctx]:
             ],
             states={
                 ModStep.TYPING.value: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_prompt_text),
+                    # In a group only a reply counts: colleagues' chatter is not a reason.
+                    MessageHandler(
+                        (filters.ChatType.PRIVATE | filters.REPLY)
+                        & filters.TEXT
+                        & ~filters.COMMAND,
+                        on_prompt_text,
+                    ),
                 ],
             },
             fallbacks=[CommandHandler(["annuler", "cancel"], on_prompt_cancel)],

@@ -19,6 +19,14 @@ from tests.submit_support import card_of, send_proposal
 ChatWith = Callable[..., MemberChat]
 
 
+async def reply(chat: MemberChat, text: str) -> None:
+    """Answer the bot's newest message with a Telegram reply (as ForceReply makes members do)."""
+    prompt = chat.last_message()["message_id"]
+    await chat.deliver(
+        chat.fake.send_text(chat.user_id, text, chat_id=chat.chat_id, reply_to=prompt)
+    )
+
+
 async def only_proposal(deps: Deps) -> Submission:
     async with deps.sessions() as session:
         [row] = list(await session.scalars(select(Submission)))
@@ -96,7 +104,9 @@ async def test_refuse_with_a_typed_reason(
     await moderators.press("❌ Refuser")
     await moderators.press("✍️ Écrire un motif")
     assert "écris le motif" in moderators.last_text()
-    await moderators.say("Le projet a fermé en 2019.")
+    await moderators.say("Quelqu'un a vu mes clés ?")  # chatter, not a reply: ignored
+    assert (await only_proposal(deps)).status == "pending"
+    await reply(moderators, "Le projet a fermé en 2019.")
     row = await only_proposal(deps)
     assert (row.status, row.reason) == ("refused", "Le projet a fermé en 2019.")
     assert member.last_text().endswith("Le projet a fermé en 2019.")
@@ -110,7 +120,7 @@ async def test_question_goes_to_member_and_answer_comes_back_to_card(
     await send_proposal(member)
     moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
     await moderators.press("❓ Demander une précision")
-    await moderators.say("Quel public visez-vous ?")
+    await reply(moderators, "Quel public visez-vous ?")
     assert "Quel public visez-vous ?" in member.last_text()
     await member.press("✍️ Répondre")
     await member.say("Les familles du quartier de Ker Uhel.")
@@ -188,16 +198,16 @@ async def test_long_questions_and_answers_are_refused_kindly(
     await send_proposal(member, description="D" * 1000)
     moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
     await moderators.press("❓ Demander une précision")
-    await moderators.say("Q" * 1500)
+    await reply(moderators, "Q" * 1500)
     assert "1500 caractères, pour 1000" in moderators.last_text()
-    await moderators.say("Q" * 1000)
+    await reply(moderators, "Q" * 1000)
     await member.press("✍️ Répondre")
     await member.say("R" * 1001)
     assert "1001 caractères, pour 1000" in member.last_text()
     for _ in range(3):  # several rounds: the card stays within Telegram's limit
         await member.say("R" * 1000)
         await moderators.press("❓ Demander une précision", message_id=card_id(fake, deps))
-        await moderators.say("Q" * 1000)
+        await reply(moderators, "Q" * 1000)
         await member.press("✍️ Répondre")
     row = await only_proposal(deps)
     card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)
