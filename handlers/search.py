@@ -101,8 +101,13 @@ def results_view(
         t(update, "answers.search.line", n=start + n, emoji=EMOJI[hit.kind], title=hit.title)
         for n, hit in enumerate(result.hits, 1)
     )
-    heading = "answers.search.header_many" if result.capped else "answers.search.header"
-    header = t(update, heading, count=result.total, query=text[:100])
+    if result.capped:
+        header = t(update, "answers.search.header_many", count=result.total, query=text[:100])
+    else:
+        language = context.deps.language_of(update.effective_user)
+        header = context.deps.texts.plural(
+            language, "answers.search.found", result.total, query=text[:100]
+        )
     if result.corrected:
         header += "\n" + t(update, "answers.search.corrected", words=result.corrected)
     rows = [

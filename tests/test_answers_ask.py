@@ -40,7 +40,7 @@ async def test_five_results_a_page_with_more(
     chat = chat_with()
     await chat.say("/search atelier velo")
     first = chat.last_message()
-    assert "12 résultat(s)" in chat.last_text()
+    assert "12 résultats pour « atelier velo »" in chat.last_text()
     assert len([label for label in chat.button_labels() if "Atelier" in label]) == 5
     await chat.press("Plus ▶️")
     assert chat.last_message()["message_id"] == first["message_id"]
