@@ -24,6 +24,7 @@ from bot.services.survey_suite import build_surveys
 from bot.texts import Texts
 from handlers import build_handlers
 from handlers.errors import on_error
+from handlers.quick_polls import schedule_quick_polls
 from storage.db import create_engine, create_sessions
 
 # Only Telegram checks tokens; the console and tests use this well-formed one.
@@ -81,4 +82,5 @@ def build_application(
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
     schedule_meetings(app)
+    schedule_quick_polls(app)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackContext
+from telegram.ext import Application, CallbackContext
 
 from bot.context import DEPS_KEY, Ctx, Deps
 from bot.services.quick_polls import (
@@ -19,6 +19,8 @@ from bot.services.quick_polls import (
 )
 from handlers.access import admins_only
 from handlers.common import is_private, message_of, say, sender
+
+WAKE_JOB = "quick_polls:wake"
 
 
 @admins_only
@@ -49,8 +51,7 @@ async def post(update: Update, context: Ctx) -> None:
     poll = await context.deps.surveys.quick_polls.posted(
         draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )
-    if context.job_queue is not None:
-        context.job_queue.run_once(close_due, when=poll.closes_at, name=f"quick_polls:{poll.id}")
+    await reschedule(context.application)
     await say(update, context, "quick_polls.posted", id=poll.id, closes=_local(context, poll))
 
 
@@ -77,12 +78,32 @@ async def close_now(update: Update, context: Ctx) -> None:
     await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
 
 
+def schedule_quick_polls(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """On start: close the quick polls whose time passed while the bot was down."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(close_due, when=0, name="quick_polls:start")
+
+
 async def close_due(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Job at a closing time: stop every quick poll that is due (the database says which)."""
+    """Stop every quick poll that is due (the database says which), then sleep till the next."""
     deps = context.bot_data[DEPS_KEY]
     assert isinstance(deps, Deps)
     for poll in await deps.surveys.quick_polls.due():
         await _stop(context.bot, deps.surveys.quick_polls, poll)
+    await reschedule(context.application)
+
+
+async def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """One wake-up job at the next closing time (the database is the schedule)."""
+    deps = app.bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    if app.job_queue is None:
+        return
+    for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    next_closing = await deps.surveys.quick_polls.next_closing()
+    if next_closing is not None:
+        app.job_queue.run_once(close_due, when=next_closing, name=WAKE_JOB)
 
 
 def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:

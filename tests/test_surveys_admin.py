@@ -6,14 +6,15 @@ import csv
 import io
 import struct
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.context import BotApp, Deps
 from bot.services.survey_templates import TEMPLATE_2013
 from bot.telegram_double import FakeTelegram
-from storage.models import Survey
+from storage.models import QuickPoll, Survey
 from tests.conftest import ADMIN_ID, MEMBER_ID
 from tests.driver import MemberChat
 from tests.survey_support import COMMENTS_2013, FIGURES_2013, add_answers
@@ -169,3 +170,25 @@ async def test_quick_poll_in_a_group(
     await admin.say("/sondage_fermer 2")
     assert f"Mauvais : 100{NBSP}% (2)" in admin.last_text()
     assert "clos" in admin.last_text()
+
+
+async def test_quick_polls_are_closed_by_the_wake_up_job(
+    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    group_id = -100778
+    fake.add_group(group_id, "Clôture")
+    admin = chat_with(ADMIN_ID, chat_id=group_id)
+    await admin.say("/sondage_rapide 30 anonyme Le café ? | Bon | Mauvais")
+    poll = fake.bot_messages(group_id)[-2]["poll"]
+    await admin.deliver(fake.answer_poll(MEMBER_ID, poll["id"], [0]))
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("quick_polls:wake")
+    # The closing time passes (the bot may have been down): the job asks the database.
+    async with deps.sessions.begin() as session:
+        await session.execute(update(QuickPoll).values(closes_at=datetime.now(UTC)))
+    await job.run(app)
+    assert poll["is_closed"] is True
+    results = await deps.surveys.quick_polls.results(1)
+    assert results is not None
+    assert (results.closed, results.counts) == (True, (1, 0))
+    assert app.job_queue.get_jobs_by_name("quick_polls:wake") == ()

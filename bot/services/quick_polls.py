@@ -128,6 +128,11 @@ class QuickPollService:
             repo = QuickPollRepository(session)
             return [await _results(repo, row) for row in await repo.due(now or utcnow())]
 
+    async def next_closing(self) -> datetime | None:
+        """When the next open quick poll closes."""
+        async with self._sessions() as session:
+            return await QuickPollRepository(session).next_closing()
+
     async def closed(self, quick_poll_id: int, final_counts: list[int]) -> None:
         """Keep the totals Telegram gave when the poll was stopped."""
         async with self._sessions.begin() as session:

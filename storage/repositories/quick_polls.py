@@ -29,6 +29,10 @@ class QuickPollRepository:
         query = select(QuickPoll).where(QuickPoll.closed_at.is_(None), QuickPoll.closes_at <= now)
         return list(await self._session.scalars(query))
 
+    async def next_closing(self) -> datetime | None:
+        query = select(func.min(QuickPoll.closes_at)).where(QuickPoll.closed_at.is_(None))
+        return await self._session.scalar(query)
+
     async def put_vote(self, quick_poll_id: int, member_id: int, choices: str) -> None:
         vote = await self._session.get(QuickPollVote, (quick_poll_id, member_id))
         if vote is None:
