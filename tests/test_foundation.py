@@ -54,6 +54,7 @@ async def test_help_lists_what_a_member_can_do(chat_with: Chat, command: str) ->
     await chat.say(command)
     assert chat.last_text().startswith("Ce que je sais faire")
     assert "/langue" in chat.last_text()
+    assert "/proposer" in chat.last_text()
     assert "/stats" not in chat.last_text()
 
 
