@@ -228,3 +228,29 @@ async def test_a_restart_resumes_and_old_polls_still_count(
     async with deps.sessions() as session:
         polls = list(await session.scalars(select(SurveyPoll)))
     assert len(polls) == 5  # questions 1, 2, 3 (twice: resumed) and 4, each id kept
+
+
+async def test_a_restart_during_a_text_question_keeps_the_conversation(
+    deps: Deps, fake: FakeTelegram
+) -> None:
+    from bot.app import build_application
+    from bot.telegram_double import InProcessBotApi
+
+    first_app = build_application(deps, request=InProcessBotApi(fake))
+    async with first_app:
+        chat = MemberChat(first_app, fake, CAME[1], CAME[1])
+        await scheduled_survey(deps, fake, chats_on(first_app, fake))
+        await deliver_outbox(deps, first_app)
+        await chat.press("✍️ Répondre")
+        for option in ([0], [0], [1], [8]):
+            await vote(chat, last_poll(fake, chat.chat_id)["id"], option)
+        assert chat.last_text().startswith("5/6 · Un commentaire ?")
+    second_app = build_application(deps, request=InProcessBotApi(fake))
+    async with second_app:
+        chat = MemberChat(second_app, fake, CAME[1], CAME[1])
+        # The persisted conversation state routes this text to the survey, not elsewhere.
+        await chat.say("Des labos plus longs")
+        assert chat.last_text().startswith("6/6 · Une idée pour la prochaine fois ?")
+    own = await deps.surveys.answering.own_answers(CAME[1], 1)
+    assert own is not None
+    assert ("Comments", "Des labos plus longs") in own[1]
