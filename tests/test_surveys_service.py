@@ -8,14 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from bot.services.delivery import DeliveryService
 from bot.services.quick_polls import QuickPollService, QuickPollUsage, parse_command
 from bot.services.survey_planning import SurveyPlanningService, default_send_time
 from bot.services.survey_results import SurveyResultsService
 from bot.services.survey_templates import SurveySpecError, parse_spec, template
 from bot.services.surveys import Outcome, SurveyService, is_skip
 from storage.db import Sessions, create_engine, create_sessions
-from storage.models import Rsvp
+from storage.models import OutboxMessage, Rsvp
 from tests.survey_support import add_event
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,7 +101,7 @@ async def test_schedule_answer_and_close(sessions: Sessions) -> None:
     assert scheduled.scheduled_for == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
     assert planner.plans == [
         (
-            "survey:1",
+            f"survey:1:{int(scheduled.scheduled_for.timestamp())}",
             [1, 2],
             {"kind": "text", "text": "Rencontre Innov'Deizh 2013"},
             scheduled.scheduled_for,
@@ -134,7 +136,7 @@ async def test_schedule_answer_and_close(sessions: Sessions) -> None:
     assert second.question is not None
     await answering.poll_sent(info.id, 2, second.question.id, ("poll-2", 2, 11))
     await planning.close(info.id)
-    assert planner.cancelled[-1] == "survey:1"
+    assert planner.cancelled[-1] == "survey:1:"
     assert await answering.on_vote("poll-2", 2, [3], now=NOW) is None  # closed: ignored
     results = await SurveyResultsService(sessions).results(info.id)
     assert results is not None
@@ -176,3 +178,31 @@ async def test_quick_poll_votes_and_closing(sessions: Sessions) -> None:
     final = await service.results(poll.id)
     assert final is not None
     assert (final.closed, final.counts, final.voters) == (True, (3, 1), 4)
+
+
+async def test_moving_the_time_moves_unsent_invitations_only(sessions: Sessions) -> None:
+    event_id = await add_event(sessions, "rencontre-2026")
+    async with sessions.begin() as session:
+        session.add_all([Rsvp(event_id=event_id, member_id=m, answer="yes") for m in (1, 2)])
+    delivery = DeliveryService(sessions)
+    planning = SurveyPlanningService(sessions, delivery, PARIS)
+    info = await planning.create(template(), "rencontre-2026", created_by=9)
+    first, later = NOW + timedelta(hours=1), NOW + timedelta(days=1)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first)
+    claimed = await delivery.claim((await delivery.due(first, 10))[0][0], "test", first)
+    assert claimed is not None
+    assert claimed.chat_id == 1
+    await delivery.record_sent(claimed.id, 77, first)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later)
+    async with sessions() as session:
+        rows = await session.execute(
+            select(OutboxMessage.purpose, OutboxMessage.chat_id, OutboxMessage.state).order_by(
+                OutboxMessage.id
+            )
+        )
+        outbox = [tuple(row) for row in rows]
+    assert outbox == [
+        (f"survey:1:{int(first.timestamp())}", 1, "sent"),
+        (f"survey:1:{int(first.timestamp())}", 2, "cancelled"),
+        (f"survey:1:{int(later.timestamp())}", 2, "pending"),
+    ]

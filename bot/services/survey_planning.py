@@ -3,8 +3,8 @@
 Decisions:
 - « Those who came » are the members whose RSVP to the event is "yes" (the bot has no
   check-in at the door). The list is taken when the organiser schedules; scheduling again
-  refreshes it (new attendees are added, nobody is invited twice: the outbox key is
-  (``survey:<id>``, chat)).
+  refreshes it and may move the time: invitations not sent yet move, new attendees are added,
+  and nobody is invited twice (an invitation already sent is never planned again).
 - The invitations are planned in the outbox at the scheduled time, so the delivery engine sends
   them at Telegram's pace and a restart loses nothing; the survey opens at that time too.
 - Default time: 9:00 Europe/Paris the day after the event ends (or starts, without an end).
@@ -64,8 +64,13 @@ class SurveyInfo:
     open_to_all: bool = False
 
 
-def purpose(survey_id: int) -> str:
-    return f"survey:{survey_id}"
+def purpose(survey_id: int, when: datetime | None = None) -> str:
+    """Outbox purpose of the invitations: one per planned time, so a moved send is new rows.
+
+    Without ``when``: the prefix of all the survey's invitations.
+    """
+    prefix = f"survey:{survey_id}:"
+    return prefix if when is None else f"{prefix}{int(when.timestamp())}"
 
 
 def default_send_time(event_end: datetime, tz: ZoneInfo) -> datetime:
@@ -155,14 +160,18 @@ class SurveyPlanningService:
             languages = await attendees.languages(came)
             count = len(await repo.questions(survey_id))
             info = _info(survey, event.title, count)
+        # Moving the time: invitations not sent yet are cancelled and planned again; those
+        # already sent (or refused by Telegram) are not sent twice.
         await self._planner.cancel_pending(purpose(survey_id))
+        async with self._sessions() as session:
+            reached = await AttendeeRepository(session).invitation_left(purpose(survey_id))
         groups = _by_payload(
-            came,
+            [member_id for member_id in came if member_id not in reached],
             languages,
             lambda chosen, telegram: invitation(chosen, telegram, info.event_title),
         )
         for payload, chat_ids in groups.items():
-            await self._planner.plan(purpose(survey_id), chat_ids, json.loads(payload), when)
+            await self._planner.plan(purpose(survey_id, when), chat_ids, json.loads(payload), when)
         return info
 
     async def open_to_all(self, survey_id: int) -> SurveyInfo:

@@ -1,4 +1,4 @@
-"""Who came to an event (RSVP "yes", from the Meetings feature) and which language they read."""
+"""Who came to an event (Meetings' RSVPs), their language, and who was invited already."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, Rsvp
+from storage.models import Member, OutboxMessage, Rsvp
 
 
 class AttendeeRepository:
@@ -21,6 +21,15 @@ class AttendeeRepository:
             .order_by(Rsvp.member_id)
         )
         return list(await self._session.scalars(query))
+
+    async def invitation_left(self, purpose_prefix: str) -> set[int]:
+        """Chats an invitation already left for (or was refused for): every state but
+        pending and cancelled, in the Meetings outbox."""
+        query = select(OutboxMessage.chat_id).where(
+            OutboxMessage.purpose.startswith(purpose_prefix, autoescape=True),
+            OutboxMessage.state.not_in(("pending", "cancelled")),
+        )
+        return set(await self._session.scalars(query))
 
     async def languages(self, member_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """(chosen language, Telegram's language) of each member."""
