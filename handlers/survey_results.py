@@ -28,13 +28,21 @@ async def show_results(update: Update, context: Ctx) -> None:
         return
     lang = language(update, context)
     chat_id = message_of(update).chat_id
-    for text in results_messages(context.deps.texts, lang, results):
-        await context.bot.send_message(chat_id, text)
-    if not results.satisfaction:
+    drawing = None
+    if results.satisfaction:
+        labels = chart_labels(context.deps.texts, lang, results)
+        # The chart (and, the first time, matplotlib's import: about a second) is drawn in a
+        # worker thread while the texts go out: the member waits less, the loop stays free.
+        drawing = asyncio.create_task(
+            asyncio.to_thread(satisfaction_chart, results.satisfaction, labels)
+        )
+    try:
+        for text in results_messages(context.deps.texts, lang, results):
+            await context.bot.send_message(chat_id, text)
+    finally:
+        png = await drawing if drawing is not None else None
+    if png is None:
         return
-    labels = chart_labels(context.deps.texts, lang, results)
-    # Drawing takes a few hundred milliseconds of CPU: keep the event loop answering others.
-    png = await asyncio.to_thread(satisfaction_chart, results.satisfaction, labels)
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=f"resultats-{survey_id}.png"),
