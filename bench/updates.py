@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +85,9 @@ async def startup_and_memory(database_url: str, runs: int) -> tuple[list[float],
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", env=env, stderr=subprocess.DEVNULL
             )
-            await fake.wait_for(
-                lambda seen=seen: any(c.method == "getUpdates" for c in fake.calls[seen:]),
-                timeout=30,
-            )
+            await fake.wait_for(partial(_polled_since, fake, seen), timeout=30)
             starts.append(time.perf_counter() - started)
-            await fake.wait_for(lambda replies=replies: len(fake.bot_texts(MEMBER)) > replies)
+            await fake.wait_for(partial(_replied_since, fake, replies))
             await asyncio.sleep(1.0)  # idle
             memory.append(rss_mib(process.pid))
             process.terminate()
@@ -97,6 +95,14 @@ async def startup_and_memory(database_url: str, runs: int) -> tuple[list[float],
     finally:
         await server.stop()
     return starts, memory
+
+
+def _polled_since(fake: FakeTelegram, seen: int) -> bool:
+    return any(call.method == "getUpdates" for call in fake.calls[seen:])
+
+
+def _replied_since(fake: FakeTelegram, replies: int) -> bool:
+    return len(fake.bot_texts(MEMBER)) > replies
 
 
 def report(results: dict[str, list[float]], starts: list[float], memory: list[float]) -> None:
