@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -145,13 +145,13 @@ class DeliveryService:
         async with self._sessions.begin() as session:
             return await OutboxRepository(session).next_due_at()
 
-    async def claim(self, row_id: int, worker: str, now: datetime) -> Claimed | None:
-        """Take one pending row for sending; None if it is gone or another worker took it."""
+    async def claim(self, row_ids: Sequence[int], worker: str, now: datetime) -> list[Claimed]:
+        """Take these rows for sending if still pending (others may be gone or taken)."""
         async with self._writes, self._sessions.begin() as session:
-            row = await OutboxRepository(session).claim(row_id, worker, now)
-            if row is None:
-                return None
-            return Claimed(
+            rows = await OutboxRepository(session).claim(row_ids, worker, now)
+        order = {row_id: n for n, row_id in enumerate(row_ids)}
+        return [
+            Claimed(
                 id=row.id,
                 purpose=row.purpose,
                 chat_id=row.chat_id,
@@ -159,6 +159,8 @@ class DeliveryService:
                 attempts=row.attempts,
                 in_doubt=row.in_doubt,
             )
+            for row in sorted(rows, key=lambda row: order[row.id])
+        ]
 
     async def record_sent(self, row_id: int, message_id: int, now: datetime) -> None:
         await self._set(row_id, "sent", message_id=message_id, sent_at=now, last_error="")

@@ -84,29 +84,42 @@ class DeliveryEngine:
             await self._clock.sleep((next_due - self._clock.now()).total_seconds())
 
     async def _step(self, should_stop: Callable[[], bool]) -> bool:
-        """Start every due send the limits allow now; False when nothing could start."""
+        """Start every due send the limits allow now; False when nothing could start.
+
+        Rows are claimed a few at a time (as many as there are free sending slots, so no more
+        than ``concurrency`` are ever claimed and unrecorded) while the pacer spaces the sends:
+        the database's latency overlaps the wait for the next slot instead of adding to it.
+        """
         now = self._clock.now()
         batch = await self._service.due(now, self._settings.batch_size, self._in_flight)
         started = False
         soonest: float | None = None
+        ready: list[tuple[int, int]] = []
         for row_id, chat_id in batch:
-            if should_stop():
-                break
             wait = self._pacer.chat_wait(chat_id)
             if wait > 0:
                 soonest = wait if soonest is None else min(soonest, wait)
-                continue
+            elif all(chat_id != chat for _, chat in ready):  # one per chat per pass
+                ready.append((row_id, chat_id))
+        while ready and not should_stop():
             await self._slots.acquire()
-            claimed = await self._service.claim(row_id, self.worker_id, self._clock.now())
-            if claimed is None:
+            free = 1
+            while free < len(ready) and not self._slots.locked():
+                await self._slots.acquire()
+                free += 1
+            chunk, ready = ready[:free], ready[free:]
+            claimed = await self._service.claim(
+                [row_id for row_id, _ in chunk], self.worker_id, self._clock.now()
+            )
+            for _ in range(free - len(claimed)):
                 self._slots.release()
-                continue
-            # The slot is taken last, right before the request leaves: the database's latency
-            # must not shift sends closer together than the pacer spaced them.
-            await self._pacer.take_slot()
-            self._pacer.record(chat_id)
-            self._in_flight[row_id] = asyncio.create_task(self._send(claimed))
-            started = True
+            for row in claimed:
+                # The slot is taken last, right before the request leaves: the database's
+                # latency must not shift sends closer together than the pacer spaced them.
+                await self._pacer.take_slot()
+                self._pacer.record(row.chat_id)
+                self._in_flight[row.id] = asyncio.create_task(self._send(row))
+                started = True
         if not started and soonest is not None:
             # Only chats still inside their interval are due: wait for the first to free up.
             await self._clock.sleep(soonest)

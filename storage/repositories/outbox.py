@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -79,20 +79,23 @@ class OutboxRepository:
             select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == PENDING)
         )
 
-    async def claim(self, row_id: int, worker: str, now: datetime) -> ClaimedRow | None:
-        """Mark one pending row as being sent by ``worker``; None if another took it first.
+    async def claim(self, row_ids: Sequence[int], worker: str, now: datetime) -> list[ClaimedRow]:
+        """Mark these rows, if still pending, as being sent by ``worker``; return those taken.
 
-        One conditional UPDATE ... RETURNING: on PostgreSQL the row is first locked with
+        One conditional UPDATE ... RETURNING: on PostgreSQL the rows are first locked with
         SKIP LOCKED, so several instances never wait on (or both take) the same row.
         """
-        target = select(OutboxMessage.id).where(
-            OutboxMessage.id == row_id, OutboxMessage.state == PENDING
-        )
+        ids = list(row_ids)
+        chosen: Any = ids
         if self._dialect == "postgresql":
-            target = target.with_for_update(skip_locked=True)
+            chosen = (
+                select(OutboxMessage.id)
+                .where(OutboxMessage.id.in_(ids))
+                .with_for_update(skip_locked=True)
+            )
         statement = (
             update(OutboxMessage)
-            .where(OutboxMessage.id == target.scalar_subquery(), OutboxMessage.state == PENDING)
+            .where(OutboxMessage.id.in_(chosen), OutboxMessage.state == PENDING)
             .values(
                 state=SENDING,
                 claimed_by=worker,
@@ -102,8 +105,7 @@ class OutboxRepository:
             .returning(*CLAIMED_COLUMNS)
             .execution_options(synchronize_session=False)
         )
-        row = (await self._session.execute(statement)).one_or_none()
-        return None if row is None else ClaimedRow(*row)
+        return [ClaimedRow(*row) for row in await self._session.execute(statement)]
 
     async def set_state(self, row_id: int, state: str, **values: object) -> None:
         await self._session.execute(
