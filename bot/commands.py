@@ -1,48 +1,59 @@
-"""Publish the command menus: French by default, English for "en", and one for admins' chats."""
+"""Publish the command menus: French by default, English for "en", and fuller menus in the
+private chats of moderators and administrators (and in the moderators' group).
+
+Menus are a convenience only: every organiser command checks the sender's role itself.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import BotCommand, BotCommandScope, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.context import BotApp
+from bot.context import BotApp, Deps
 from bot.texts import Texts
 from handlers import MENU_COMMANDS
+from handlers.menu import ADMIN, MEMBER, MODERATOR
 
 log = logging.getLogger(__name__)
 
 
-def menu(texts: Texts, language: str, *, admin: bool) -> list[BotCommand]:
-    """The command list shown to a member speaking ``language`` (admins see more)."""
+def menu(texts: Texts, language: str, viewer: str) -> list[BotCommand]:
+    """The command list shown to ``viewer`` (member, moderator, admin) speaking ``language``."""
     return [
         BotCommand(
             command.en if language == "en" else command.fr,
             texts.get(language, command.description_key),
         )
         for command in MENU_COMMANDS
-        if admin or not command.admin_only
+        if command.shown_to(viewer)
     ]
+
+
+def audiences(deps: Deps) -> list[tuple[BotCommandScope, str]]:
+    """Each scope that gets a menu, with the menu it gets (admins win over moderators)."""
+    bot = deps.config.bot
+    scopes: list[tuple[BotCommandScope, str]] = [(BotCommandScopeDefault(), MEMBER)]
+    moderator_chats = [*bot.moderator_ids, bot.moderators_chat_id]
+    for chat_id in dict.fromkeys(moderator_chats):
+        if chat_id and chat_id not in bot.admin_ids:
+            scopes.append((BotCommandScopeChat(chat_id), MODERATOR))
+    scopes.extend((BotCommandScopeChat(admin_id), ADMIN) for admin_id in bot.admin_ids)
+    return scopes
 
 
 async def publish_commands(app: BotApp) -> bool:
     """Publish every menu; a failure is logged as a warning and the bot starts anyway."""
-    deps = app.bot_data["deps"]
-    texts: Texts = deps.texts
+    deps: Deps = app.bot_data["deps"]
     try:
-        await app.bot.set_my_commands(
-            menu(texts, "fr", admin=False), scope=BotCommandScopeDefault()
-        )
-        await app.bot.set_my_commands(
-            menu(texts, "en", admin=False), scope=BotCommandScopeDefault(), language_code="en"
-        )
-        for admin_id in deps.members.admin_ids:
-            scope = BotCommandScopeChat(admin_id)
-            await app.bot.set_my_commands(menu(texts, "fr", admin=True), scope=scope)
-            await app.bot.set_my_commands(
-                menu(texts, "en", admin=True), scope=scope, language_code="en"
-            )
+        for scope, viewer in audiences(deps):
+            for language in ("fr", "en"):
+                await app.bot.set_my_commands(
+                    menu(deps.texts, language, viewer),
+                    scope=scope,
+                    language_code=None if language == "fr" else language,
+                )
     except TelegramError as exc:
         log.warning("could not publish the command menus (%s); starting anyway", exc)
         return False

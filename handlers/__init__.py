@@ -47,34 +47,34 @@ from handlers import (
     survey_results,
     surveys,
 )
-from handlers.menu import MenuCommand
+from handlers.menu import ADMIN, MODERATOR, MenuCommand
 
 HandlerTable = dict[int, Sequence[BaseHandler[Any, Ctx, Any]]]
 
 # The command menu published with setMyCommands (French names by default, English for "en").
 MENU_COMMANDS: tuple[MenuCommand, ...] = (
     MenuCommand("start", "start", "commands.start"),
-    MenuCommand("aide", "help", "commands.help"),
-    MenuCommand("langue", "language", "commands.language"),
-    MenuCommand("stats", "stats", "commands.stats", admin_only=True),
-    MenuCommand("evenements", "events", "commands.events"),
-    MenuCommand("abonnements", "follow", "commands.follow"),
-    MenuCommand("nouvel_evenement", "new_event", "commands.new_event", admin_only=True),
-    MenuCommand("annonce", "announce", "commands.announce", admin_only=True),
-    MenuCommand("proposer", "submit", "commands.submit"),
-    MenuCommand("mesdonnees", "mydata", "commands.mydata"),
-    MenuCommand("oublier", "forget", "commands.forget"),
-    MenuCommand("confidentialite", "privacy", "commands.privacy"),
-    MenuCommand("moderation", "moderation", "commands.moderation", admin_only=True),
-    MenuCommand("questionnaire", "survey", "commands.survey_answer"),
-    MenuCommand("mes_reponses", "my_answers", "commands.survey_my_answers"),
-    MenuCommand("resultats", "results", "commands.survey_results", admin_only=True),
-    MenuCommand("enquetes", "surveys", "commands.survey_admin", admin_only=True),
     MenuCommand("chercher", "search", "commands.search"),
     MenuCommand("labs", "labs", "commands.labs"),
     MenuCommand("innovations", "innovations", "commands.innovations"),
     MenuCommand("autour", "nearby", "commands.nearby"),
-    MenuCommand("qr", "qr", "commands.qr", admin_only=True),
+    MenuCommand("evenements", "events", "commands.events"),
+    MenuCommand("abonnements", "follow", "commands.follow"),
+    MenuCommand("proposer", "submit", "commands.submit"),
+    MenuCommand("questionnaire", "survey", "commands.survey_answer"),
+    MenuCommand("mes_reponses", "my_answers", "commands.survey_my_answers"),
+    MenuCommand("aide", "help", "commands.help"),
+    MenuCommand("langue", "language", "commands.language"),
+    MenuCommand("mesdonnees", "mydata", "commands.mydata"),
+    MenuCommand("oublier", "forget", "commands.forget"),
+    MenuCommand("confidentialite", "privacy", "commands.privacy"),
+    MenuCommand("moderation", "moderation", "commands.moderation", MODERATOR),
+    MenuCommand("stats", "stats", "commands.stats", ADMIN),
+    MenuCommand("nouvel_evenement", "new_event", "commands.new_event", ADMIN),
+    MenuCommand("annonce", "announce", "commands.announce", ADMIN),
+    MenuCommand("enquetes", "surveys", "commands.survey_admin", ADMIN),
+    MenuCommand("resultats", "results", "commands.survey_results", ADMIN),
+    MenuCommand("qr", "qr", "commands.qr", ADMIN),
 )
 
 

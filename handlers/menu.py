@@ -24,6 +24,11 @@ WELCOME_ROWS: Rows = (
 )
 
 
+MEMBER, MODERATOR, ADMIN = "member", "moderator", "admin"
+# Who sees a command in their menu (the commands themselves check roles on the server).
+AUDIENCES = {MEMBER: {MEMBER}, MODERATOR: {MEMBER, MODERATOR}, ADMIN: {MEMBER, MODERATOR, ADMIN}}
+
+
 @dataclass(frozen=True)
 class MenuCommand:
     """One entry of the command menu: French and English names, description key, audience."""
@@ -31,7 +36,10 @@ class MenuCommand:
     fr: str
     en: str
     description_key: str
-    admin_only: bool = False
+    audience: str = MEMBER
+
+    def shown_to(self, viewer: str) -> bool:
+        return self.audience in AUDIENCES[viewer]
 
 
 def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:

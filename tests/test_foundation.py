@@ -14,7 +14,7 @@ from bot.context import BotApp, Deps
 from bot.telegram_double import FakeTelegram, commands_key
 from handlers import MENU_COMMANDS
 from storage.models import Member
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.driver import MemberChat
 
 Chat = Callable[..., MemberChat]
@@ -95,20 +95,28 @@ async def test_language_choice_survives_a_new_process(
     assert chat.last_text().startswith("What I can do")
 
 
-async def test_command_menus_per_language_and_for_admins(app: BotApp, fake: FakeTelegram) -> None:
+async def test_command_menus_per_language_and_per_role(app: BotApp, fake: FakeTelegram) -> None:
     assert await publish_commands(app)
-    french = [c["command"] for c in fake.commands[commands_key(None, None)]]
-    english = [c["command"] for c in fake.commands[commands_key(None, "en")]]
-    admin_scope = {"type": "chat", "chat_id": ADMIN_ID}
-    admin = [c["command"] for c in fake.commands[commands_key(admin_scope, None)]]
-    assert french[:3] == ["start", "aide", "langue"]
-    assert english[:3] == ["start", "help", "language"]
-    assert french == [c.fr for c in MENU_COMMANDS if not c.admin_only]
-    assert english == [c.en for c in MENU_COMMANDS if not c.admin_only]
+
+    def names(scope: dict[str, object] | None, language: str | None) -> list[str]:
+        return [c["command"] for c in fake.commands[commands_key(scope, language)]]
+
+    french, english = names(None, None), names(None, "en")
+    admin = names({"type": "chat", "chat_id": ADMIN_ID}, None)
+    moderator = names({"type": "chat", "chat_id": MODERATOR_ID}, None)
+    moderators_group = names({"type": "chat", "chat_id": MODERATORS_CHAT_ID}, "en")
+    assert french[:4] == ["start", "chercher", "labs", "innovations"]
+    assert english[:4] == ["start", "search", "labs", "innovations"]
+    assert {"aide", "langue", "proposer"} <= set(french)
+    assert {"help", "language", "submit"} <= set(english)
+    assert french == [c.fr for c in MENU_COMMANDS if c.audience == "member"]
     assert "stats" not in french
+    assert "moderation" not in french
+    assert moderator == [*french, "moderation"]
+    assert moderators_group[-1] == "moderation"
     assert admin == [c.fr for c in MENU_COMMANDS]
-    assert "stats" in admin
-    assert commands_key(admin_scope, "en") in fake.commands
+    assert {"stats", "annonce", "moderation"} <= set(admin)
+    assert commands_key({"type": "chat", "chat_id": ADMIN_ID}, "en") in fake.commands
 
 
 async def test_menus_failure_is_only_a_warning(
