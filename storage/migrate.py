@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (.+)$", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (\([^)]*\)|[^\n]+)", re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> AlembicConfig:
