@@ -127,6 +127,10 @@ class DeliveryService:
             return 0
         return await OutboxRepository(session).add_ignoring_duplicates(rows)
 
+    def exclusive(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """Hold while writing with another service (reminders) so SQLite writers take turns."""
+        return self._writes
+
     def notify(self) -> None:
         """Wake the delivery engine: new rows are in the outbox."""
         for listener in self._listeners:

@@ -57,17 +57,19 @@ class ReminderService:
         async with self._sessions.begin() as session:
             return await MeetingRepository(session).next_reminder_at()
 
-    async def tick(self, now: datetime, batch: int = 500) -> TickReport:
+    async def tick(self, now: datetime, batch: int = 50) -> TickReport:
         """Fire (or mark missed) every reminder due by ``now``.
 
         Marking a reminder fired and planning its sends happen in one transaction, so a crash
         can neither lose nor double them.
         """
         fired = missed = planned = 0
-        async with self._sessions.begin() as session:
+        # Short transactions taken in turn with the delivery engine's writes: on SQLite a long
+        # one would stall the sending (and the other way round) in the database's busy waits.
+        async with self._delivery.exclusive(), self._sessions.begin() as session:
             await roll_yearly(session, now, self._messages.tz, self.settings)
         while True:
-            async with self._sessions.begin() as session:
+            async with self._delivery.exclusive(), self._sessions.begin() as session:
                 repo = MeetingRepository(session)
                 due = await repo.due_reminders(now, batch)
                 for reminder in due:
