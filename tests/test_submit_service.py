@@ -171,23 +171,19 @@ async def test_privacy_registry_runs_each_feature(sessions: Sessions) -> None:
 async def test_export_lists_rows_of_features_not_yet_registered(sessions: Sessions) -> None:
     from sqlalchemy import insert
 
-    from storage.models import Base
+    from storage.models import SavedSearch
+    from storage.repositories.privacy import PrivacyRepository
 
-    table = next(
-        (t for t in Base.metadata.sorted_tables if t.name == "saved_searches"),
-        None,
-    )
-    if table is None:
-        pytest.skip("no other table with a member_id column in this schema")
     async with sessions.begin() as session:
-        await session.execute(
-            insert(table).values(
-                member_id=MEMBER, query="monnaie locale", created_at=datetime.now(UTC)
+        for member, query in ((MEMBER, "monnaie locale"), (MODERATOR, "autre")):
+            await session.execute(
+                insert(SavedSearch).values(
+                    member_id=member, query=query, created_at=datetime.now(UTC)
+                )
             )
-        )
-        await session.execute(
-            insert(table).values(member_id=MODERATOR, query="autre", created_at=datetime.now(UTC))
-        )
+    async with sessions() as session:  # the safety net, were searches not registered
+        others = await PrivacyRepository(session).rows_by_member_id(MEMBER, exclude=set())
+    assert [r["query"] for r in others["saved_searches"]] == ["monnaie locale"]
     exported = await PrivacyService(sessions).export(MEMBER)
-    rows = exported["other_tables"]["saved_searches"]
-    assert [r["query"] for r in rows] == ["monnaie locale"]
+    assert "other_tables" not in exported  # every feature registers now
+    assert [r["query"] for r in exported["searches"]] == ["monnaie locale"]

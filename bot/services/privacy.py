@@ -1,8 +1,9 @@
 """The member's own data (RGPD): a JSON export of everything stored, and erasure on request.
 
-Each feature registers what it keeps about a member, once, when the dependencies are built::
+Each feature registers what it keeps about a member, once, in this service's constructor (the
+one list of features; each ``<feature>_privacy`` module says what its erasure keeps)::
 
-    deps.privacy.register("rsvps", export=rsvp_export, erase=rsvp_erase, tables=("rsvps",))
+    self.register("meetings", export=export_meetings, erase=erase_meetings, tables=("rsvps",))
 
 ``export(session, telegram_id)`` returns JSON-ready data (dicts, lists, str, numbers, None;
 datetimes are turned into ISO strings); ``erase(session, telegram_id)`` deletes or anonymises the
@@ -24,7 +25,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.meetings_privacy import erase_meetings, export_meetings
+from bot.services.search_privacy import erase_searches, export_searches
 from bot.services.submission_privacy import erase_submissions, export_submissions
+from bot.services.survey_privacy import erase_surveys, export_surveys
 from storage.db import Sessions
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -46,11 +50,30 @@ class PrivacyService:
         self._sessions = sessions
         self._features: dict[str, tuple[Exporter, Eraser]] = {}
         self._covered: set[str] = {"members", "conversation_states"}
+        # Every feature that keeps something about a member, in erasure order (one place).
         self.register(
             "submissions",
             export=export_submissions,
             erase=erase_submissions,
-            tables=("submissions", "submission_events"),
+            tables=("submissions", "submission_events", "innovations"),
+        )
+        self.register(
+            "meetings",
+            export=export_meetings,
+            erase=erase_meetings,
+            tables=("rsvps", "event_subscriptions", "meeting_drafts", "announcements", "outbox"),
+        )
+        self.register(
+            "surveys",
+            export=export_surveys,
+            erase=erase_surveys,
+            tables=(
+                *("survey_responses", "survey_answers", "survey_polls", "surveys"),
+                *("quick_polls", "quick_poll_votes"),
+            ),
+        )
+        self.register(
+            "searches", export=export_searches, erase=erase_searches, tables=("saved_searches",)
         )
 
     def register(
@@ -65,6 +88,11 @@ class PrivacyService:
     @property
     def features(self) -> tuple[str, ...]:
         return tuple(self._features)
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The tables some registered feature (or the service itself) takes care of."""
+        return frozenset(self._covered)
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
         """Everything stored about the member, by feature."""

@@ -90,7 +90,9 @@ class SurveyExportService:
             cells = by_response.get(response.id, {})
             row = [str(len(rows) + 1), "oui" if response.completed_at else "non"]
             if named:
-                row += [str(response.member_id), names.get(response.member_id, "")]
+                # Forgotten respondents have negative numbers (see survey_privacy): no id.
+                member = str(response.member_id) if response.member_id > 0 else ""
+                row += [member, names.get(response.member_id, "")]
             rows.append(row + [cells.get(q.id, "") for q in questions])
         return header, rows
 
