@@ -189,8 +189,7 @@ async def test_moving_the_time_moves_unsent_invitations_only(sessions: Sessions)
     info = await planning.create(template(), "rencontre-2026", created_by=9)
     first, later = NOW + timedelta(hours=1), NOW + timedelta(days=1)
     await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first)
-    claimed = await delivery.claim((await delivery.due(first, 10))[0][0], "test", first)
-    assert claimed is not None
+    [claimed] = await delivery.claim([(await delivery.due(first, 10))[0][0]], "test", first)
     assert claimed.chat_id == 1
     await delivery.record_sent(claimed.id, 77, first)
     await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later)
