@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery_types import Claimed, DeliverySettings, DoubtPolicy
@@ -26,6 +27,7 @@ from storage.models import utcnow
 from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
+RECORD_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -234,5 +236,15 @@ class DeliveryService:
         return timedelta(seconds=min(seconds, self.settings.backoff_max))
 
     async def _set(self, row_id: int, state: str, **values: object) -> None:
-        async with self._writes, self._sessions.begin() as session:
-            await OutboxRepository(session).set_state(row_id, state, **values)
+        # The message has left: recording it must not give up on a busy database, or the row
+        # would stay "sending" and be reported in doubt at the next start.
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                async with self._writes, self._sessions.begin() as session:
+                    await OutboxRepository(session).set_state(row_id, state, **values)
+                return
+            except OperationalError:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                log.warning("recording send %s failed, retrying", row_id, exc_info=True)
+                await asyncio.sleep(0.5 * (attempt + 1))

@@ -127,6 +127,16 @@ class DeliveryEngine:
         return started
 
     async def _send(self, row: Claimed) -> None:
+        try:
+            await self._deliver(row)
+        except Exception:  # the outcome could not be recorded: the row stays "sending"
+            log.exception("send %s to %s could not be recorded; in doubt", row.id, row.chat_id)
+        finally:
+            self._in_flight.pop(row.id, None)
+            self._slots.release()
+            self._wake.set()
+
+    async def _deliver(self, row: Claimed) -> None:
         service = self._service
         try:
             message_id = await self._sender(row)
@@ -153,10 +163,6 @@ class DeliveryEngine:
             await service.record_failed(row.id, f"error: {type(exc).__name__}: {exc}")
         else:
             await service.record_sent(row.id, message_id, self._clock.now())
-        finally:
-            self._in_flight.pop(row.id, None)
-            self._slots.release()
-            self._wake.set()
 
     async def _idle(self, longest: float) -> None:
         self._wake.clear()
