@@ -86,7 +86,7 @@ class DeliveryService:
         expires_at: datetime | None = None,
     ) -> int:
         """Plan ``payload`` to every chat once; returns how many rows are new."""
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             added = await self.plan_in(
                 session, purpose, chat_ids, payload, due_at, expires_at=expires_at
             )
@@ -142,7 +142,7 @@ class DeliveryService:
         self, now: datetime, limit: int, exclude: Iterable[int] = ()
     ) -> list[tuple[int, int]]:
         """(row id, chat id) of pending sends due by ``now``; expired ones become "missed"."""
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             repo = OutboxRepository(session)
             await repo.expire(now)
             return await repo.due(now, limit, list(exclude))
@@ -194,7 +194,7 @@ class DeliveryService:
         instance holding the scheduler role), so every "sending" row at start is orphaned.
         """
         resent = skipped = 0
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             repo = OutboxRepository(session)
             for row in await repo.in_flight():
                 policy = self.settings.policy_for(row.purpose)
@@ -214,7 +214,7 @@ class DeliveryService:
 
     async def cancel_pending(self, purpose_prefix: str) -> int:
         """Pending sends whose purpose starts with ``purpose_prefix`` will not leave."""
-        async with self._sessions.begin() as session:
+        async with self._writes, self._sessions.begin() as session:
             return await OutboxRepository(session).cancel_pending(purpose_prefix)
 
     async def progress(self, purpose: str) -> Progress:
