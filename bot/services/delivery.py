@@ -57,6 +57,36 @@ class Recovery:
     skipped: int = 0
 
 
+def outbox_rows(
+    purpose: str,
+    chat_ids: Iterable[int],
+    payload: dict[str, Any],
+    due_at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> list[dict[str, object]]:
+    """The outbox rows of one payload to several chats (each chat once)."""
+    if len(purpose) > 64 or not purpose:
+        raise ValueError(f"purpose must be 1-64 characters: {purpose!r}")
+    now = utcnow()
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return [
+        {
+            "purpose": purpose,
+            "chat_id": chat_id,
+            "payload": body,
+            "due_at": due_at or now,
+            "expires_at": expires_at,
+            "state": "pending",
+            "in_doubt": False,
+            "attempts": 0,
+            "claimed_by": "",
+            "last_error": "",
+            "created_at": now,
+        }
+        for chat_id in dict.fromkeys(chat_ids)
+    ]
+
+
 class DeliveryService:
     """Plan sends into the outbox and keep each row's state; the engine does the sending."""
 
@@ -105,29 +135,12 @@ class DeliveryService:
         expires_at: datetime | None = None,
     ) -> int:
         """``plan`` inside the caller's transaction (call :meth:`notify` after the commit)."""
-        if len(purpose) > 64 or not purpose:
-            raise ValueError(f"purpose must be 1-64 characters: {purpose!r}")
-        now = utcnow()
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        rows: list[dict[str, object]] = [
-            {
-                "purpose": purpose,
-                "chat_id": chat_id,
-                "payload": body,
-                "due_at": due_at or now,
-                "expires_at": expires_at,
-                "state": "pending",
-                "in_doubt": False,
-                "attempts": 0,
-                "claimed_by": "",
-                "last_error": "",
-                "created_at": now,
-            }
-            for chat_id in dict.fromkeys(chat_ids)
-        ]
-        if not rows:
-            return 0
-        return await OutboxRepository(session).add_ignoring_duplicates(rows)
+        rows = outbox_rows(purpose, chat_ids, payload, due_at, expires_at)
+        return await self.insert_in(session, rows)
+
+    async def insert_in(self, session: AsyncSession, rows: list[dict[str, object]]) -> int:
+        """Insert rows built by :func:`outbox_rows` (many purposes at once); returns new rows."""
+        return await OutboxRepository(session).add_ignoring_duplicates(rows) if rows else 0
 
     def exclusive(self) -> contextlib.AbstractAsyncContextManager[object]:
         """Hold while writing with another service (reminders) so SQLite writers take turns."""

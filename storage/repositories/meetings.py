@@ -77,6 +77,32 @@ class MeetingRepository:
         )
         return [(r[0], r[1] or "", r[2] or "") for r in await self._session.execute(query)]
 
+    async def events_by_id(self, event_ids: list[int]) -> dict[int, Event]:
+        query = select(Event).where(Event.id.in_(event_ids))
+        return {event.id: event for event in await self._session.scalars(query)}
+
+    async def coming_counts(self, event_ids: list[int]) -> dict[int, int]:
+        query = (
+            select(Rsvp.event_id, func.count())
+            .where(Rsvp.event_id.in_(event_ids), Rsvp.answer == COMING)
+            .group_by(Rsvp.event_id)
+        )
+        return {int(row[0]): int(row[1]) for row in await self._session.execute(query)}
+
+    async def recipients_of(self, event_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+        """Per event: reachable members who come or asked to be reminded (one query)."""
+        query = (
+            select(Rsvp.event_id, Rsvp.member_id, Member.language, Member.telegram_language)
+            .join(Member, Member.telegram_id == Rsvp.member_id, isouter=True)
+            .where(Rsvp.event_id.in_(event_ids), Rsvp.answer.in_((COMING, REMIND)))
+            .where((Member.is_reachable.is_(True)) | (Member.telegram_id.is_(None)))
+            .order_by(Rsvp.event_id, Rsvp.member_id)
+        )
+        result: dict[int, list[tuple[int, str, str]]] = {}
+        for row in await self._session.execute(query):
+            result.setdefault(row[0], []).append((row[1], row[2] or "", row[3] or ""))
+        return result
+
     # --- reminders --------------------------------------------------------------------------
 
     async def reminders_of(self, event_id: int) -> list[EventReminder]:
