@@ -14,7 +14,6 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
-    CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -48,6 +47,7 @@ from handlers import (
     surveys,
 )
 from handlers.menu import ADMIN, MODERATOR, MenuCommand
+from handlers.routing import Callback, CommandRouter
 
 HandlerTable = dict[int, Sequence[BaseHandler[Any, Ctx, Any]]]
 
@@ -98,6 +98,39 @@ def build_handlers() -> HandlerTable:
         # Normally caught first by the "submit" conversation's own entry point (same data).
         "submit": submit.open_dialogue,
     }
+    commands: dict[str | tuple[str, ...], Callback] = {
+        "start": start.StartCommand(deep_links),
+        ("aide", "help"): help_command.show_help,
+        ("langue", "language"): language.ask_language,
+        ("chercher", "search"): search.on_command,
+        "labs": catalogue.show_labs,
+        "innovations": catalogue.show_themes,
+        # /events belongs to the meetings feature (upcoming only); this lists past ones too.
+        "rencontres": catalogue.show_events,
+        ("autour", "nearby"): nearby.ask_location,
+        ("evenements", "events"): events.list_events,
+        ("abonnements", "follow"): events.show_follow,
+        ("mes_reponses", "my_answers"): surveys.show_own_answers,
+        ("resultats", "results"): survey_results.show_results,
+        ("mesdonnees", "mydata"): privacy.export_data,
+        ("oublier", "forget"): privacy.ask_forget,
+        ("confidentialite", "privacy"): privacy.show_notice,
+        # Organisers and moderators (each callback checks the role itself).
+        "stats": admin.show_stats,
+        "moderation": moderation.list_pending,
+        ("deplacer_evenement", "move_event"): events.move_event,
+        ("annuler_evenement", "cancel_event"): events.cancel_event,
+        ("enquetes", "surveys"): survey_admin.list_surveys,
+        ("enquete_creer", "survey_new"): survey_admin.create,
+        ("enquete_planifier", "survey_schedule"): survey_admin.schedule,
+        ("enquete_ouvrir", "survey_open"): survey_admin.open_to_all,
+        ("enquete_cloturer", "survey_close"): survey_admin.close,
+        ("enquete_export", "survey_export"): survey_admin.export,
+        ("sondage_rapide", "quick_poll"): quick_polls.post,
+        ("sondage_resultats", "quick_poll_results"): quick_polls.show_results,
+        ("sondage_fermer", "quick_poll_close"): quick_polls.close_now,
+        "qr": qr.send_qr,
+    }
     return {
         -1: [TypeHandler(Update, members.remember)],
         0: [
@@ -108,49 +141,21 @@ def build_handlers() -> HandlerTable:
             announce.build_conversation(),
             # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
             surveys.conversation(),
-            CommandHandler("start", start.StartCommand(deep_links)),
-            CommandHandler(["aide", "help"], help_command.show_help),
-            CommandHandler(["langue", "language"], language.ask_language),
-            CommandHandler("stats", admin.show_stats),
+            # Every plain command: one dict lookup (see handlers/routing.py).
+            CommandRouter(commands),
             CallbackQueryHandler(language.on_language_chosen, pattern=language.PATTERN),
             CallbackQueryHandler(menu.MenuRouter(menu_targets), pattern=menu.PATTERN),
             moderation.card_button_handler(),
-            CommandHandler("moderation", moderation.list_pending),
-            CommandHandler(["mesdonnees", "mydata"], privacy.export_data),
-            CommandHandler(["oublier", "forget"], privacy.ask_forget),
-            CommandHandler(["confidentialite", "privacy"], privacy.show_notice),
             CallbackQueryHandler(privacy.on_forget_button, pattern=privacy.PATTERN),
             CallbackQueryHandler(submit.on_stale, pattern=r"^submit:"),
-            CommandHandler(["evenements", "events"], events.list_events),
-            CommandHandler(["abonnements", "follow"], events.show_follow),
-            CommandHandler(["deplacer_evenement", "move_event"], events.move_event),
-            CommandHandler(["annuler_evenement", "cancel_event"], events.cancel_event),
             CallbackQueryHandler(events.on_button, pattern=events.BUTTON_PATTERN),
             CallbackQueryHandler(events.on_follow, pattern=events.FOLLOW_PATTERN),
             CallbackQueryHandler(events.on_organiser_button, pattern=r"^(events:new|announce):"),
-            CommandHandler(["mes_reponses", "my_answers"], surveys.show_own_answers),
-            CommandHandler(["resultats", "results"], survey_results.show_results),
-            CommandHandler(["enquetes", "surveys"], survey_admin.list_surveys),
-            CommandHandler(["enquete_creer", "survey_new"], survey_admin.create),
             MessageHandler(
                 filters.Document.FileExtension("toml")
                 & filters.CaptionRegex(r"^/(enquete_creer|survey_new)(@\w+)?\s"),
                 survey_admin.create_from_file,
             ),
-            CommandHandler(["enquete_planifier", "survey_schedule"], survey_admin.schedule),
-            CommandHandler(["enquete_ouvrir", "survey_open"], survey_admin.open_to_all),
-            CommandHandler(["enquete_cloturer", "survey_close"], survey_admin.close),
-            CommandHandler(["enquete_export", "survey_export"], survey_admin.export),
-            CommandHandler(["sondage_rapide", "quick_poll"], quick_polls.post),
-            CommandHandler(["sondage_resultats", "quick_poll_results"], quick_polls.show_results),
-            CommandHandler(["sondage_fermer", "quick_poll_close"], quick_polls.close_now),
-            CommandHandler("labs", catalogue.show_labs),
-            CommandHandler("innovations", catalogue.show_themes),
-            # /events belongs to the meetings feature (upcoming only); this lists past ones too.
-            CommandHandler("rencontres", catalogue.show_events),
-            CommandHandler(["chercher", "search"], search.on_command),
-            CommandHandler(["autour", "nearby"], nearby.ask_location),
-            CommandHandler("qr", qr.send_qr),
             CallbackQueryHandler(catalogue.on_button, pattern=catalogue_keys.PATTERN),
             CallbackQueryHandler(search.on_page, pattern=search.PATTERN),
             MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, nearby.on_location),
