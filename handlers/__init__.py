@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -99,7 +100,6 @@ def build_handlers() -> HandlerTable:
         "submit": submit.open_dialogue,
     }
     commands: dict[str | tuple[str, ...], Callback] = {
-        "start": start.StartCommand(deep_links),
         ("aide", "help"): help_command.show_help,
         ("langue", "language"): language.ask_language,
         ("chercher", "search"): search.on_command,
@@ -134,15 +134,20 @@ def build_handlers() -> HandlerTable:
     return {
         -1: [TypeHandler(Update, members.remember)],
         0: [
-            # Dialogues first: while a member is in one, their messages are its answers.
+            # Plain commands first, one dict lookup (handlers/routing.py): a plain command never
+            # changes a dialogue's step, it is simply answered (dialogues hand them over the
+            # same way), so checking dialogues for it first would only cost time.
+            CommandHandler("start", start.welcome, has_args=False),
+            CommandRouter(commands),
+            # Then dialogues: while a member is in one, their messages are its answers.
             moderation.build_conversation(),
             submit.build_conversation(),
             event_create.build_conversation(),
             announce.build_conversation(),
             # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
             surveys.conversation(),
-            # Every plain command: one dict lookup (see handlers/routing.py).
-            CommandRouter(commands),
+            # Deep links (/start <payload>) after the dialogues: some open one.
+            CommandHandler("start", start.StartCommand(deep_links), has_args=True),
             CallbackQueryHandler(language.on_language_chosen, pattern=language.PATTERN),
             CallbackQueryHandler(menu.MenuRouter(menu_targets), pattern=menu.PATTERN),
             moderation.card_button_handler(),

@@ -170,6 +170,8 @@ async def test_group_command_points_to_private_chat(
     chat = chat_with()
     await chat.say("/start proposer")
     assert "1/8" in chat.last_text()
+    await chat.say("Repair café de Lannion")  # the deep link really opened the dialogue
+    assert "2/8" in chat.last_text()
 
 
 async def test_lost_dialogue_state_still_finds_the_draft(deps: Deps, fake: FakeTelegram) -> None:
