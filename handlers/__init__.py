@@ -131,6 +131,14 @@ def build_handlers() -> HandlerTable:
         ("sondage_fermer", "quick_poll_close"): quick_polls.close_now,
         "qr": qr.send_qr,
     }
+    dialogues = [
+        moderation.build_conversation(),
+        submit.build_conversation(),
+        event_create.build_conversation(),
+        announce.build_conversation(),
+        # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
+        surveys.conversation(),
+    ]
     return {
         -1: [TypeHandler(Update, members.remember)],
         0: [
@@ -138,14 +146,9 @@ def build_handlers() -> HandlerTable:
             # changes a dialogue's step, it is simply answered (dialogues hand them over the
             # same way), so checking dialogues for it first would only cost time.
             CommandHandler("start", start.welcome, has_args=False),
-            CommandRouter(commands),
+            CommandRouter(commands, unknown=fallback.unknown_command, dialogues=dialogues),
             # Then dialogues: while a member is in one, their messages are its answers.
-            moderation.build_conversation(),
-            submit.build_conversation(),
-            event_create.build_conversation(),
-            announce.build_conversation(),
-            # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
-            surveys.conversation(),
+            *dialogues,
             # Deep links (/start <payload>) after the dialogues: some open one.
             CommandHandler("start", start.StartCommand(deep_links), has_args=True),
             CallbackQueryHandler(language.on_language_chosen, pattern=language.PATTERN),
