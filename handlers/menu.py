@@ -20,7 +20,6 @@ WELCOME_ROWS: Rows = (
     (("menu.search", "menu:search"), ("menu.labs", "menu:labs")),
     (("menu.innovations", "menu:innovations"), ("menu.events", "menu:events")),
     (("menu.submit", "menu:submit"),),
-    (("menu.help", "menu:help"),),
 )
 
 

@@ -125,7 +125,7 @@ async def test_run_serves_a_bot_api_server_by_long_polling_and_stops_on_sigterm(
 def test_console_with_piped_input(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="/start\n6\n1\n2\n/quit\n",
+        input="/start\n/aide\n1\n2\n/quit\n",
         cwd=tmp_path,
         env=_env(tmp_path),
         capture_output=True,
@@ -137,7 +137,7 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     out = result.stdout
     assert "Console Innov'Deizh" in out
     assert "🤖 Bonjour Vous ! 👋" in out
-    assert "[6] ❓ Aide" in out
+    assert "[5] ✍️ Proposer une initiative" in out
     assert "🤖 Ce que je sais faire" in out
     assert "Pour les organisateurs" in out  # the console user is a local admin
     assert "🤖 (modifié) Done, I will speak English to you from now on." in out
