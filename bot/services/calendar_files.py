@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
-
 from bot.services.event_messages import EventView
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -48,6 +46,9 @@ def ics_filename(event: EventView) -> str:
 
 def event_ics(event: EventView, tz: ZoneInfo, stamp: datetime) -> bytes:
     """The calendar file of one event, times in ``tz`` (with its VTIMEZONE)."""
+    # Imported on first use: icalendar weighs 3 MiB, and most bot processes never send a file.
+    from icalendar import Calendar, Event, Timezone  # noqa: PLC0415
+
     calendar = Calendar()
     calendar.add("prodid", "-//Innov'Deizh//Bot//FR")
     calendar.add("version", "2.0")
