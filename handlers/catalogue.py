@@ -94,12 +94,24 @@ async def send_pin(update: Update, context: Ctx, innovation_id: int) -> None:
 
 
 async def show_events(update: Update, context: Ctx) -> None:
-    """/events: upcoming events first, then past ones."""
+    """/rencontres: upcoming events first, then past ones, as buttons to their cards."""
     events = await context.deps.browse.events()
     rows = [[button("📅 " + e.title, "ev", e.id)] for e in events.upcoming[:8]]
     rows += [[button("🗂 " + e.title, "ev", e.id)] for e in events.past[:8]]
     key = "answers.events.header" if events.upcoming else "answers.events.none_upcoming"
     await show(update, context, (context.deps.t(update, key), InlineKeyboardMarkup(rows)))
+
+
+async def show_past_events(update: Update, context: Ctx) -> None:
+    """The past events as buttons to their cards (shown after the upcoming ones' cards)."""
+    events = await context.deps.browse.events()
+    if not events.past:
+        return
+    rows = [[button("🗂 " + e.title, "ev", e.id)] for e in events.past[:8]]
+    text = context.deps.t(update, "answers.events.past")
+    await context.bot.send_message(
+        chat_of(update).id, text, reply_markup=InlineKeyboardMarkup(rows)
+    )
 
 
 async def show_event(update: Update, context: Ctx, event_id: int | None, slug: str = "") -> bool:

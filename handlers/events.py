@@ -17,6 +17,7 @@ from bot.services.event_messages import PATTERN, EventView, parse_button
 from bot.services.events import EventNotFound
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
+from handlers.catalogue import show_past_events
 from handlers.common import chat_of, language, message_of, query_of, say, sender
 from storage.models import utcnow
 
@@ -36,14 +37,15 @@ async def send_card(update: Update, context: Ctx, event: EventView) -> None:
 
 
 async def list_events(update: Update, context: Ctx) -> None:
-    """/evenements: the next gatherings, one card each."""
+    """/evenements: the next gatherings, one card each with RSVP buttons, then the past ones."""
     events = await context.deps.meetings.events.upcoming(utcnow(), limit=5)
     if not events:
         await say(update, context, "events.list.empty")
-        return
-    await say(update, context, "events.list.header")
-    for event in events:
-        await send_card(update, context, event)
+    else:
+        await say(update, context, "events.list.header")
+        for event in events:
+            await send_card(update, context, event)
+    await show_past_events(update, context)
 
 
 async def on_button(update: Update, context: Ctx) -> None:
