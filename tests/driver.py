@@ -50,6 +50,13 @@ class MemberChat:
     def last_message(self) -> dict[str, Any]:
         return self.fake.last_bot_message(self.chat_id)
 
+    def message_containing(self, fragment: str) -> dict[str, Any]:
+        """The newest bot message whose text contains ``fragment`` (edits applied)."""
+        for message in reversed(self.fake.bot_messages(self.chat_id)):
+            if fragment in message.get("text", message.get("caption", "")):
+                return message
+        raise AssertionError(f"no bot message containing {fragment!r} in chat {self.chat_id}")
+
     def newest_with_buttons(self) -> dict[str, Any]:
         for message in reversed(self.fake.bot_messages(self.chat_id)):
             if self.fake.buttons(message):

@@ -58,10 +58,11 @@ async def test_create_rsvp_ics_and_three_reminders(
 
     member = chat_with(MEMBER_ID)
     await member.say("/evenements")
-    assert "Réunion de débriefing" in member.last_text()
-    await member.press("✅ Je viens")
-    assert "1 / 40" in member.last_text()  # the card was refreshed in place
-    await member.press("📆 Ajouter à mon agenda")
+    card = member.message_containing("Réunion de débriefing")["message_id"]
+    await member.press("✅ Je viens", card)
+    assert "1 / 40" in member.message_containing("Réunion de débriefing")["text"]  # in place
+    assert member.message_containing("Réunion de débriefing")["message_id"] == card
+    await member.press("📆 Ajouter à mon agenda", card)
     calendar = _ics_of(fake, member.last_message())
     vevent = calendar.walk("VEVENT")[0]
     start = vevent.decoded("dtstart")
@@ -92,7 +93,8 @@ async def test_ics_has_the_summer_local_time(
     event = await deps.meetings.events.create(title="Rencontre d'été", starts_at=summer)
     member = chat_with(MEMBER_ID)
     await member.say("/evenements")
-    await member.press("📆 Ajouter à mon agenda")
+    card = member.message_containing("Rencontre d'été")["message_id"]
+    await member.press("📆 Ajouter à mon agenda", card)
     vevent = _ics_of(fake, member.last_message()).walk("VEVENT")[0]
     start = vevent.decoded("dtstart")
     assert (start.hour, start.minute, start.utcoffset()) == (18, 30, timedelta(hours=2))
