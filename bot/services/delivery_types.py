@@ -19,14 +19,15 @@ class DoubtPolicy(StrEnum):
 class DeliverySettings:
     """Telegram's limits (with a safety margin) and the engine's behaviour; all configurable.
 
-    At most ``per_second_total`` sends start within any ``window`` seconds (29 in 1.02 s, not
-    30 in 1: the margin absorbs the jitter between our clock and Telegram's), spaced evenly at
-    ``spacing_rate`` per second so that they never come as a burst.
+    Sends are spaced evenly at ``spacing_rate`` per second (28.8: 0.96 of Telegram's 30, so
+    every second keeps 1.2 sends of slack for the jitter between our clock and Telegram's), and
+    at most ``per_second_total`` of them start within any ``window`` seconds (29 in 1 s, a hard
+    cap should a late timer make the loop catch up).
     """
 
     per_second_total: int = 29
-    window: float = 1.02
-    spacing_rate: float = 30.0
+    window: float = 1.0
+    spacing_rate: float = 28.8
     per_chat_interval: float = 1.05
     per_group_per_minute: int = 20
     group_window: float = 61.0
