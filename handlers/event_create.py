@@ -136,21 +136,23 @@ async def on_place(update: Update, context: Ctx) -> str:
     return Step.ADDRESS
 
 
-async def on_address(update: Update, context: Ctx) -> str:
+async def _save_optional_text(update: Update, context: Ctx, field: str, limit: int) -> None:
+    """A typed answer is saved (cut to ``limit``); the « passer » button leaves it empty."""
     if update.callback_query is not None:
         await update.callback_query.answer()
     else:
-        await _save(update, context, address=(message_of(update).text or "").strip()[:300])
+        await _save(update, context, **{field: (message_of(update).text or "").strip()[:limit]})
+
+
+async def on_address(update: Update, context: Ctx) -> str:
+    await _save_optional_text(update, context, "address", 300)
     skip = _buttons(update, context, ("events.create.skip", "skip"))
     await say(update, context, "events.create.ask_description", reply_markup=skip)
     return Step.DESCRIPTION
 
 
 async def on_description(update: Update, context: Ctx) -> str:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    else:
-        await _save(update, context, description=(message_of(update).text or "").strip()[:2000])
+    await _save_optional_text(update, context, "description", 2000)
     markup = _buttons(update, context, ("events.create.no_limit", "nolimit"))
     await say(update, context, "events.create.ask_capacity", reply_markup=markup)
     return Step.CAPACITY
