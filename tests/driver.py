@@ -53,7 +53,7 @@ class MemberChat:
     def message_containing(self, fragment: str) -> dict[str, Any]:
         """The newest bot message whose text contains ``fragment`` (edits applied)."""
         for message in reversed(self.fake.bot_messages(self.chat_id)):
-            if fragment in message.get("text", message.get("caption", "")):
+            if fragment in str(message.get("text") or message.get("caption") or ""):
                 return message
         raise AssertionError(f"no bot message containing {fragment!r} in chat {self.chat_id}")
 
