@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-import segno
-
 # Telegram deep-link payloads: at most 64 characters of A-Za-z0-9_- (PTB helpers).
 TARGET = re.compile(r"^(lab|innovation|event)-[A-Za-z0-9_-]{1,53}$")
 
@@ -24,6 +22,8 @@ def deep_link(bot_username: str, target: str) -> str:
 
 def png(link: str, scale: int = 10) -> bytes:
     """The QR code of ``link`` as PNG bytes (error correction M, quiet zone included)."""
+    import segno  # noqa: PLC0415 (only organisers make posters: keep it out of an idle bot)
+
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
