@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
+from bot.services.catalogue_browse import Item
 from bot.services.communes import DEPARTEMENTS
 from handlers import catalogue_view as view
 from handlers import nearby
 from handlers.catalogue_keys import button, number, parse
-from handlers.common import chat_of, query_of
+from handlers.common import chat_of, query_of, say
 
 
 async def show(update: Update, context: Ctx, shown: view.View) -> None:
@@ -96,8 +99,7 @@ async def send_pin(update: Update, context: Ctx, innovation_id: int) -> None:
 async def show_events(update: Update, context: Ctx) -> None:
     """/rencontres: upcoming events first, then past ones, as buttons to their cards."""
     events = await context.deps.browse.events()
-    rows = [[button("📅 " + e.title, "ev", e.id)] for e in events.upcoming[:8]]
-    rows += [[button("🗂 " + e.title, "ev", e.id)] for e in events.past[:8]]
+    rows = _event_rows("📅 ", events.upcoming) + _event_rows("🗂 ", events.past)
     key = "answers.events.header" if events.upcoming else "answers.events.none_upcoming"
     await show(update, context, (context.deps.t(update, key), InlineKeyboardMarkup(rows)))
 
@@ -105,13 +107,13 @@ async def show_events(update: Update, context: Ctx) -> None:
 async def show_past_events(update: Update, context: Ctx) -> None:
     """The past events as buttons to their cards (shown after the upcoming ones' cards)."""
     events = await context.deps.browse.events()
-    if not events.past:
-        return
-    rows = [[button("🗂 " + e.title, "ev", e.id)] for e in events.past[:8]]
-    text = context.deps.t(update, "answers.events.past")
-    await context.bot.send_message(
-        chat_of(update).id, text, reply_markup=InlineKeyboardMarkup(rows)
-    )
+    if events.past:
+        rows = _event_rows("🗂 ", events.past)
+        await say(update, context, "answers.events.past", reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _event_rows(mark: str, events: Sequence[Item]) -> list[list[InlineKeyboardButton]]:
+    return [[button(mark + event.title, "ev", event.id)] for event in events[:8]]
 
 
 async def show_event(update: Update, context: Ctx, event_id: int | None, slug: str = "") -> bool:
