@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member
@@ -49,6 +49,3 @@ class MemberRepository:
         await self._session.execute(
             update(Member).where(Member.telegram_id == telegram_id).values(is_reachable=False)
         )
-
-    async def count(self) -> int:
-        return int(await self._session.scalar(select(func.count()).select_from(Member)) or 0)
