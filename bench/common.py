@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.telegram_double import FakeTelegram, InProcessBotApi
+from bot.console.bot_api import FakeTelegram, InProcessBotApi
 
 BASELINE_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvw"
 

@@ -17,15 +17,15 @@ import time
 from pathlib import Path
 
 from bench.common import machine, median
-from bot.services.survey_charts import satisfaction_chart
-from bot.services.survey_exports import SurveyExportService
-from bot.services.survey_results import SurveyResultsService
-from bot.services.survey_templates import template
+from bot.services.surveys.charts import satisfaction_chart
+from bot.services.surveys.exports import SurveyExportService
+from bot.services.surveys.results import SurveyResultsService
+from bot.services.surveys.templates import template
 from bot.texts import Texts
-from handlers.survey_views import chart_labels, results_messages
+from handlers.surveys.views import chart_labels, results_messages
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
-from tests.survey_support import add_answers, add_event, create_survey
+from tests.support.surveys import add_answers, add_event, create_survey
 
 BUDGET_SECONDS = 3.0
 SATISFACTION_WEIGHTS = (45, 44, 8, 3)

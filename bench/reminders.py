@@ -32,7 +32,7 @@ PACE = 29 / 1.02
 async def child(count: int) -> dict[str, float]:
     from bot.app import build_application, build_deps
     from bot.config import parse_config
-    from bot.telegram_double import FakeTelegram, InProcessBotApi, RateLimits
+    from bot.console.bot_api import FakeTelegram, InProcessBotApi, RateLimits
     from storage.db import create_engine
     from storage.migrate import upgrade
     from storage.models import Event, EventReminder, Member, OutboxMessage, Rsvp

@@ -20,8 +20,8 @@ from bench.common import bare_echo_application, machine, updates_per_second
 from bench.search_data import innovations, insert, two_word_queries
 from bot.app import build_application, build_deps
 from bot.config import parse_config
-from bot.services.search import SearchService
-from bot.telegram_double import FakeTelegram, InProcessBotApi
+from bot.console.bot_api import FakeTelegram, InProcessBotApi
+from bot.services.search.service import SearchService
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
 from storage.seeding import import_catalogue

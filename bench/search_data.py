@@ -6,7 +6,7 @@ import random
 import sqlite3
 from pathlib import Path
 
-from bot.services.communes import CommuneDirectory
+from bot.services.catalogue.communes import CommuneDirectory
 
 THEMES = (
     "Économie circulaire",

@@ -23,8 +23,9 @@ from typing import Any
 from bench.common import bare_echo_application, machine, median, rss_mib, updates_per_second
 from bot.app import build_application, build_deps
 from bot.config import parse_config
+from bot.console.bot_api import FakeTelegram, InProcessBotApi
 from bot.startup import prepare_database
-from bot.telegram_double import BotApiHttpServer, FakeTelegram, InProcessBotApi
+from tests.support.http_server import BotApiHttpServer
 
 MEMBER = 4242
 

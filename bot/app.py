@@ -8,23 +8,20 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.context import DEPS_KEY, BotApp, Ctx, Deps
-from bot.meetings_runtime import schedule_meetings
+from bot.jobs import schedule_events
 from bot.persistence import DatabasePersistence
-from bot.services.catalogue import CatalogueService
-from bot.services.catalogue_browse import CatalogueBrowser
-from bot.services.communes import CommuneDirectory
-from bot.services.meetings import build_meetings
-from bot.services.members import MemberService
-from bot.services.moderation import ModerationService
-from bot.services.nearby import NearbyService
-from bot.services.privacy import PrivacyService
-from bot.services.search import SearchService
-from bot.services.submissions import SubmissionService
-from bot.services.survey_suite import build_surveys
+from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.catalogue.service import CatalogueService
+from bot.services.events import build_events
+from bot.services.members.service import MemberService
+from bot.services.privacy.service import PrivacyService
+from bot.services.proposals.service import ProposalService
+from bot.services.search.service import SearchService
+from bot.services.surveys import build_surveys
 from bot.texts import Texts
 from handlers import build_handlers
 from handlers.errors import on_error
-from handlers.quick_polls import schedule_quick_polls
+from handlers.surveys.quick_polls import schedule_quick_polls
 from storage.db import create_engine, create_sessions
 
 # Only Telegram checks tokens; the console and tests use this well-formed one.
@@ -37,7 +34,8 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
     """Engine, sessions and services for one process."""
     engine = create_engine(config.database.url)
     sessions = create_sessions(engine)
-    meetings = build_meetings(sessions, config)
+    events = build_events(sessions, config)
+    communes = CommuneDirectory.load()
     return Deps(
         config=config,
         texts=texts or Texts.load(config.bot.default_language),
@@ -46,16 +44,13 @@ def build_deps(config: Config, texts: Texts | None = None) -> Deps:
         members=MemberService(
             sessions, admin_ids=config.bot.admin_ids, moderator_ids=config.bot.moderator_ids
         ),
-        catalogue=CatalogueService(sessions),
-        delivery=meetings.delivery,
-        meetings=meetings,
-        submissions=SubmissionService(sessions, CommuneDirectory.load()),
-        moderation=ModerationService(sessions),
-        privacy=PrivacyService(sessions),
-        surveys=build_surveys(sessions, meetings.delivery, config.bot.tz),
+        catalogue=CatalogueService(sessions, communes),
         search=SearchService(sessions),
-        browse=CatalogueBrowser(sessions, CommuneDirectory.load()),
-        nearby=NearbyService(sessions, CommuneDirectory.load()),
+        events=events,
+        proposals=ProposalService(sessions, communes),
+        surveys=build_surveys(sessions, events.delivery, config.bot.tz),
+        delivery=events.delivery,
+        privacy=PrivacyService(sessions),
     )
 
 
@@ -81,6 +76,6 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
-    schedule_meetings(app)
+    schedule_events(app)
     schedule_quick_polls(app)
     return app

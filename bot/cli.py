@@ -12,12 +12,12 @@ from typing import Any
 
 from telegram import Bot
 
-from bot import event_cli
+from bot import cli_events
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import setup_logging
 from bot.runner import serve
-from bot.services.qr_codes import BadTarget, deep_link, png
+from bot.services.catalogue.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
 from storage.db import safe_url
 from storage.migrate import upgrade
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit p
     if args.command == "qr":
         return _qr(args.target, asyncio.run(_bot_username(config)), args.out)
     if args.command == "events":
-        return event_cli.run(args, config)
+        return cli_events.run(args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
@@ -62,7 +62,7 @@ async def _run(config: Config) -> None:
 
 async def _console(config: Config) -> None:
     # Imported here: the console's Bot API double (and tornado) is not needed to serve Telegram.
-    from bot.console import run_console  # noqa: PLC0415
+    from bot.console.chat import run_console  # noqa: PLC0415
 
     await run_console(config)
 
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("seed", help="import the seed catalogue (idempotent)")
     sub.add_parser("check-config", help="check the configuration and the database")
-    event_cli.add_parser(sub)
+    cli_events.add_parser(sub)
     qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
     qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
     qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")

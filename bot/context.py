@@ -10,17 +10,14 @@ from telegram import Update, User
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Config
-from bot.services.catalogue import CatalogueService
-from bot.services.catalogue_browse import CatalogueBrowser
-from bot.services.delivery import DeliveryService
-from bot.services.meetings import Meetings
-from bot.services.members import MemberService
-from bot.services.moderation import ModerationService
-from bot.services.nearby import NearbyService
-from bot.services.privacy import PrivacyService
-from bot.services.search import SearchService
-from bot.services.submissions import SubmissionService
-from bot.services.survey_suite import SurveyServices
+from bot.services.catalogue.service import CatalogueService
+from bot.services.delivery.outbox import DeliveryService
+from bot.services.events.service import EventService
+from bot.services.members.service import MemberService
+from bot.services.privacy.service import PrivacyService
+from bot.services.proposals.service import ProposalService
+from bot.services.search.service import SearchService
+from bot.services.surveys import SurveyServices
 from bot.texts import Texts
 from storage.db import Sessions
 
@@ -37,15 +34,12 @@ class Deps:
     sessions: Sessions
     members: MemberService
     catalogue: CatalogueService
-    delivery: DeliveryService
-    meetings: Meetings
-    submissions: SubmissionService
-    moderation: ModerationService
-    privacy: PrivacyService
-    surveys: SurveyServices
     search: SearchService
-    browse: CatalogueBrowser
-    nearby: NearbyService
+    events: EventService
+    proposals: ProposalService
+    surveys: SurveyServices
+    delivery: DeliveryService
+    privacy: PrivacyService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

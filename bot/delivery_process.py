@@ -17,9 +17,9 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery_worker import telegram_sender
-from bot.services.delivery import DeliveryService
-from bot.services.delivery_engine import DeliveryEngine
-from bot.services.delivery_types import DeliverySettings, DoubtPolicy
+from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.outbox import DeliveryService
+from bot.services.delivery.types import DeliverySettings, DoubtPolicy
 from storage.db import create_engine, create_sessions
 
 

@@ -26,7 +26,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.services.delivery_types import (
+from bot.services.delivery.types import (
     Claimed,
     InDoubt,
     Rejected,

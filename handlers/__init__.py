@@ -22,33 +22,25 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from handlers import (
-    admin,
-    announce,
-    catalogue,
-    catalogue_keys,
-    event_create,
-    events,
-    fallback,
-    help_command,
-    inline,
-    language,
-    members,
-    menu,
-    moderation,
-    nearby,
-    privacy,
-    qr,
-    quick_polls,
-    search,
-    start,
-    submit,
-    survey_admin,
-    survey_results,
-    surveys,
-)
+from handlers import fallback, language, members, menu, privacy, start
+from handlers import help as help_command
+from handlers import stats as admin
+from handlers.catalogue import browsing as catalogue
+from handlers.catalogue import keys as catalogue_keys
+from handlers.catalogue import nearby, qr
+from handlers.delivery import build_conversation as _announce_conversation
+from handlers.events import cards as events
+from handlers.events import create as event_create
 from handlers.menu import ADMIN, MODERATOR, MenuCommand
+from handlers.proposals import dialogue as submit
+from handlers.proposals import moderation
 from handlers.routing import Callback, CommandRouter
+from handlers.search import inline
+from handlers.search import results as search
+from handlers.surveys import admin as survey_admin
+from handlers.surveys import answering as surveys
+from handlers.surveys import quick_polls
+from handlers.surveys import results as survey_results
 
 HandlerTable = dict[int, Sequence[BaseHandler[Any, Ctx, Any]]]
 
@@ -135,7 +127,7 @@ def build_handlers() -> HandlerTable:
         moderation.build_conversation(),
         submit.build_conversation(),
         event_create.build_conversation(),
-        announce.build_conversation(),
+        _announce_conversation(),
         # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
         surveys.conversation(),
     ]

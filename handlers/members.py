@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Ctx
-from bot.services.members import Identity
+from bot.services.members.service import Identity
 
 
 async def remember(update: Update, context: Ctx) -> None:

@@ -11,19 +11,19 @@ import pytest
 
 from bot.app import build_application, build_deps
 from bot.config import Config, parse_config
+from bot.console.bot_api import FakeTelegram, InProcessBotApi
 from bot.context import BotApp, Deps
 from bot.startup import prepare_database
-from bot.telegram_double import FakeTelegram, InProcessBotApi
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
 from storage.seeding import import_catalogue
-from tests.databases import (
+from tests.support.databases import (
     create_postgres_database,
     drop_postgres_database,
     postgres_unavailable_reason,
     require_postgres,
 )
-from tests.driver import MemberChat
+from tests.support.driver import MemberChat
 
 ADMIN_ID = 9001
 MODERATOR_ID = 9002

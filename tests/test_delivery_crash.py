@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import func, select
 
-from bot.services.delivery import DeliveryService
-from bot.telegram_double import BotApiHttpServer, FakeTelegram
+from bot.console.bot_api import FakeTelegram
+from bot.services.delivery.outbox import DeliveryService
 from storage.db import create_engine, create_sessions
 from storage.models import OutboxMessage
+from tests.support.http_server import BotApiHttpServer
 
 CHATS = range(1, 1001)
 CONCURRENCY = 4

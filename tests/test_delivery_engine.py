@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery_worker import telegram_sender
-from bot.services.delivery import DeliveryService
-from bot.services.delivery_engine import DeliveryEngine
-from bot.services.delivery_pacing import FakeClock
-from bot.services.delivery_types import DeliverySettings, DoubtPolicy
+from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.outbox import DeliveryService
+from bot.services.delivery.pacing import FakeClock
+from bot.services.delivery.types import DeliverySettings, DoubtPolicy
 from storage.db import create_engine, create_sessions
 from storage.models import OutboxMessage
-from tests.delivery_support import START, bot_on, limited_double
+from tests.support.delivery import START, bot_on, limited_double
 
 TEXT = {"kind": "text", "text": "Réunion <b>jeudi</b>"}
 

@@ -9,21 +9,21 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import select
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
-from bot.services.delivery_engine import DeliveryEngine
-from bot.services.delivery_pacing import FakeClock
-from bot.telegram_double import FakeTelegram
+from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.pacing import FakeClock
 from storage.models import Event, EventReminder
 from tests.conftest import ADMIN_ID, MEMBER_ID
-from tests.driver import MemberChat
+from tests.support.driver import MemberChat
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
 async def _drain(app: BotApp, deps: Deps, at: datetime) -> None:
     """Fire reminders due at ``at`` and deliver the outbox, on a clock that never sleeps."""
-    await deps.meetings.reminders.tick(at)
+    await deps.events.reminders.tick(at)
     engine = DeliveryEngine(deps.delivery, telegram_sender(app.bot), clock=FakeClock(at))
     await engine.drain()
 
@@ -90,7 +90,7 @@ async def test_ics_has_the_summer_local_time(
     app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     summer = datetime(2027, 7, 8, 18, 30, tzinfo=PARIS)
-    event = await deps.meetings.events.create(title="Rencontre d'été", starts_at=summer)
+    event = await deps.events.create(title="Rencontre d'été", starts_at=summer)
     member = chat_with(MEMBER_ID)
     await member.say("/evenements")
     card = member.message_containing("Rencontre d'été")["message_id"]

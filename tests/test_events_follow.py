@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
-from bot.services.delivery_engine import DeliveryEngine
-from bot.services.delivery_pacing import FakeClock
-from bot.telegram_double import FakeTelegram
+from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.pacing import FakeClock
 from tests.conftest import ADMIN_ID, MEMBER_ID
-from tests.driver import MemberChat
+from tests.support.driver import MemberChat
 
 
 async def _deliver(app: BotApp, deps: Deps) -> None:
@@ -30,7 +30,7 @@ async def test_followers_hear_of_new_moved_and_cancelled_gatherings(
     assert member.button_labels() == ["✅ Toutes les rencontres"]
 
     start = datetime.now(UTC) + timedelta(days=20)
-    event = await deps.meetings.events.create(title="Forum ESS", starts_at=start)
+    event = await deps.events.create(title="Forum ESS", starts_at=start)
     await _deliver(app, deps)
     assert "Nouvelle rencontre" in member.last_text()
     assert "Forum ESS" in member.last_text()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.context import Deps
 from storage.models import Event
-from tests.driver import MemberChat
+from tests.support.driver import MemberChat
 
 
 async def test_upcoming_cards_first_then_past_events(

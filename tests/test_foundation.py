@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import publish_commands
+from bot.console.bot_api import FakeTelegram, commands_key
 from bot.context import BotApp, Deps
-from bot.telegram_double import FakeTelegram, commands_key
 from handlers import MENU_COMMANDS
 from storage.models import Member
 from tests.conftest import ADMIN_ID, MODERATOR_ID, MODERATORS_CHAT_ID
-from tests.driver import MemberChat
+from tests.support.driver import MemberChat
 
 Chat = Callable[..., MemberChat]
 

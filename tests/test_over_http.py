@@ -18,9 +18,10 @@ import pytest
 from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.commands import publish_commands
 from bot.config import Config
+from bot.console.bot_api import FakeTelegram, commands_key
 from bot.runner import start_updates
 from bot.startup import prepare_database
-from bot.telegram_double import BotApiHttpServer, FakeTelegram, commands_key
+from tests.support.http_server import BotApiHttpServer
 
 ANNE = 4242
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import Deps
-from bot.telegram_double import FakeTelegram
 from storage.models import Base, Innovation
 from tests.conftest import MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
-from tests.driver import MemberChat
-from tests.submit_support import send_proposal
+from tests.support.driver import MemberChat
+from tests.support.proposals import send_proposal
 
 ChatWith = Callable[..., MemberChat]
 NAME = "Gwenaëlle"

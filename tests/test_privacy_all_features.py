@@ -20,10 +20,10 @@ from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import ColumnClause
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
-from bot.services.privacy import PrivacyService
-from bot.services.survey_results import SurveyResults
-from bot.telegram_double import FakeTelegram
+from bot.services.privacy.service import PrivacyService
+from bot.services.surveys.results import SurveyResults
 from storage.db import Sessions, create_engine, create_sessions
 from storage.models import (
     Announcement,
@@ -42,9 +42,9 @@ from storage.models import (
     SurveyResponse,
 )
 from tests.conftest import ADMIN_ID
-from tests.driver import MemberChat
-from tests.submit_support import send_proposal
-from tests.test_answers_ask import add_innovations
+from tests.support.driver import MemberChat
+from tests.support.proposals import send_proposal
+from tests.test_search_questions import add_innovations
 from tests.test_surveys_answering import (
     CAME,
     SAID_NO,
@@ -125,11 +125,11 @@ async def member_everywhere(
     await me.say("/abonnements")  # follow events, RSVP to one, ask a reminder of another
     await me.press("▫️ Toutes les rencontres")
     start = datetime.now(UTC) + timedelta(days=20)
-    await deps.meetings.events.create(title="Forum ESS", starts_at=start)
+    await deps.events.create(title="Forum ESS", starts_at=start)
     await deliver_outbox(deps, app)
     await me.press("✅ Je viens")
-    later = await deps.meetings.events.create(title="Apéro des labos", starts_at=start)
-    await deps.meetings.events.rsvp(later.id, ME, "remind")  # its notice is still pending
+    later = await deps.events.create(title="Apéro des labos", starts_at=start)
+    await deps.events.rsvp(later.id, ME, "remind")  # its notice is still pending
 
     await add_innovations(app, 12, summary="Réparer ensemble", commune="Brest")
     await me.say(f"/chercher {SEARCH}")

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
-from bot.services.survey_templates import TEMPLATE_2013
-from bot.telegram_double import FakeTelegram
+from bot.services.surveys.templates import TEMPLATE_2013
 from storage.models import QuickPoll, Survey
 from tests.conftest import ADMIN_ID, MEMBER_ID
-from tests.driver import MemberChat
-from tests.survey_support import COMMENTS_2013, FIGURES_2013, add_answers
+from tests.support.driver import MemberChat
+from tests.support.surveys import COMMENTS_2013, FIGURES_2013, add_answers
 
 SEEDED_EVENT = "innov-deizh-2013"
 NBSP = "\u00a0"

@@ -8,15 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
-from bot.services.delivery_engine import DeliveryEngine
-from bot.services.delivery_pacing import FakeClock
-from bot.telegram_double import FakeTelegram
+from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.pacing import FakeClock
 from storage.models import Survey, SurveyAnswer, SurveyPoll
 from tests.conftest import ADMIN_ID
-from tests.driver import MemberChat
-from tests.survey_support import add_event
+from tests.support.driver import MemberChat
+from tests.support.surveys import add_event
 
 CAME = (5001, 5002)
 SAID_NO, SILENT = 5003, 5004
@@ -74,8 +74,8 @@ async def scheduled_survey(
     for member_id in (*CAME, SAID_NO, SILENT):
         chat_with(member_id)  # known to Telegram and to the bot
     for member_id in CAME:
-        await deps.meetings.events.rsvp(event_id, member_id, "yes")
-    await deps.meetings.events.rsvp(event_id, SAID_NO, "no")
+        await deps.events.rsvp(event_id, member_id, "yes")
+    await deps.events.rsvp(event_id, SAID_NO, "no")
     admin = chat_with(ADMIN_ID)
     update = fake.send_document(ADMIN_ID, EVERY_KIND.encode(), "bilan.toml")
     update["message"]["caption"] = "/enquete_creer bilan-test"
@@ -201,7 +201,7 @@ async def test_a_restart_resumes_and_old_polls_still_count(
     deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     from bot.app import build_application
-    from bot.telegram_double import InProcessBotApi
+    from bot.console.bot_api import InProcessBotApi
 
     first_app = build_application(deps, request=InProcessBotApi(fake))
     async with first_app:
@@ -234,7 +234,7 @@ async def test_a_restart_during_a_text_question_keeps_the_conversation(
     deps: Deps, fake: FakeTelegram
 ) -> None:
     from bot.app import build_application
-    from bot.telegram_double import InProcessBotApi
+    from bot.console.bot_api import InProcessBotApi
 
     first_app = build_application(deps, request=InProcessBotApi(fake))
     async with first_app:

@@ -9,14 +9,20 @@ import struct
 
 import pytest
 
-from bot.services.survey_charts import satisfaction_chart
-from bot.services.survey_exports import NamedExportRefused, SurveyExportService
-from bot.services.survey_results import SurveyResultsService, percent
-from bot.services.survey_templates import template
+from bot.services.surveys.charts import satisfaction_chart
+from bot.services.surveys.exports import NamedExportRefused, SurveyExportService
+from bot.services.surveys.results import SurveyResultsService, percent
+from bot.services.surveys.templates import template
 from bot.texts import Texts
-from handlers.survey_views import chart_labels, results_messages
+from handlers.surveys.views import chart_labels, results_messages
 from storage.db import create_engine, create_sessions
-from tests.survey_support import COMMENTS_2013, FIGURES_2013, add_answers, add_event, create_survey
+from tests.support.surveys import (
+    COMMENTS_2013,
+    FIGURES_2013,
+    add_answers,
+    add_event,
+    create_survey,
+)
 
 NBSP = "\u00a0"
 

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.services.delivery import DeliveryService
-from bot.services.quick_polls import QuickPollService, QuickPollUsage, parse_command
-from bot.services.survey_planning import SurveyPlanningService, default_send_time
-from bot.services.survey_results import SurveyResultsService
-from bot.services.survey_templates import SurveySpecError, parse_spec, template
-from bot.services.surveys import Outcome, SurveyService, is_skip
+from bot.services.delivery.outbox import DeliveryService
+from bot.services.surveys.answering import Outcome, SurveyService, is_skip
+from bot.services.surveys.planning import SurveyPlanningService, default_send_time
+from bot.services.surveys.quick_polls import QuickPollService, QuickPollUsage, parse_command
+from bot.services.surveys.results import SurveyResultsService
+from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from storage.db import Sessions, create_engine, create_sessions
 from storage.models import OutboxMessage, Rsvp
-from tests.survey_support import add_event
+from tests.support.surveys import add_event
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 30, 10, 0, tzinfo=UTC)

@@ -1,10 +1,9 @@
 """All models, imported here so ``Base.metadata`` knows every table (Alembic reads it)."""
 
-from storage.models.answers import FaqEntry, SavedSearch
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
 from storage.models.conversations import ConversationState
-from storage.models.meetings import (
+from storage.models.events import (
     Announcement,
     EventReminder,
     EventSubscription,
@@ -13,7 +12,8 @@ from storage.models.meetings import (
     Rsvp,
 )
 from storage.models.members import Member
-from storage.models.submissions import Submission, SubmissionEvent
+from storage.models.proposals import Proposal, ProposalEvent
+from storage.models.search import FaqEntry, SavedSearch
 from storage.models.surveys import (
     QuickPoll,
     QuickPollVote,
@@ -44,8 +44,8 @@ __all__ = [
     "Rsvp",
     "SavedSearch",
     "SeedRecord",
-    "Submission",
-    "SubmissionEvent",
+    "Proposal",
+    "ProposalEvent",
     "Survey",
     "SurveyAnswer",
     "SurveyPoll",

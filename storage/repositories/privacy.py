@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, ConversationState, Innovation, Member, Submission, SubmissionEvent
+from storage.models import Base, ConversationState, Innovation, Member, Proposal, ProposalEvent
 
 
 class PrivacyRepository:
@@ -42,46 +42,44 @@ class PrivacyRepository:
                 found[table.name] = rows
         return found
 
-    async def submissions(self, member_id: int) -> list[Submission]:
-        query = select(Submission).where(Submission.member_id == member_id)
-        return list(await self._session.scalars(query.order_by(Submission.id)))
+    async def submissions(self, member_id: int) -> list[Proposal]:
+        query = select(Proposal).where(Proposal.member_id == member_id)
+        return list(await self._session.scalars(query.order_by(Proposal.id)))
 
-    async def events_of(self, submission_ids: list[int]) -> list[SubmissionEvent]:
-        query = select(SubmissionEvent).where(SubmissionEvent.submission_id.in_(submission_ids))
-        return list(await self._session.scalars(query.order_by(SubmissionEvent.id)))
+    async def events_of(self, submission_ids: list[int]) -> list[ProposalEvent]:
+        query = select(ProposalEvent).where(ProposalEvent.submission_id.in_(submission_ids))
+        return list(await self._session.scalars(query.order_by(ProposalEvent.id)))
 
     async def delete_unpublished(self, member_id: int) -> None:
         await self._session.execute(
-            delete(Submission).where(
-                Submission.member_id == member_id, Submission.status != "published"
-            )
+            delete(Proposal).where(Proposal.member_id == member_id, Proposal.status != "published")
         )
 
     async def anonymise_published(self, member_id: int) -> None:
         """Published proposals stay, without their author or private contact."""
-        ids = select(Submission.id).where(Submission.member_id == member_id)
+        ids = select(Proposal.id).where(Proposal.member_id == member_id)
         # The member's own answers to moderators may hold personal details: blank them.
         await self._session.execute(
-            update(SubmissionEvent)
-            .where(SubmissionEvent.submission_id.in_(ids), SubmissionEvent.action == "answered")
+            update(ProposalEvent)
+            .where(ProposalEvent.submission_id.in_(ids), ProposalEvent.action == "answered")
             .values(detail="")
         )
         await self._session.execute(
-            update(Submission)
-            .where(Submission.member_id == member_id)
+            update(Proposal)
+            .where(Proposal.member_id == member_id)
             .values(member_id=None, contact="", contact_public=None, language="")
         )
 
     async def forget_actor(self, telegram_id: int) -> None:
         """The audit trail keeps what was done, not by whom, once that person is erased."""
         await self._session.execute(
-            update(SubmissionEvent)
-            .where(SubmissionEvent.actor_id == telegram_id)
+            update(ProposalEvent)
+            .where(ProposalEvent.actor_id == telegram_id)
             .values(actor_id=None)
         )
-        for column in (Submission.decided_by, Submission.prompt_by):
+        for column in (Proposal.decided_by, Proposal.prompt_by):
             await self._session.execute(
-                update(Submission).where(column == telegram_id).values({column.key: None})
+                update(Proposal).where(column == telegram_id).values({column.key: None})
             )
         await self._session.execute(
             update(Innovation)

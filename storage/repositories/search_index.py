@@ -34,7 +34,7 @@ _SOURCES = (
     ("faq_entries", 3, "{r}.question", "{r}.phrasings || ' ' || {r}.answer", "1 = 1"),
 )
 
-# Lower-case, accents off: the same folding as bot.services.search.fold for French text.
+# Lower-case, accents off: the same folding as bot.services.search.service.fold for French text.
 _ACCENTED = "àáâãäåāçćčďèéêëēėęěìíîïīłñńňòóôõöøōŕřśšťùúûüūůýÿźżž"
 _PLAIN = "aaaaaaacccdeeeeeeeeiiiiilnnnooooooorrsstuuuuuuyyzzz"
 _PG_FOLD = f"""

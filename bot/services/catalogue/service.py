@@ -1,0 +1,212 @@
+"""Browse the collection: labs, approved innovations and events as pages and cards.
+
+Decisions: labs keep the order of the 2013 collection; innovations are listed by title within a
+theme or a département; events list upcoming ones first (soonest first), then past ones (latest
+first). A card of something deleted or not approved is simply not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.catalogue.nearby import Nearby, NearbyFinder
+from storage.db import Sessions
+from storage.models import Event, FaqEntry, Innovation
+from storage.repositories.catalogue import CatalogueRepository
+
+LABS_PER_PAGE = 8
+INNOVATIONS_PER_PAGE = 8
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: tuple[Item, ...]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class LabCard:
+    id: int
+    slug: str
+    title: str
+    outcome: str
+    theme: str
+    event: Item | None
+    innovations: tuple[Item, ...]
+    previous_id: int | None
+    next_id: int | None
+
+
+@dataclass(frozen=True)
+class InnovationCard:
+    innovation: Innovation
+    lab: Item | None
+    latitude: float | None  # its own, else its commune's
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class EventCard:
+    event: Event
+    figures: tuple[Figure, ...]
+    upcoming: bool
+
+
+@dataclass(frozen=True)
+class EventsList:
+    upcoming: tuple[Item, ...]
+    past: tuple[Item, ...]
+
+
+def _pages(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+class CatalogueService:
+    def __init__(
+        self,
+        sessions: Sessions,
+        communes: CommuneDirectory,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions, self._communes, self._clock = sessions, communes, clock
+        self._nearby = NearbyFinder(sessions, communes)
+
+    async def counts(self) -> dict[str, int]:
+        """Labs, events and approved innovations in the catalogue (and members)."""
+        async with self._sessions() as session:
+            return await CatalogueRepository(session).counts()
+
+    async def nearest_innovations(
+        self, latitude: float, longitude: float, limit: int = 5
+    ) -> list[Nearby]:
+        """The ``limit`` nearest approved innovations, nearest first."""
+        return await self._nearby.nearest(latitude, longitude, limit)
+
+    async def labs(self, page: int) -> ListPage:
+        """One page of at most 8 labs."""
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            _, total = await repo.labs(0, 1)
+            page = min(max(page, 0), _pages(total, LABS_PER_PAGE) - 1)
+            rows, total = await repo.labs(page * LABS_PER_PAGE, LABS_PER_PAGE)
+        items = tuple(Item(r.id, r.title) for r in rows)
+        return ListPage(items, page, _pages(total, LABS_PER_PAGE), total)
+
+    async def lab(self, lab_id: int | None = None, slug: str | None = None) -> LabCard | None:
+        """A lab with its event, its innovations and its neighbours in the collection."""
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            lab = (
+                await repo.lab(lab_id)
+                if lab_id is not None
+                else await repo.lab_by_slug(slug or "")
+            )
+            if lab is None:
+                return None
+            event = await repo.event(lab.event_id) if lab.event_id is not None else None
+            innovations = await repo.innovations_of_lab(lab.id)
+            order = await repo.lab_ids()
+        at = order.index(lab.id)
+        return LabCard(
+            lab.id,
+            lab.slug,
+            lab.title,
+            lab.outcome,
+            lab.theme,
+            Item(event.id, event.title) if event else None,
+            tuple(Item(r.id, r.title) for r in innovations),
+            order[at - 1] if at > 0 else None,
+            order[at + 1] if at + 1 < len(order) else None,
+        )
+
+    async def themes(self) -> list[str]:
+        """Themes of approved innovations (their position is their id in buttons)."""
+        async with self._sessions() as session:
+            return await CatalogueRepository(session).themes()
+
+    async def innovations(
+        self, page: int, *, theme: str | None = None, departement: str | None = None
+    ) -> ListPage:
+        """One page of approved innovations of a theme or a département."""
+        per = INNOVATIONS_PER_PAGE
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            rows, total = await repo.innovations(
+                theme=theme, departement=departement, offset=max(page, 0) * per, limit=per
+            )
+        items = tuple(Item(r.id, r.title) for r in rows)
+        return ListPage(items, max(page, 0), _pages(total, per), total)
+
+    async def innovation(self, innovation_id: int) -> InnovationCard | None:
+        """An approved innovation with its lab and where to pin it on a map."""
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            found = await repo.innovation(innovation_id)
+            if found is None:
+                return None
+            lab = await repo.lab(found.lab_id) if found.lab_id is not None else None
+        latitude, longitude = found.latitude, found.longitude
+        if latitude is None or longitude is None:
+            commune = self._communes.find(found.commune, found.departement or None)
+            if commune is not None:
+                latitude, longitude = commune.latitude, commune.longitude
+        return InnovationCard(found, Item(lab.id, lab.title) if lab else None, latitude, longitude)
+
+    async def events(self) -> EventsList:
+        """Upcoming events first (soonest first), then past ones (latest first)."""
+        now = self._clock()
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            upcoming = await repo.events(upcoming=True, now=now)
+            past = await repo.events(upcoming=False, now=now)
+        return EventsList(
+            tuple(Item(r.id, r.title) for r in upcoming), tuple(Item(r.id, r.title) for r in past)
+        )
+
+    async def event(
+        self, event_id: int | None = None, slug: str | None = None
+    ) -> EventCard | None:
+        """An event with its published figures."""
+        async with self._sessions() as session:
+            repo = CatalogueRepository(session)
+            event = (
+                await repo.event(event_id)
+                if event_id is not None
+                else await repo.event_by_slug(slug or "")
+            )
+            if event is None:
+                return None
+            figures = await repo.figures(event.id)
+        return EventCard(
+            event,
+            tuple(Figure(f.label, f.value, f.unit) for f in figures),
+            event.starts_at >= self._clock(),
+        )
+
+    async def next_event(self) -> EventCard | None:
+        """The soonest upcoming event, if any."""
+        upcoming = (await self.events()).upcoming
+        return await self.event(upcoming[0].id) if upcoming else None
+
+    async def faq(self, faq_id: int) -> FaqEntry | None:
+        async with self._sessions() as session:
+            return await CatalogueRepository(session).faq(faq_id)

@@ -1,0 +1,100 @@
+"""/annonce: a message composed by an organiser, sent once to every reachable member.
+
+Recipients are members who did not opt out of announcements and have not blocked the bot,
+counted when the organiser confirms (the preview shows the same count).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storage.db import Sessions
+from storage.models import Announcement
+from storage.repositories.events import EventRepository
+
+if TYPE_CHECKING:  # the outbox builds this service: no import cycle at run time
+    from bot.services.delivery.outbox import DeliveryService, Progress
+
+KIND = "announce"
+
+
+@dataclass(frozen=True)
+class AnnouncementView:
+    id: int
+    text: str
+    recipients: int
+    progress_chat_id: int
+    progress_message_id: int
+    finished: bool
+
+    @property
+    def purpose(self) -> str:
+        return f"{KIND}:{self.id}"
+
+
+class AnnouncementService:
+    def __init__(self, sessions: Sessions, delivery: DeliveryService) -> None:
+        self._sessions = sessions
+        self._delivery = delivery
+
+    async def save_text(self, author_id: int, text: str) -> int:
+        """Keep the draft text; returns how many members it would reach."""
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            await repo.save_draft(author_id, KIND, {"text": text})
+            return len(await repo.announcement_audience())
+
+    async def draft_text(self, author_id: int) -> str | None:
+        async with self._sessions.begin() as session:
+            return (await EventRepository(session).draft(author_id, KIND)).get("text")
+
+    async def discard(self, author_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await EventRepository(session).drop_draft(author_id, KIND)
+
+    async def confirm(self, author_id: int, chat_id: int, message_id: int) -> AnnouncementView:
+        """Plan the draft to every recipient; the progress message is ``message_id``."""
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            text = (await repo.draft(author_id, KIND)).get("text")
+            if text is None:
+                raise LookupError("no draft")
+            recipients = await repo.announcement_audience()
+            row = Announcement(
+                author_id=author_id,
+                text=text,
+                recipients=len(recipients),
+                progress_chat_id=chat_id,
+                progress_message_id=message_id,
+            )
+            session.add(row)
+            await session.flush()
+            payload = {"kind": "text", "text": text}
+            await self._delivery.plan_in(session, f"{KIND}:{row.id}", recipients, payload)
+            await repo.drop_draft(author_id, KIND)
+            view = _view(row)
+        self._delivery.notify()
+        return view
+
+    async def progress(self, announcement_id: int) -> tuple[AnnouncementView, Progress]:
+        """The announcement and its counts; marks it finished once nothing is pending."""
+        progress = await self._delivery.progress(f"{KIND}:{announcement_id}")
+        async with self._sessions.begin() as session:
+            row = await session.get(Announcement, announcement_id)
+            if row is None:
+                raise LookupError(announcement_id)
+            if progress.done:
+                row.finished = True
+            return _view(row), progress
+
+
+def _view(row: Announcement) -> AnnouncementView:
+    return AnnouncementView(
+        id=row.id,
+        text=row.text,
+        recipients=row.recipients,
+        progress_chat_id=row.progress_chat_id,
+        progress_message_id=row.progress_message_id,
+        finished=row.finished,
+    )

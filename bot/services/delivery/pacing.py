@@ -1,0 +1,124 @@
+"""Client-side pacing under Telegram's flood limits, on an injectable clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.services.delivery.types import DeliverySettings
+
+
+class Clock(Protocol):
+    """Wall time for the database, monotonic time for pacing, and a way to wait."""
+
+    def now(self) -> datetime: ...
+    def monotonic(self) -> float: ...
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class FakeClock:
+    """A clock tests move by hand: ``sleep`` advances it at once instead of waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._elapsed = 0.0
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed)
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    def advance(self, seconds: float) -> None:
+        self._elapsed += max(0.0, seconds)
+
+    async def sleep(self, seconds: float) -> None:
+        # Let the sends already started reach the Bot API at the current time first, as they
+        # would in real time (a few ms), then jump.
+        for _ in range(50):
+            await asyncio.sleep(0)
+        self.advance(seconds)
+
+
+class Pacer:
+    """Even spacing overall, one send per chat per interval, N per group per window, pauses.
+
+    Memory stays bounded: chats are forgotten once their interval is over.
+    """
+
+    def __init__(self, settings: DeliverySettings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._spacing = 1.0 / settings.spacing_rate
+        self._starts: deque[float] = deque()
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._chat_last: dict[int, float] = {}
+        self._groups: dict[int, deque[float]] = {}
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds before ``chat_id`` may receive another message (0: now)."""
+        now = self._clock.monotonic()
+        wait = 0.0
+        last = self._chat_last.get(chat_id)
+        if last is not None:
+            wait = max(wait, last + self._settings.per_chat_interval - now)
+        group = self._groups.get(chat_id)
+        if group is not None:
+            while group and group[0] <= now - self._settings.group_window:
+                group.popleft()
+            if len(group) >= self._settings.per_group_per_minute:
+                wait = max(wait, group[0] + self._settings.group_window - now)
+        return max(0.0, wait)
+
+    async def take_slot(self) -> None:
+        """Wait for the next overall slot (and the end of any 429 pause), then take it.
+
+        Two rules together: sends are spaced evenly (no burst for Telegram to punish), and at
+        most ``per_second_total`` of them start within any ``window`` seconds (a margin over
+        Telegram's second, for the jitter between our clock and its). A loop that woke up a
+        little late may catch up half a slot, so the timer's lateness does not lower the rate.
+        """
+        settings = self._settings
+        while True:
+            now = self._clock.monotonic()
+            starts = self._starts
+            while starts and starts[0] <= now - settings.window:
+                starts.popleft()
+            ready = max(self._next_slot, self._paused_until)
+            if len(starts) >= settings.per_second_total:
+                ready = max(ready, starts[0] + settings.window)
+            if ready <= now:
+                base = max(self._next_slot, now - self._spacing / 2)
+                self._next_slot = base + self._spacing
+                starts.append(now)
+                return
+            await self._clock.sleep(ready - now)
+
+    def record(self, chat_id: int) -> None:
+        """Count a send to ``chat_id`` now."""
+        now = self._clock.monotonic()
+        self._chat_last[chat_id] = now
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+        if len(self._chat_last) > 4096:
+            horizon = now - self._settings.per_chat_interval
+            self._chat_last = {c: t for c, t in self._chat_last.items() if t > horizon}
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nothing leaves before ``seconds`` from now."""
+        self._paused_until = max(self._paused_until, self._clock.monotonic() + seconds)

@@ -1,0 +1,78 @@
+"""« Ajouter à mon agenda »: an RFC 5545 .ics file, Europe/Paris with its DST rules.
+
+The UID is stable per event, and SEQUENCE is the event's schedule revision, so a calendar that
+imports the file again updates the same entry (moved or cancelled) instead of adding one.
+An event without an end is given two hours.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.events.messages import EventView
+
+DEFAULT_LENGTH = timedelta(hours=2)
+# The EU rule (since 1996): summer time from the last Sunday of March 02:00 to the last Sunday
+# of October 03:00. Written as RRULEs so it holds for every year, unlike a list of dates.
+PARIS_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Paris
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19810329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19961027T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+UID_DOMAIN = "innovdeizh.bzh"
+
+
+def event_uid(event_id: int) -> str:
+    return f"event-{event_id}@{UID_DOMAIN}"
+
+
+def ics_filename(event: EventView) -> str:
+    return f"innovdeizh-{event.id}.ics"
+
+
+def event_ics(event: EventView, tz: ZoneInfo, stamp: datetime) -> bytes:
+    """The calendar file of one event, times in ``tz`` (with its VTIMEZONE)."""
+    # Imported on first use: icalendar weighs 3 MiB, and most bot processes never send a file.
+    from icalendar import Calendar, Event, Timezone  # noqa: PLC0415
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Innov'Deizh//Bot//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if event.cancelled else "PUBLISH")
+    entry = Event()
+    entry.add("uid", event_uid(event.id))
+    entry.add("sequence", event.schedule_rev)
+    entry.add("dtstamp", stamp)
+    entry.add("summary", event.title)
+    start = event.starts_at.astimezone(tz)
+    end = (event.ends_at or event.starts_at + DEFAULT_LENGTH).astimezone(tz)
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
+    where = ", ".join(part for part in (event.place, event.address) if part)
+    if where:
+        entry.add("location", where)
+    if event.description:
+        entry.add("description", event.description)
+    if event.repeats_yearly:
+        entry.add("rrule", {"freq": "yearly"})
+    entry.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    if str(tz) == "Europe/Paris":
+        calendar.add_component(Timezone.from_ical(PARIS_VTIMEZONE.replace("\n", "\r\n")))
+    else:
+        calendar.add_missing_timezones()
+    calendar.add_component(entry)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,241 @@
+"""Events as organisers run them: create, RSVP, move, cancel, follow; reminders follow along.
+
+Decisions: « Je viens » is refused once the capacity is reached (« Me rappeler » still works);
+moving an event re-arms every reminder still in the future (new revision, so members get the
+reminders relative to the new time, even one already sent for the old time) and tells those
+who said they come; cancelling tells those who come or asked a reminder, once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.delivery.outbox import DeliveryService
+from bot.services.events.messages import EventMessages, EventView, view_of
+from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
+from bot.services.events.reminders import ReminderService
+from storage.db import Sessions
+from storage.models import utcnow
+from storage.repositories.events import COMING, EventRepository
+
+ANSWERS = ("yes", "no", "remind")
+Recipients = list[tuple[int, str, str]]
+
+
+class EventNotFound(LookupError):
+    """No such event (or it was removed)."""
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """What an organiser has typed so far in /nouvel_evenement."""
+
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RsvpOutcome:
+    event: EventView
+    answer: str
+    full: bool = False
+
+
+class EventService:
+    """Everything about events that members and organisers do."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        delivery: DeliveryService,
+        messages: EventMessages,
+        reminders: ReminderSettings | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._delivery = delivery
+        self.delivery = delivery
+        self.reminders = ReminderService(sessions, delivery, messages, reminders)
+        self.messages = messages
+        self._reminders = reminders or ReminderSettings()
+
+    # --- creation ---------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        title: str,
+        starts_at: datetime,
+        place: str = "",
+        address: str = "",
+        description: str = "",
+        theme: str = "",
+        capacity: int | None = None,
+        repeats_yearly: bool = False,
+        reminder_offsets: tuple[int, ...] = (),
+        now: datetime | None = None,
+    ) -> EventView:
+        """Publish an event: reminders armed, followers told."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            event = await repo.add_event(
+                slug=f"rencontre-{starts_at:%Y%m%d}-{secrets.token_hex(3)}",
+                title=title.strip(),
+                starts_at=starts_at,
+                place=place.strip(),
+                address=address.strip(),
+                description=description.strip(),
+                theme=theme.strip(),
+                capacity=capacity,
+                repeats_yearly=repeats_yearly,
+                reminder_offsets=",".join(str(o) for o in reminder_offsets),
+            )
+            await arm(repo, event, offsets_of(event, self._reminders), now)
+            view = view_of(event, 0)
+            planned = await self._tell(session, repo.subscribers(event.theme), view, "new")
+        if planned:
+            self._delivery.notify()
+        return view
+
+    async def draft(self, member_id: int) -> dict[str, Any]:
+        async with self._sessions.begin() as session:
+            return await EventRepository(session).draft(member_id, "event")
+
+    async def save_answer(self, member_id: int, **fields: Any) -> dict[str, Any]:
+        """Keep one more answer of the organiser's draft; returns the whole draft."""
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            data = await repo.draft(member_id, "event")
+            data.update(fields)
+            await repo.save_draft(member_id, "event", data)
+            return data
+
+    async def discard_draft(self, member_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await EventRepository(session).drop_draft(member_id, "event")
+
+    async def publish_draft(self, member_id: int) -> EventView:
+        """Create the event the organiser composed, then forget the draft."""
+        data = await self.draft(member_id)
+        view = await self.create(
+            title=data["title"],
+            starts_at=datetime.fromisoformat(data["starts_at"]),
+            place=data.get("place", ""),
+            address=data.get("address", ""),
+            description=data.get("description", ""),
+            capacity=data.get("capacity"),
+            repeats_yearly=bool(data.get("repeats_yearly", False)),
+        )
+        await self.discard_draft(member_id)
+        return view
+
+    # --- members ----------------------------------------------------------------------------
+
+    async def card(self, event_id: int) -> EventView:
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            event = await repo.event(event_id)
+            if event is None:
+                raise EventNotFound(event_id)
+            return view_of(event, await repo.count_coming(event_id))
+
+    async def upcoming(self, now: datetime, limit: int = 10) -> list[EventView]:
+        """Events still to come, soonest first."""
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            events = await repo.upcoming(now, limit)
+            return [view_of(e, await repo.count_coming(e.id)) for e in events]
+
+    async def rsvp(self, event_id: int, member_id: int, answer: str) -> RsvpOutcome:
+        """Record « je viens / je ne viens pas / me rappeler »; refused when full."""
+        if answer not in ANSWERS:
+            raise ValueError(answer)
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            event = await repo.event(event_id)
+            if event is None or event.cancelled_at is not None:
+                raise EventNotFound(event_id)
+            coming = await repo.count_coming(event_id)
+            already = await repo.answer_of(event_id, member_id) == COMING
+            if answer == COMING and not already and event.capacity and coming >= event.capacity:
+                return RsvpOutcome(view_of(event, coming), answer, full=True)
+            await repo.set_answer(event_id, member_id, answer)
+            return RsvpOutcome(view_of(event, await repo.count_coming(event_id)), answer)
+
+    async def follows(self, member_id: int) -> set[str]:
+        async with self._sessions.begin() as session:
+            return await EventRepository(session).themes_of(member_id)
+
+    async def toggle_follow(self, member_id: int, theme: str) -> bool:
+        """Follow all events (theme "") or one theme, or stop; True when now following."""
+        async with self._sessions.begin() as session:
+            return await EventRepository(session).toggle_subscription(member_id, theme)
+
+    async def themes(self) -> list[str]:
+        async with self._sessions.begin() as session:
+            return await EventRepository(session).event_themes()
+
+    # --- organisers -------------------------------------------------------------------------
+
+    async def reschedule(
+        self, event_id: int, starts_at: datetime, now: datetime | None = None
+    ) -> EventView:
+        """Move the event: reminders follow, those coming are told."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            event = await repo.event(event_id)
+            if event is None or event.cancelled_at is not None:
+                raise EventNotFound(event_id)
+            if event.ends_at is not None:
+                event.ends_at = starts_at + (event.ends_at - event.starts_at)
+            event.starts_at = starts_at
+            event.schedule_rev += 1
+            await arm(repo, event, offsets_of(event, self._reminders), now)
+            view = view_of(event, await repo.count_coming(event_id))
+            recipients = repo.recipients(event_id, (COMING,))
+            planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
+        if planned:
+            self._delivery.notify()
+        return view
+
+    async def cancel(self, event_id: int, now: datetime | None = None) -> EventView:
+        """Cancel the event: no more reminders; those coming or reminded are told once."""
+        async with self._sessions.begin() as session:
+            repo = EventRepository(session)
+            event = await repo.event(event_id)
+            if event is None:
+                raise EventNotFound(event_id)
+            if event.cancelled_at is None:
+                event.cancelled_at = now or utcnow()
+            await repo.cancel_reminders(event_id)
+            view = view_of(event, await repo.count_coming(event_id))
+            planned = await self._tell(session, repo.recipients(event_id), view, "cancelled")
+        await self._delivery.cancel_pending(f"reminder:{event_id}:")
+        if planned:
+            self._delivery.notify()
+        return view
+
+    async def _tell(
+        self, session: AsyncSession, recipients: Any, view: EventView, what: str
+    ) -> int:
+        """Plan one notice per recipient, in their language (purpose "event:<id>:<what>")."""
+        texts = self.messages.texts
+        by_language: dict[str, list[int]] = {}
+        for member_id, chosen, telegram in await recipients:
+            by_language.setdefault(texts.pick_language(chosen, telegram), []).append(member_id)
+        kind = what.split(":", 1)[0]
+        planned = 0
+        for language, chat_ids in by_language.items():
+            if kind == "cancelled":
+                payload = self.messages.notice_payload(view, language, "events.notice.cancelled")
+            else:
+                header = texts.get(language, f"events.notice.{kind}")
+                payload = self.messages.card_payload(view, language, header)
+            purpose = f"event:{view.id}:{what}"
+            planned += await self._delivery.plan_in(session, purpose, chat_ids, payload)
+        return planned

@@ -1,0 +1,66 @@
+"""Typed answers, step by step: checked, then written into the draft row."""
+
+from __future__ import annotations
+
+from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.proposals.rules import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    NAME_MAX,
+    NAME_MIN,
+    ORGANISATION_MAX,
+    PLACE_MAX,
+    Invalid,
+    Step,
+    clean_contact,
+    clean_text,
+    clean_website,
+)
+from storage.models import Proposal
+
+THEME_MAX = 60
+SUGGESTIONS = 4
+
+
+def apply_text(
+    row: Proposal, step: Step, text: str, communes: CommuneDirectory | None
+) -> tuple[str, ...] | None:
+    """Write ``text`` as the answer to ``step``; a tuple of commune names means "did you mean"."""
+    if step is Step.NAME:
+        row.name = clean_text(text, minimum=NAME_MIN, maximum=NAME_MAX, field="name")
+    elif step is Step.DESCRIPTION:
+        row.description = clean_text(
+            text, minimum=DESCRIPTION_MIN, maximum=DESCRIPTION_MAX, field="description"
+        )
+    elif step is Step.THEME:
+        # Typing a theme is accepted too: the member knows their field better than our list.
+        row.theme = clean_text(text, minimum=2, maximum=THEME_MAX, field="theme")
+    elif step is Step.PLACE:
+        return _place(row, clean_text(text, minimum=2, maximum=PLACE_MAX, field="place"), communes)
+    elif step is Step.ORGANISATION:
+        row.organisation = clean_text(
+            text, minimum=NAME_MIN, maximum=ORGANISATION_MAX, field="organisation"
+        )
+    elif step is Step.WEBSITE:
+        row.website = clean_website(text)
+    elif step is Step.CONTACT:
+        row.contact = clean_contact(text)
+        row.contact_public = None
+    elif step is Step.PHOTO:
+        raise Invalid("submit.photo_expected")
+    else:
+        raise Invalid("submit.use_buttons")
+    return None
+
+
+def _place(row: Proposal, typed: str, communes: CommuneDirectory | None) -> tuple[str, ...] | None:
+    if communes is None:  # no directory: keep the name as typed
+        row.commune, row.departement, row.latitude, row.longitude = typed, "", None, None
+        return None
+    found = communes.find(typed)
+    if found is not None:
+        row.commune, row.departement = found.name, found.departement
+        row.latitude, row.longitude = found.latitude, found.longitude
+        return None
+    row.place_query = typed
+    return tuple(c.name for c in communes.suggest(typed)[:SUGGESTIONS])

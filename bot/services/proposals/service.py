@@ -1,0 +1,186 @@
+"""The guided proposal: every answer is saved in the member's draft the moment it is given.
+
+The draft row, not the process memory, says which step comes next, so a restart (or a lost
+conversation state) never loses an answer. A member has at most one draft; it never expires:
+after ``STALE_HOURS`` without a change the member is offered to resume it or start again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
+from bot.services.proposals.fields import apply_text
+from bot.services.proposals.moderation import ModerationService
+from bot.services.proposals.rules import OPTIONAL, THEME_OTHER, Invalid, Step, previous_step
+from bot.services.proposals.similar import find_similar
+from bot.services.proposals.views import DraftView, Outcome, view
+from storage.db import Sessions
+from storage.models import Proposal, utcnow
+from storage.repositories.proposals import ProposalRepository
+
+__all__ = ["StaleButton", "ProposalService"]
+
+
+class ProposalService(DraftStore):
+    """Drafts: start, answer, skip, go back, edit from the summary, send; ``.moderation``."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        communes: CommuneDirectory | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        super().__init__(sessions, communes, clock)
+        self.moderation = ModerationService(sessions, clock)
+
+    async def start(self, member_id: int, language: str) -> DraftView:
+        """A fresh draft at the first step (an older draft is replaced only on request)."""
+        async with self._sessions.begin() as session:
+            repo = ProposalRepository(session)
+            await repo.delete_drafts(member_id)
+            row = await repo.add_draft(member_id, language, Step.NAME)
+            row.created_at = row.updated_at = self._clock()
+            return view(row)
+
+    async def cancel(self, member_id: int) -> bool:
+        """Drop the draft (an explicit cancel by the member)."""
+        async with self._sessions.begin() as session:
+            return await ProposalRepository(session).delete_drafts(member_id) > 0
+
+    async def resume(self, member_id: int, draft_id: int) -> DraftView:
+        """Pick the draft up again where it was left."""
+        return (await self._change(member_id, _nothing, draft_id=draft_id)).draft
+
+    async def themes(self) -> list[tuple[int, str]]:
+        """(lab id, theme) for the theme buttons."""
+        async with self._sessions() as session:
+            return await ProposalRepository(session).lab_themes()
+
+    async def answer_text(self, member_id: int, text: str, language: str) -> Outcome:
+        """Store a typed answer for the current step, or say why it does not fit."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> tuple[str, ...] | None:
+            row.language = language
+            suggestions = apply_text(row, Step(row.step), text, self.communes)
+            if suggestions is not None:
+                return suggestions
+            self._advance(row)
+            return None
+
+        return await self._change(member_id, change)
+
+    async def choose_theme(self, member_id: int, draft_id: int, lab_id: int) -> Outcome:
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            theme = THEME_OTHER if lab_id == 0 else await repo.lab_theme(lab_id)
+            if theme is None:
+                raise StaleButton
+            row.theme = theme
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.THEME)
+
+    async def choose_commune(self, member_id: int, draft_id: int, index: int) -> Outcome:
+        """A "did you mean" button (index in the suggestions), or -1 to keep the typed name."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if index < 0:
+                row.commune, row.departement = row.place_query[:100], ""
+                row.latitude = row.longitude = None
+            else:
+                found = self.communes.suggest(row.place_query) if self.communes else ()
+                if index >= len(found):
+                    raise StaleButton
+                chosen = found[index]
+                row.commune, row.departement = chosen.name, chosen.departement
+                row.latitude, row.longitude = chosen.latitude, chosen.longitude
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.PLACE)
+
+    async def set_location(self, member_id: int, latitude: float, longitude: float) -> Outcome:
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if Step(row.step) is not Step.PLACE:
+                raise Invalid("submit.location_unexpected")
+            row.latitude, row.longitude = latitude, longitude
+            # The nearest known commune names the place; the exact point is kept as shared.
+            near = self.communes.nearest(latitude, longitude) if self.communes else None
+            row.commune, row.departement = (near.name, near.departement) if near else ("", "")
+            self._advance(row)
+
+        return await self._change(member_id, change)
+
+    async def set_visibility(self, member_id: int, draft_id: int, public: bool) -> Outcome:
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            row.contact_public = public
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.VISIBILITY)
+
+    async def set_photo(self, member_id: int, file_id: str) -> Outcome:
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if Step(row.step) is not Step.PHOTO:
+                raise Invalid("submit.photo_unexpected")
+            row.photo_file_id = file_id[:256]
+            self._advance(row)
+
+        return await self._change(member_id, change)
+
+    async def skip(self, member_id: int, draft_id: int | None = None) -> Outcome:
+        """/passer: leave an optional field empty and move on."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            step = Step(row.step)
+            if step not in OPTIONAL:
+                raise Invalid("submit.not_optional")
+            if step is Step.WEBSITE:
+                row.website = ""
+            elif step is Step.CONTACT:
+                row.contact, row.contact_public = "", None
+            else:
+                row.photo_file_id = ""
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id)
+
+    async def back(self, member_id: int) -> Outcome:
+        """/retour: the previous step (from a field being edited: the summary)."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if row.editing and Step(row.step) is not Step.VISIBILITY:
+                row.step, row.editing = Step.SUMMARY, False
+            else:
+                row.step = previous_step(Step(row.step), has_contact=bool(row.contact))
+
+        return await self._change(member_id, change)
+
+    async def edit(self, member_id: int, draft_id: int, step: Step | None) -> Outcome:
+        """Jump from the summary to one field (None: show the list of fields)."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if step is not None:
+                row.step, row.editing = step, step is not Step.SUMMARY
+
+        return await self._change(member_id, change, draft_id=draft_id, step=Step.SUMMARY)
+
+    async def send(self, member_id: int, draft_id: int, *, force: bool) -> Outcome:
+        """Send for moderation; first show look-alike innovations unless ``force``."""
+
+        async def change(row: Proposal, repo: ProposalRepository) -> None:
+            if Step(row.step) not in (Step.SUMMARY, Step.DUPLICATE):
+                raise StaleButton
+            if not force:
+                similar = find_similar(row, await repo.innovation_texts())
+                if similar:
+                    row.step = Step.DUPLICATE
+                    raise SimilarFound(similar)
+            row.status, row.sent_at = "pending", self._clock()
+            await repo.log(row.id, "submitted", row.member_id)
+
+        return await self._change(member_id, change, draft_id=draft_id)
+
+
+async def _nothing(row: Proposal, repo: ProposalRepository) -> None:
+    return None

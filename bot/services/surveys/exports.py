@@ -1,0 +1,105 @@
+"""CSV and JSON exports of a survey: one row per response, anonymous unless agreed otherwise.
+
+Decisions: rows are numbered 1..n in the order members started, never by Telegram id; the
+member's id and name are only added when the organiser asks *and* the survey told members it
+was identified (``identified = true``). Choice answers are written as their labels (several
+joined with " | "), skips as an empty cell; responses without any answer are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+
+from bot.services.surveys.results import SurveyResultsService, options_of
+from storage.db import Sessions
+from storage.models import SurveyQuestion
+from storage.repositories.surveys import SurveyRepository
+
+
+class NamedExportRefused(Exception):
+    """The survey did not tell members their answers would carry their name."""
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    content: bytes
+    rows: int
+
+
+class SurveyExportService:
+    """Organisers download a survey's responses as CSV (spreadsheets) or JSON (tools)."""
+
+    def __init__(self, sessions: Sessions, results: SurveyResultsService) -> None:
+        self._sessions = sessions
+        self._results = results
+
+    async def export(self, survey_id: int, fmt: str, *, named: bool = False) -> Export | None:
+        """The file for ``fmt`` ("csv" or "json"); None if the survey does not exist."""
+        table = await self._table(survey_id, named=named)
+        if table is None:
+            return None
+        header, rows = table
+        if fmt == "json":
+            results = await self._results.results(survey_id)
+            document = {
+                "survey": survey_id,
+                "results": asdict(results) if results else None,
+                "responses": [dict(zip(header, row, strict=True)) for row in rows],
+            }
+            content = json.dumps(document, ensure_ascii=False, indent=1).encode()
+            return Export(f"enquete-{survey_id}.json", content, len(rows))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        # utf-8-sig: spreadsheets opened by double-click then read the accents correctly.
+        return Export(f"enquete-{survey_id}.csv", buffer.getvalue().encode("utf-8-sig"), len(rows))
+
+    async def _table(
+        self, survey_id: int, *, named: bool
+    ) -> tuple[list[str], list[list[str]]] | None:
+        async with self._sessions() as session:
+            surveys = SurveyRepository(session)
+            survey = await surveys.get(survey_id)
+            if survey is None:
+                return None
+            if named and not survey.identified:
+                raise NamedExportRefused(survey_id)
+            questions = await surveys.questions(survey_id)
+            responses = await surveys.responses(survey_id)
+            answers = await surveys.answer_rows(survey_id)
+            names = await surveys.names_of([r.member_id for r in responses]) if named else {}
+        by_response: dict[int, dict[int, str]] = {}
+        by_id = {q.id: q for q in questions}
+        for response_id, question_id, choices, text, skipped in answers:
+            question = by_id.get(question_id)
+            if question is not None and not skipped:
+                by_response.setdefault(response_id, {})[question_id] = _cell(
+                    question, choices, text
+                )
+        header = ["reponse", "terminee"] + (["membre", "nom"] if named else [])
+        header += [q.key for q in questions]
+        rows: list[list[str]] = []
+        for response in responses:
+            if response.id not in by_response and response.completed_at is None:
+                continue
+            cells = by_response.get(response.id, {})
+            row = [str(len(rows) + 1), "oui" if response.completed_at else "non"]
+            if named:
+                # Forgotten respondents have negative numbers (see survey_privacy): no id.
+                member = str(response.member_id) if response.member_id > 0 else ""
+                row += [member, names.get(response.member_id, "")]
+            rows.append(row + [cells.get(q.id, "") for q in questions])
+        return header, rows
+
+
+def _cell(question: SurveyQuestion, choices: str, text: str) -> str:
+    if question.kind == "text":
+        return text
+    options = options_of(question)
+    picked = [int(i) for i in choices.split(",") if i.isdigit() and int(i) < len(options)]
+    return " | ".join(options[i] for i in picked)

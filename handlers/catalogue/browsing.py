@@ -1,0 +1,202 @@
+"""/labs, /innovations, /events, their cards and deep links; buttons edit the card in place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import Ctx
+from bot.services.catalogue.communes import DEPARTEMENTS
+from bot.services.catalogue.service import Item
+from handlers.catalogue import nearby
+from handlers.catalogue import views as view
+from handlers.catalogue.keys import button, number, parse
+from handlers.common import chat_of, query_of, say
+
+
+async def show(update: Update, context: Ctx, shown: view.View) -> None:
+    """Edit the pressed message in place, or send a new one for a command or a link."""
+    text, keyboard = shown
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+        except BadRequest as exc:  # the same button pressed twice: nothing to change
+            if "not modified" not in str(exc):
+                raise
+    else:
+        await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
+
+
+async def not_found(update: Update, context: Ctx) -> None:
+    text = context.deps.t(update, "answers.not_found")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await context.bot.send_message(chat_of(update).id, text)
+
+
+async def show_labs(update: Update, context: Ctx, page: int = 0) -> None:
+    """/labs: the labs, 8 a page."""
+    listed = await context.deps.catalogue.labs(page)
+    header = context.deps.t(update, "answers.labs.header", count=listed.total)
+    await show(update, context, view.list_view(update, context, header, listed, "lab", "labs"))
+
+
+async def show_lab(update: Update, context: Ctx, lab_id: int | None, slug: str = "") -> bool:
+    card = await context.deps.catalogue.lab(lab_id, slug)
+    if card is None:
+        return False
+    await show(update, context, view.lab_card(update, context, card))
+    return True
+
+
+async def show_themes(update: Update, context: Ctx) -> None:
+    """/innovations: choose a theme, a département, or what is near."""
+    await show(
+        update, context, view.themes_view(update, context, await context.deps.catalogue.themes())
+    )
+
+
+async def show_innovations(update: Update, context: Ctx, action: str, key: str, page: int) -> None:
+    catalogue = context.deps.catalogue
+    if action == "it":
+        themes = await catalogue.themes()
+        theme = themes[number(key)] if number(key) < len(themes) else None
+        if theme is None:
+            await show_themes(update, context)
+            return
+        listed, name = await catalogue.innovations(page, theme=theme), theme
+    else:
+        listed = await catalogue.innovations(page, departement=key)
+        name = DEPARTEMENTS.get(key, key)
+    header = context.deps.t(update, "answers.innovations.header", name=name, count=listed.total)
+    shown = view.list_view(
+        update, context, header, listed, "inno", action, key, back=("themes", 0)
+    )
+    await show(update, context, shown)
+
+
+async def show_innovation(update: Update, context: Ctx, innovation_id: int) -> bool:
+    card = await context.deps.catalogue.innovation(innovation_id)
+    if card is None:
+        return False
+    await show(update, context, view.innovation_card(update, context, card))
+    return True
+
+
+async def send_pin(update: Update, context: Ctx, innovation_id: int) -> None:
+    """The innovation's location as a map pin (a separate message, asked for)."""
+    card = await context.deps.catalogue.innovation(innovation_id)
+    if card is None or card.latitude is None or card.longitude is None:
+        await not_found(update, context)
+        return
+    await query_of(update).answer()
+    await context.bot.send_location(chat_of(update).id, card.latitude, card.longitude)
+
+
+async def show_events(update: Update, context: Ctx) -> None:
+    """/rencontres: upcoming events first, then past ones, as buttons to their cards."""
+    events = await context.deps.catalogue.events()
+    rows = _event_rows("📅 ", events.upcoming) + _event_rows("🗂 ", events.past)
+    key = "answers.events.header" if events.upcoming else "answers.events.none_upcoming"
+    await show(update, context, (context.deps.t(update, key), InlineKeyboardMarkup(rows)))
+
+
+async def show_past_events(update: Update, context: Ctx) -> None:
+    """The past events as buttons to their cards (shown after the upcoming ones' cards)."""
+    events = await context.deps.catalogue.events()
+    if events.past:
+        rows = _event_rows("🗂 ", events.past)
+        await say(update, context, "answers.events.past", reply_markup=InlineKeyboardMarkup(rows))
+
+
+def _event_rows(mark: str, events: Sequence[Item]) -> list[list[InlineKeyboardButton]]:
+    return [[button(mark + event.title, "ev", event.id)] for event in events[:8]]
+
+
+async def show_event(update: Update, context: Ctx, event_id: int | None, slug: str = "") -> bool:
+    card = await context.deps.catalogue.event(event_id, slug)
+    if card is None:
+        return False
+    await show(update, context, view.event_card(update, context, card))
+    return True
+
+
+async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
+    """An FAQ answer; entries that ``shows`` live data show that card instead."""
+    entry = await context.deps.catalogue.faq(faq_id)
+    if entry is None:
+        return False
+    kind, _, slug = entry.shows.partition(":")
+    if kind == "next-event":
+        card = await context.deps.catalogue.next_event()
+        if card is None:
+            await show_events(update, context)  # says nothing is planned, lists past ones
+        else:
+            await show(update, context, view.event_card(update, context, card))
+        return True
+    elif kind == "event-figures":
+        figures = await context.deps.catalogue.event(slug=slug)
+        if figures is not None:
+            await show(
+                update, context, view.event_card(update, context, figures, figures_only=True)
+            )
+            return True
+    answer = entry.answer or context.deps.t(update, "answers.faq.nothing_yet")
+    text = context.deps.t(update, "answers.faq.card", question=entry.question, answer=answer)
+    keyboard = InlineKeyboardMarkup(
+        [[button(context.deps.t(update, "answers.button.labs"), "labs", 0)]]
+    )
+    await show(update, context, (text, keyboard))
+    return True
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    """Every ``cat:`` button: lists, cards, pages, pins."""
+    query = query_of(update)
+    action, ids = parse(query.data or "")
+    first = number(ids[0]) if ids else 0
+    found = True
+    if action == "pin":
+        await send_pin(update, context, first)
+        return
+    if action == "near":
+        await nearby.ask_location(update, context)
+        return
+    if action == "labs":
+        await show_labs(update, context, first)
+    elif action == "lab":
+        found = await show_lab(update, context, first)
+    elif action == "themes":
+        await show_themes(update, context)
+    elif action in ("it", "id") and len(ids) == 2:
+        await show_innovations(update, context, action, ids[0], number(ids[1]))
+    elif action == "inno":
+        found = await show_innovation(update, context, first)
+    elif action == "evs":
+        await show_events(update, context)
+    elif action == "ev":
+        found = await show_event(update, context, first)
+    elif action == "faq":
+        found = await show_faq(update, context, first)
+    else:
+        found = False
+    if not found:
+        await not_found(update, context)
+        return
+    await query.answer()
+
+
+# Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id>, event-<id or slug>.
+async def open_lab(update: Update, context: Ctx, rest: str) -> bool:
+    return await show_lab(update, context, int(rest) if rest.isdigit() else None, rest)
+
+
+async def open_innovation(update: Update, context: Ctx, rest: str) -> bool:
+    return rest.isdigit() and await show_innovation(update, context, int(rest))
+
+
+async def open_event(update: Update, context: Ctx, rest: str) -> bool:
+    return await show_event(update, context, int(rest) if rest.isdigit() else None, rest)

@@ -1,0 +1,182 @@
+"""Members and events: /evenements, the card buttons (RSVP, .ics), /abonnements, admin moves."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest
+
+from bot.context import Ctx
+from bot.delivery_worker import keyboard
+from bot.jobs import reschedule
+from bot.services.events.calendar_files import event_ics, ics_filename
+from bot.services.events.messages import PATTERN, EventView, parse_button
+from bot.services.events.service import EventNotFound
+from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
+from handlers.access import admins_only
+from handlers.catalogue.browsing import show_past_events
+from handlers.common import chat_of, language, message_of, query_of, say, sender
+from storage.models import utcnow
+
+BUTTON_PATTERN = PATTERN
+FOLLOW_PATTERN = r"^events:follow:(\d{1,4})$"
+
+
+async def send_card(update: Update, context: Ctx, event: EventView) -> None:
+    """The event card with its buttons, in the member's language."""
+    messages = context.deps.events.messages
+    lang = language(update, context)
+    await context.bot.send_message(
+        chat_id=chat_of(update).id,
+        text=messages.card_text(event, lang),
+        reply_markup=keyboard(messages.buttons(event, lang)),
+    )
+
+
+async def list_events(update: Update, context: Ctx) -> None:
+    """/evenements: the next gatherings, one card each with RSVP buttons, then the past ones."""
+    events = await context.deps.events.upcoming(utcnow(), limit=5)
+    if not events:
+        await say(update, context, "events.list.empty")
+    else:
+        await say(update, context, "events.list.header")
+        for event in events:
+            await send_card(update, context, event)
+    await show_past_events(update, context)
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    """« Je viens », « Je ne viens pas », « Me rappeler », « Ajouter à mon agenda »."""
+    query = query_of(update)
+    parsed = parse_button(query.data or "")
+    if parsed is None:
+        await query.answer()
+        return
+    action, event_id = parsed
+    service = context.deps.events
+    try:
+        if action == "ics":
+            event = await service.card(event_id)
+            await query.answer()
+            await _send_ics(update, context, event)
+            return
+        outcome = await service.rsvp(event_id, sender(update).id, action)
+    except EventNotFound:
+        await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
+        return
+    key = "events.rsvp.full" if outcome.full else f"events.rsvp.{action}"
+    await query.answer(context.deps.t(update, key), show_alert=outcome.full)
+    lang = language(update, context)
+    message = query.message
+    if message is not None and not outcome.full:
+        # Refresh the count on the card the member pressed (same text -> Telegram says 400).
+        with contextlib.suppress(BadRequest):
+            await context.bot.edit_message_text(
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                text=service.messages.card_text(outcome.event, lang),
+                reply_markup=keyboard(service.messages.buttons(outcome.event, lang)),
+            )
+
+
+async def _send_ics(update: Update, context: Ctx, event: EventView) -> None:
+    content = event_ics(event, context.deps.config.bot.tz, utcnow())
+    await context.bot.send_document(
+        chat_id=chat_of(update).id,
+        document=InputFile(content, filename=ics_filename(event)),
+        caption=context.deps.t(update, "events.ics.caption", title=event.title),
+    )
+
+
+async def show_follow(update: Update, context: Ctx) -> None:
+    """/abonnements: follow all gatherings or some themes (toggle buttons)."""
+    await say(
+        update,
+        context,
+        "events.follow.intro",
+        reply_markup=await _follow_keyboard(update, context),
+    )
+
+
+async def on_follow(update: Update, context: Ctx) -> None:
+    query = query_of(update)
+    match = re.match(FOLLOW_PATTERN, query.data or "")
+    themes = ["", *await context.deps.events.themes()]
+    if match is None or int(match[1]) >= len(themes):
+        await query.answer()
+        return
+    now_on = await context.deps.events.toggle_follow(sender(update).id, themes[int(match[1])])
+    await query.answer(
+        context.deps.t(update, "events.follow.now_on" if now_on else "events.follow.now_off")
+    )
+    await query.edit_message_reply_markup(await _follow_keyboard(update, context))
+
+
+async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
+    service = context.deps.events
+    followed = await service.follows(sender(update).id)
+    rows = []
+    for index, theme in enumerate(["", *await service.themes()]):
+        label = theme or context.deps.t(update, "events.follow.all")
+        key = "events.follow.on" if theme in followed else "events.follow.off"
+        text = context.deps.t(update, key, label=label)
+        rows.append([InlineKeyboardButton(text, callback_data=f"events:follow:{index}")])
+    return InlineKeyboardMarkup(rows)
+
+
+@admins_only
+async def move_event(update: Update, context: Ctx) -> None:
+    """/deplacer_evenement <numéro> <date>: reminders follow, those coming are told."""
+    parts = (message_of(update).text or "").split(maxsplit=2)
+    if len(parts) < 3 or not parts[1].isdigit():
+        await say(update, context, "events.admin.usage_move")
+        return
+    tz = context.deps.config.bot.tz
+    try:
+        when = parse_french_datetime(parts[2], utcnow(), tz)
+    except DateNotUnderstood as exc:
+        await say(update, context, f"events.create.date_{exc.reason}")
+        return
+    try:
+        event = await context.deps.events.reschedule(int(parts[1]), _utc(when))
+    except EventNotFound:
+        await say(update, context, "events.rsvp.gone")
+        return
+    await reschedule(context.application)
+    messages = context.deps.events.messages
+    await say(
+        update, context, "events.admin.moved", when=messages.when(event, language(update, context))
+    )
+
+
+@admins_only
+async def cancel_event(update: Update, context: Ctx) -> None:
+    """/annuler_evenement <numéro>: cancelled, those coming told once."""
+    parts = (message_of(update).text or "").split()
+    if len(parts) != 2 or not parts[1].isdigit():
+        await say(update, context, "events.admin.usage_cancel")
+        return
+    try:
+        await context.deps.events.cancel(int(parts[1]))
+    except EventNotFound:
+        await say(update, context, "events.rsvp.gone")
+        return
+    await reschedule(context.application)
+    await say(update, context, "events.admin.cancelled")
+
+
+def _utc(when: datetime) -> datetime:
+    return when.astimezone(UTC)
+
+
+@admins_only
+async def on_organiser_button(update: Update, context: Ctx) -> None:
+    """An organiser's button (event dialogue, announcement) pressed outside its dialogue.
+
+    Registered in the main table so a member pressing a forged or replayed organiser button
+    is refused as such (and logged), not just told the button is stale.
+    """
+    await query_of(update).answer(context.deps.t(update, "fallback.stale_button"))

@@ -1,0 +1,266 @@
+"""/nouvel_evenement: an organiser composes a gathering step by step, then publishes it.
+
+Each answer is saved in the database draft as it comes (a restart resumes at the same step).
+Optional steps (address, description, capacity) have a « Passer » button; the date is typed in
+French or picked (today / tomorrow / in a week, then the hour is typed).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import Ctx
+from bot.jobs import reschedule
+from bot.services.events.messages import EventView
+from bot.services.french_dates import (
+    DateNotUnderstood,
+    mismatched_weekday,
+    parse_french_datetime,
+)
+from handlers.access import admins_only
+from handlers.common import message_of, query_of, say, sender
+from handlers.proposals.keys import quiet_per_message_warning
+from storage.models import utcnow
+
+NEW_PATTERN = r"^events:new:(d0|d1|d7|skip|nolimit|y1|y0|publish|discard)$"
+
+
+class Step(StrEnum):
+    TITLE = "events.title"
+    DATE = "events.date"
+    HOUR = "events.hour"
+    PLACE = "events.place"
+    ADDRESS = "events.address"
+    DESCRIPTION = "events.description"
+    CAPACITY = "events.capacity"
+    YEARLY = "events.yearly"
+    CONFIRM = "events.confirm"
+
+
+def _buttons(update: Update, context: Ctx, *choices: tuple[str, str]) -> InlineKeyboardMarkup:
+    row = [
+        InlineKeyboardButton(context.deps.t(update, key), callback_data=f"events:new:{choice}")
+        for key, choice in choices
+    ]
+    return InlineKeyboardMarkup([row])
+
+
+async def _save(update: Update, context: Ctx, **fields: Any) -> dict[str, Any]:
+    return await context.deps.events.save_answer(sender(update).id, **fields)
+
+
+@admins_only
+async def start(update: Update, context: Ctx) -> str:
+    await context.deps.events.discard_draft(sender(update).id)
+    await say(update, context, "events.create.ask_title")
+    return Step.TITLE
+
+
+async def on_title(update: Update, context: Ctx) -> str:
+    await _save(update, context, title=(message_of(update).text or "").strip()[:200])
+    return await _ask_date(update, context)
+
+
+async def _ask_date(update: Update, context: Ctx) -> str:
+    markup = _buttons(
+        update,
+        context,
+        ("events.create.today", "d0"),
+        ("events.create.tomorrow", "d1"),
+        ("events.create.in_a_week", "d7"),
+    )
+    await say(update, context, "events.create.ask_date", reply_markup=markup)
+    return Step.DATE
+
+
+async def on_date(update: Update, context: Ctx) -> str:
+    text = message_of(update).text or ""
+    tz = context.deps.config.bot.tz
+    try:
+        when = parse_french_datetime(text, utcnow(), tz)
+    except DateNotUnderstood as exc:
+        await say(update, context, f"events.create.date_{exc.reason}")
+        return Step.DATE
+    if when <= utcnow():
+        await say(update, context, "events.create.date_past")
+        return Step.DATE
+    typed = mismatched_weekday(text, when)
+    await _save(update, context, starts_at=when.astimezone(UTC).isoformat(), typed_day=typed)
+    await say(update, context, "events.create.ask_place")
+    return Step.PLACE
+
+
+async def on_day_button(update: Update, context: Ctx) -> str:
+    query = query_of(update)
+    await query.answer()
+    shift = int((query.data or "d0").rsplit(":", 1)[1][1:])
+    day = (utcnow().astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
+    await _save(update, context, day=day.isoformat())
+    await say(update, context, "events.create.ask_hour", day=day.strftime("%d/%m/%Y"))
+    return Step.HOUR
+
+
+async def on_hour(update: Update, context: Ctx) -> str:
+    draft = await context.deps.events.draft(sender(update).id)
+    day = datetime.fromisoformat(draft["day"]).strftime("%d/%m/%Y")
+    message_text = f"{day} {message_of(update).text or ''}"
+    try:
+        when = parse_french_datetime(message_text, utcnow(), context.deps.config.bot.tz)
+    except DateNotUnderstood:
+        await say(update, context, "events.create.date_time")
+        return Step.HOUR
+    if when <= utcnow():
+        await say(update, context, "events.create.date_past")
+        return Step.HOUR
+    await _save(update, context, starts_at=when.astimezone(UTC).isoformat(), typed_day=None)
+    await say(update, context, "events.create.ask_place")
+    return Step.PLACE
+
+
+async def on_place(update: Update, context: Ctx) -> str:
+    await _save(update, context, place=(message_of(update).text or "").strip()[:200])
+    skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await say(update, context, "events.create.ask_address", reply_markup=skip)
+    return Step.ADDRESS
+
+
+async def _save_optional_text(update: Update, context: Ctx, field: str, limit: int) -> None:
+    """A typed answer is saved (cut to ``limit``); the « passer » button leaves it empty."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    else:
+        await _save(update, context, **{field: (message_of(update).text or "").strip()[:limit]})
+
+
+async def on_address(update: Update, context: Ctx) -> str:
+    await _save_optional_text(update, context, "address", 300)
+    skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await say(update, context, "events.create.ask_description", reply_markup=skip)
+    return Step.DESCRIPTION
+
+
+async def on_description(update: Update, context: Ctx) -> str:
+    await _save_optional_text(update, context, "description", 2000)
+    markup = _buttons(update, context, ("events.create.no_limit", "nolimit"))
+    await say(update, context, "events.create.ask_capacity", reply_markup=markup)
+    return Step.CAPACITY
+
+
+async def on_capacity(update: Update, context: Ctx) -> str:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await _save(update, context, capacity=None)
+    else:
+        text = (message_of(update).text or "").strip()
+        if not text.isdigit() or int(text) < 1:
+            await say(update, context, "events.create.capacity_invalid")
+            return Step.CAPACITY
+        await _save(update, context, capacity=int(text))
+    markup = _buttons(update, context, ("events.create.yes", "y1"), ("events.create.no", "y0"))
+    await say(update, context, "events.create.ask_yearly", reply_markup=markup)
+    return Step.YEARLY
+
+
+async def on_yearly(update: Update, context: Ctx) -> str:
+    query = query_of(update)
+    await query.answer()
+    draft = await _save(update, context, repeats_yearly=query.data == "events:new:y1")
+    preview = EventView(
+        id=0,
+        title=draft["title"],
+        description=draft.get("description", ""),
+        place=draft.get("place", ""),
+        address=draft.get("address", ""),
+        theme="",
+        starts_at=datetime.fromisoformat(draft["starts_at"]),
+        ends_at=None,
+        capacity=draft.get("capacity"),
+        repeats_yearly=draft["repeats_yearly"],
+        cancelled=False,
+        schedule_rev=0,
+        coming=0,
+    )
+    lang = context.deps.language_of(update.effective_user)
+    await say(update, context, "events.create.preview")
+    await message_of(update).reply_text(context.deps.events.messages.card_text(preview, lang))
+    if draft.get("typed_day"):
+        await say(update, context, "events.create.weekday_warning", typed=draft["typed_day"])
+    markup = _buttons(
+        update, context, ("events.create.publish", "publish"), ("events.create.discard", "discard")
+    )
+    await say(update, context, "events.create.confirm", reply_markup=markup)
+    return Step.CONFIRM
+
+
+@admins_only
+async def on_confirm(update: Update, context: Ctx) -> int:
+    query = query_of(update)
+    await query.answer()
+    service = context.deps.events
+    if query.data == "events:new:publish":
+        await service.publish_draft(sender(update).id)
+        await reschedule(context.application)
+        await say(update, context, "events.create.published")
+    else:
+        await service.discard_draft(sender(update).id)
+        await say(update, context, "events.create.cancelled")
+    return ConversationHandler.END
+
+
+async def on_cancel(update: Update, context: Ctx) -> int:
+    await context.deps.events.discard_draft(sender(update).id)
+    await say(update, context, "events.create.cancelled")
+    return ConversationHandler.END
+
+
+def build_conversation() -> ConversationHandler[Ctx]:
+    """The /nouvel_evenement dialogue (admins only, command and buttons)."""
+    text = filters.TEXT & ~filters.COMMAND
+    guarded = admins_only
+
+    def button(callback: Any, choices: str) -> BaseHandler[Update, Ctx, Any]:
+        return CallbackQueryHandler(guarded(callback), pattern=rf"^events:new:({choices})$")
+
+    states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
+        Step.TITLE: [MessageHandler(text, guarded(on_title))],
+        Step.DATE: [MessageHandler(text, guarded(on_date)), button(on_day_button, "d0|d1|d7")],
+        Step.HOUR: [MessageHandler(text, guarded(on_hour))],
+        Step.PLACE: [MessageHandler(text, guarded(on_place))],
+        Step.ADDRESS: [MessageHandler(text, guarded(on_address)), button(on_address, "skip")],
+        Step.DESCRIPTION: [
+            MessageHandler(text, guarded(on_description)),
+            button(on_description, "skip"),
+        ],
+        Step.CAPACITY: [
+            MessageHandler(text, guarded(on_capacity)),
+            button(on_capacity, "nolimit"),
+        ],
+        Step.YEARLY: [button(on_yearly, "y1|y0")],
+        Step.CONFIRM: [
+            CallbackQueryHandler(on_confirm, pattern=r"^events:new:(publish|discard)$")
+        ],
+    }
+    with quiet_per_message_warning():
+        return ConversationHandler(
+            entry_points=[CommandHandler(["nouvel_evenement", "new_event"], start)],
+            states=states,
+            fallbacks=[CommandHandler(["annuler", "cancel"], on_cancel)],
+            name="events",
+            persistent=True,
+            allow_reentry=True,
+            per_chat=True,
+            per_user=True,
+            per_message=False,
+        )

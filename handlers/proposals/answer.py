@@ -1,0 +1,71 @@
+"""The member answers the moderators' question; the answer goes back to the card."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Ctx
+from handlers.common import message_of, query_of, say, sender
+from handlers.proposals.input import END
+from handlers.proposals.keys import Extra, State, parse
+from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card
+from handlers.proposals.steps import ask
+
+
+async def on_reply_button(update: Update, context: Ctx) -> State | None:
+    """« Répondre » under the moderators' question."""
+    query = query_of(update)
+    parsed = parse(query.data)
+    proposal = None
+    if parsed is not None:
+        proposal = await context.deps.proposals.moderation.start_answer(
+            sender(update).id, parsed[1]
+        )
+    if proposal is None:
+        await query.answer(context.deps.t(update, "submit.step_over"))
+        return None
+    await query.answer()
+    await say(update, context, "submit.answer_ask", name=proposal.name)
+    return Extra.ANSWER
+
+
+async def on_answer(update: Update, context: Ctx) -> State:
+    """The answer (text only), then back to the draft in progress, if any."""
+    text = message_of(update).text
+    if not text:
+        await say(update, context, "submit.answer_text_only")
+        return Extra.ANSWER
+    if len(text) > TEXT_MAX:
+        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
+        return Extra.ANSWER
+    card = await context.deps.proposals.moderation.answer(sender(update).id, text)
+    if card is None:
+        return await _back_to_draft(update, context)
+    await refresh_card(context, card)
+    chat_id, message_id = card.proposal.card_chat_id, card.proposal.card_message_id
+    if chat_id is not None:
+        await context.bot.send_message(
+            chat_id,
+            context.deps.texts.get(
+                context.deps.texts.default_language,
+                "moderation.answer_received",
+                number=card.proposal.id,
+                text=text,
+            ),
+            reply_to_message_id=message_id,
+        )
+    await say(update, context, "submit.answer_thanks")
+    return await _back_to_draft(update, context)
+
+
+async def on_answer_cancel(update: Update, context: Ctx) -> State:
+    await context.deps.proposals.moderation.stop_answering(sender(update).id)
+    await say(update, context, "submit.answer_cancelled")
+    return await _back_to_draft(update, context)
+
+
+async def _back_to_draft(update: Update, context: Ctx) -> State:
+    draft = await context.deps.proposals.draft(sender(update).id)
+    if draft is None:
+        return END
+    return await ask(update, context, draft)

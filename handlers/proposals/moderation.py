@@ -1,0 +1,217 @@
+"""Moderators: « Publier », « Refuser » (with a reason), « Demander une précision », /moderation.
+
+Every button and command goes through ``moderators_only``: the sender is checked on the server,
+whoever pressed. A replayed button (proposal already decided) or a forged id changes nothing
+and is logged. Typed reasons and questions use a small persistent conversation per moderator
+and chat; the prompt forces a reply so it reaches the bot even in a group with privacy mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from telegram import ForceReply, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import Ctx
+from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
+from bot.texts import Markup
+from handlers.access import moderators_only
+from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.proposals.keys import State, quiet_per_message_warning
+from handlers.proposals.moderation_cards import (
+    PATTERN,
+    TEXT_MAX,
+    card_keyboard,
+    card_text,
+    parse_mod,
+    reason_text,
+    reasons_keyboard,
+    refresh_card,
+    tell_member,
+)
+from handlers.proposals.moderation_cards import member_language as _member_language
+
+log = logging.getLogger(__name__)
+LIST_LIMIT = 10
+
+
+class ModStep(StrEnum):
+    TYPING = "moderation.typing"
+
+
+@moderators_only
+async def on_card_button(update: Update, context: Ctx) -> None:
+    """Publish, open the reasons, refuse with a chosen reason, or go back."""
+    query = query_of(update)
+    action, submission_id, arg = parse_mod(query.data)
+    service, moderator = context.deps.proposals.moderation, sender(update)
+    lang = language(update, context)
+    if action in ("refuse", "back"):
+        card = await service.card(submission_id)
+        if card is None or card.proposal.status != "pending":
+            return await _replayed(update, context, submission_id, action)
+        keyboard = reasons_keyboard if action == "refuse" else card_keyboard
+        await query.answer()
+        await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
+        return None
+    if action == "publish":
+        decided = await service.publish(submission_id, moderator.id)
+    elif action == "reason" and 0 <= arg < len(REASON_CODES):
+        decided = await service.refuse(
+            submission_id, moderator.id, CODE_PREFIX + REASON_CODES[arg]
+        )
+    else:
+        decided = None
+    if decided is None:
+        return await _replayed(update, context, submission_id, action)
+    await query.answer(context.deps.t(update, f"moderation.done_{decided.proposal.status}"))
+    await _announce(update, context, decided)
+    return None
+
+
+@moderators_only
+async def on_prompt_button(update: Update, context: Ctx) -> State | None:
+    """« Écrire un motif » / « Demander une précision »: ask the moderator to type it."""
+    query = query_of(update)
+    action, submission_id, _ = parse_mod(query.data)
+    kind = "reason" if action == "typed" else "question"
+    if not await context.deps.proposals.moderation.start_prompt(
+        submission_id, sender(update).id, kind
+    ):
+        await _replayed(update, context, submission_id, action)
+        return ConversationHandler.END
+    await query.answer()
+    await context.bot.send_message(
+        chat_of(update).id,
+        context.deps.t(update, f"moderation.prompt_{kind}", who=sender(update).first_name),
+        reply_markup=ForceReply(selective=True),
+    )
+    return ModStep.TYPING
+
+
+@moderators_only
+async def on_prompt_text(update: Update, context: Ctx) -> State:
+    """The typed reason (refuses) or question (sent to the member)."""
+    text = message_of(update).text or ""
+    if len(text) > TEXT_MAX:
+        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
+        return ModStep.TYPING
+    done = await context.deps.proposals.moderation.complete_prompt(sender(update).id, text)
+    if done is None:
+        await say(update, context, "moderation.prompt_lost")
+        return ConversationHandler.END
+    kind, card = done
+    if kind == "reason":
+        await _announce(update, context, card)
+    else:
+        await refresh_card(context, card)
+        await tell_member(
+            context, card.proposal, "moderation.member_question", question=card.proposal.question
+        )
+        await say(update, context, "moderation.question_sent")
+    return ConversationHandler.END
+
+
+async def on_prompt_cancel(update: Update, context: Ctx) -> State:
+    await context.deps.proposals.moderation.cancel_prompt(sender(update).id)
+    await say(update, context, "moderation.prompt_cancelled")
+    return ConversationHandler.END
+
+
+@moderators_only
+async def list_pending(update: Update, context: Ctx) -> None:
+    """/moderation: pending proposals, oldest first, each with its buttons (private chat)."""
+    if not is_private(update):
+        await say(update, context, "moderation.private_only")
+        return
+    cards = await context.deps.proposals.moderation.pending()
+    if not cards:
+        await say(update, context, "moderation.nothing_pending")
+        return
+    await say(
+        update,
+        context,
+        "moderation.pending_header",
+        count=len(cards),
+        shown=min(len(cards), LIST_LIMIT),
+    )
+    lang = language(update, context)
+    for card in cards[:LIST_LIMIT]:
+        await context.bot.send_message(
+            chat_of(update).id,
+            card_text(context.deps, lang, card),
+            reply_markup=card_keyboard(context.deps, lang, card.proposal),
+        )
+
+
+async def _announce(update: Update, context: Ctx, card: Card) -> None:
+    """Show who decided on the card(s), and tell the member in their language."""
+    who = sender(update).first_name
+    await refresh_card(context, card, decided_by=who)
+    message = query_of(update).message if update.callback_query else None
+    proposal = card.proposal
+    if message is not None and (message.chat.id, message.message_id) != (
+        proposal.card_chat_id,
+        proposal.card_message_id,
+    ):
+        await context.bot.edit_message_text(
+            card_text(context.deps, language(update, context), card, decided_by=who),
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+        )
+    if proposal.status == "published":
+        await tell_member(context, proposal, "moderation.member_published")
+    else:
+        lang = _member_language(context.deps, proposal)
+        reason = reason_text(context.deps, lang, proposal.reason)
+        await tell_member(context, proposal, "moderation.member_refused", reason=Markup(reason))
+
+
+async def _replayed(update: Update, context: Ctx, submission_id: int, action: str) -> None:
+    log.warning(
+        "moderation %s on proposal %s by %s ignored: not pending (replayed or forged)",
+        action,
+        submission_id,
+        sender(update).id,
+    )
+    await query_of(update).answer(context.deps.t(update, "moderation.already_decided"))
+
+
+def build_conversation() -> ConversationHandler[Ctx]:
+    """Typed reasons and questions: the persistent ConversationHandler named "moderation"."""
+    with quiet_per_message_warning():
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(on_prompt_button, pattern=r"^mod:(typed|ask):"),
+            ],
+            states={
+                ModStep.TYPING.value: [
+                    # In a group only a reply counts: colleagues' chatter is not a reason.
+                    MessageHandler(
+                        (filters.ChatType.PRIVATE | filters.REPLY)
+                        & filters.TEXT
+                        & ~filters.COMMAND,
+                        on_prompt_text,
+                    ),
+                ],
+            },
+            fallbacks=[CommandHandler(["annuler", "cancel"], on_prompt_cancel)],
+            name="moderation",
+            persistent=True,
+            allow_reentry=True,
+            per_chat=True,
+            per_user=True,
+            per_message=False,
+        )
+
+
+def card_button_handler() -> CallbackQueryHandler[Ctx, None]:
+    return CallbackQueryHandler(on_card_button, pattern=PATTERN)

@@ -1,0 +1,179 @@
+"""The questions of the proposal dialogue, each with its example and thumb-sized buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Ctx
+from bot.services.proposals.rules import (
+    DESCRIPTION_MAX,
+    EDITABLE,
+    NAME_MAX,
+    OPTIONAL,
+    THEME_OTHER,
+    Step,
+)
+from bot.services.proposals.views import DraftView, Similar
+from bot.texts import Markup, Texts
+from handlers.common import language, say
+from handlers.proposals.keys import Extra, data
+
+Rows = list[list[InlineKeyboardButton]]
+
+
+def button(update: Update, context: Ctx, key: str, callback_data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.deps.t(update, key), callback_data=callback_data)
+
+
+async def ask(update: Update, context: Ctx, draft: DraftView) -> Step:
+    """Ask the question of the draft's current step; returns that step (the next state)."""
+    step = draft.step
+    if step in (Step.SUMMARY, Step.DUPLICATE):
+        await show_summary(update, context, draft)
+        return step
+    rows: Rows = []
+    if step is Step.THEME:
+        themes = await context.deps.proposals.themes()
+        flat = [
+            InlineKeyboardButton(theme, callback_data=data("theme", draft.id, lab_id))
+            for lab_id, theme in themes
+        ]
+        rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
+        rows.append([button(update, context, "submit.theme_other", data("theme", draft.id, 0))])
+    elif step is Step.VISIBILITY:
+        rows = [
+            [button(update, context, "submit.visibility_public", data("vis", draft.id, 1))],
+            [button(update, context, "submit.visibility_private", data("vis", draft.id, 0))],
+        ]
+    if step in OPTIONAL:
+        rows.append([button(update, context, "submit.skip_button", data("skip", draft.id))])
+    hints = context.deps.t(update, "submit.hints_optional" if step in OPTIONAL else "submit.hints")
+    await say(
+        update,
+        context,
+        f"submit.ask.{step.value.removeprefix('submit.')}",
+        hints=Markup(hints),
+        name_max=NAME_MAX,
+        description_max=DESCRIPTION_MAX,
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+    )
+    return step
+
+
+async def show_suggestions(
+    update: Update, context: Ctx, draft: DraftView, names: tuple[str, ...]
+) -> Step:
+    """« Tu voulais dire… ? » buttons for a commune we do not know as typed."""
+    rows: Rows = [
+        [InlineKeyboardButton(name, callback_data=data("commune", draft.id, i))]
+        for i, name in enumerate(names)
+    ]
+    keep = context.deps.t(update, "submit.place_keep", typed=draft.place_query)
+    rows.append([InlineKeyboardButton(keep, callback_data=data("commune", draft.id, -1))])
+    key = "submit.place_suggest" if names else "submit.place_unknown"
+    await say(
+        update, context, key, typed=draft.place_query, reply_markup=InlineKeyboardMarkup(rows)
+    )
+    return Step.PLACE
+
+
+def place_of(draft: DraftView) -> str:
+    if draft.commune and draft.departement:
+        return f"{draft.commune} ({draft.departement})"
+    if draft.commune:
+        return draft.commune
+    if draft.latitude is not None and draft.longitude is not None:
+        return f"📍 {draft.latitude:.4f}, {draft.longitude:.4f}"
+    return "—"
+
+
+def summary_params(texts: Texts, lang: str, draft: DraftView) -> dict[str, object]:
+    """The fields of a proposal, ready for a summary or a moderators' card."""
+    contact = draft.contact or "—"
+    if draft.contact:
+        visibility = "public" if draft.contact_public else "private"
+        contact = f"{draft.contact} ({texts.get(lang, f'submit.contact_is_{visibility}')})"
+    theme = (
+        texts.get(lang, "submit.theme_other_label") if draft.theme == THEME_OTHER else draft.theme
+    )
+    photo = "submit.photo_yes" if draft.photo_file_id else "submit.photo_no"
+    return {
+        "name": draft.name,
+        "description": draft.description,
+        "theme": theme or "—",
+        "place": place_of(draft),
+        "organisation": draft.organisation or "—",
+        "website": draft.website or "—",
+        "contact": contact,
+        "photo": texts.get(lang, photo),
+    }
+
+
+async def show_summary(update: Update, context: Ctx, draft: DraftView) -> None:
+    """The card to check before sending: send, change a field, or cancel."""
+    rows = [
+        [button(update, context, "submit.send_button", data("send", draft.id))],
+        [button(update, context, "submit.edit_button", data("editmenu", draft.id))],
+        [button(update, context, "submit.cancel_button", data("cancel", draft.id))],
+    ]
+    await context.bot.send_message(
+        chat_id=update.effective_chat.id if update.effective_chat else draft.member_id or 0,
+        text=context.deps.t(
+            update,
+            "submit.summary",
+            **summary_params(context.deps.texts, language(update, context), draft),
+        ),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+def edit_keyboard(update: Update, context: Ctx, draft: DraftView) -> InlineKeyboardMarkup:
+    """One button per field, and one to go back to the summary."""
+    flat = [
+        button(update, context, f"submit.field.{step.value[7:]}", data("edit", draft.id, i))
+        for i, step in enumerate(EDITABLE)
+    ]
+    rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
+    rows.append([button(update, context, "submit.back_to_summary", data("summary", draft.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+async def show_similar(
+    update: Update, context: Ctx, draft: DraftView, similar: tuple[Similar, ...]
+) -> Step:
+    """« C'est la même ? » with the look-alikes; the member can still send."""
+    lines = "\n".join(
+        context.deps.t(update, "submit.similar_line", title=s.title, commune=s.commune or "—")
+        for s in similar
+    )
+    rows = [
+        [button(update, context, "submit.same_button", data("same", draft.id))],
+        [button(update, context, "submit.force_button", data("force", draft.id))],
+        [button(update, context, "submit.back_to_summary", data("summary", draft.id))],
+    ]
+    await say(
+        update,
+        context,
+        "submit.similar",
+        lines=Markup(lines),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return Step.DUPLICATE
+
+
+async def offer(update: Update, context: Ctx, draft: DraftView) -> Extra:
+    """« Tu as une proposition en cours » with resume / start again."""
+    started = draft.created_at.astimezone(context.deps.config.bot.tz)
+    rows = [
+        [button(update, context, "submit.resume_button", data("resume", draft.id))],
+        [button(update, context, "submit.restart_button", data("restart", draft.id))],
+    ]
+    await say(
+        update,
+        context,
+        "submit.offer",
+        name=draft.name or "…",
+        date=started.strftime("%d/%m/%Y %H:%M"),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return Extra.OFFER

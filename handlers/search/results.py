@@ -1,0 +1,138 @@
+"""/search (/chercher) and plain text in private: ranked results, 5 a page, or the FAQ answer.
+
+Decision: when a question (« c'est quoi une SCOP ? ») has an FAQ entry as its best match, or
+an FAQ entry is the only match (« bonjour »), the answer comes straight away instead of a list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import Ctx
+from bot.services.search.query import words
+from bot.services.search.service import SearchResult
+from bot.texts import Markup
+from handlers.catalogue import browsing as catalogue
+from handlers.catalogue.keys import CARD_ACTIONS, button
+from handlers.common import message_of, query_of, say, sender
+
+PATTERN = r"^srch:(p:[0-9]{1,12}|w:[a-z0-9.]{1,44}):[0-9]{1,3}$"
+_PAGE = re.compile(PATTERN)
+_COMPACT = re.compile(r"^[a-z0-9.]{1,44}$")
+EMOJI = {"lab": "🧪", "innovation": "💡", "event": "📅", "faq": "❓"}
+
+
+def page_data(key: str, page: int) -> str:
+    """``srch:w:<words>:<page>`` when the searched words fit, else ``srch:p:<saved id>:<page>``."""
+    return f"srch:{key}:{page}"
+
+
+def compact(text: str) -> str | None:
+    """The searched words, when short plain ASCII: then "more" needs no saved search."""
+    joined = ".".join(words(text))
+    return f"w:{joined}" if _COMPACT.match(joined) else None
+
+
+async def pager(update: Update, context: Ctx, text: str) -> str:
+    """The key of "more" buttons: the words themselves, else a saved search's id."""
+    return compact(text) or f"p:{await context.deps.search.save(sender(update).id, text)}"
+
+
+async def ask(update: Update, context: Ctx) -> None:
+    """What to type to search (the welcome menu's « Chercher »)."""
+    await say(update, context, "answers.search.ask")
+
+
+async def on_command(update: Update, context: Ctx) -> None:
+    """/search <words>."""
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await ask(update, context)
+        return
+    await answer(update, context, text)
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    """Any plain text in a private chat is a search or a question."""
+    await answer(update, context, message_of(update).text or "")
+
+
+async def on_page(update: Update, context: Ctx) -> None:
+    """« More »: another page of a member's own saved search, edited in place."""
+    query = query_of(update)
+    match = _PAGE.match(query.data or "")
+    _, kind, key, page = (query.data or "").split(":") if match else ("", "", "", "0")
+    if kind == "w":
+        text: str | None = key.replace(".", " ")
+    else:
+        text = await context.deps.search.saved(int(key or 0), sender(update).id)
+    if text is None:
+        await query.answer(context.deps.t(update, "fallback.stale_button"))
+        return
+    await query.answer()
+    await answer(update, context, text, page=int(page), key=f"{kind}:{key}")
+
+
+async def answer(
+    update: Update, context: Ctx, text: str, *, page: int = 0, key: str | None = None
+) -> None:
+    result = await context.deps.search.search(text, page=page)
+    top = result.top
+    direct = result.question or result.total == 1  # « une SCOP ? », « bonjour »
+    if top is not None and top.kind == "faq" and direct and update.callback_query is None:
+        await catalogue.show_faq(update, context, top.ref_id)
+        return
+    if not result.hits:
+        await nothing_found(update, context, text)
+        return
+    if result.pages > 1 and key is None:
+        key = await pager(update, context, text)
+    await catalogue.show(update, context, results_view(update, context, text, result, key))
+
+
+def results_view(
+    update: Update, context: Ctx, text: str, result: SearchResult, key: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    t = context.deps.t
+    start = result.page * 5
+    listed = "\n".join(
+        t(update, "answers.search.line", n=start + n, emoji=EMOJI[hit.kind], title=hit.title)
+        for n, hit in enumerate(result.hits, 1)
+    )
+    if result.capped:
+        header = t(update, "answers.search.header_many", count=result.total, query=text[:100])
+    else:
+        language = context.deps.language_of(update.effective_user)
+        header = context.deps.texts.plural(
+            language, "answers.search.found", result.total, query=text[:100]
+        )
+    if result.corrected:
+        header += "\n" + t(update, "answers.search.corrected", words=result.corrected)
+    rows = [
+        [button(f"{start + n}. {EMOJI[h.kind]} {h.title}", CARD_ACTIONS[h.kind], h.ref_id)]
+        for n, h in enumerate(result.hits, 1)
+    ]
+    nav = []
+    if key is not None and result.page > 0:
+        label = t(update, "answers.button.previous")
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page - 1)))
+    if key is not None and result.page + 1 < result.pages:
+        label = t(update, "answers.button.more")
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page + 1)))
+    rows.append(nav)
+    body = t(update, "answers.search.results", header=Markup(header), results=Markup(listed))
+    return body, InlineKeyboardMarkup([r for r in rows if r])
+
+
+async def nothing_found(update: Update, context: Ctx, text: str) -> None:
+    """Say so, and offer close titles or themes as one-tap searches."""
+    suggestions = await context.deps.search.suggestions(text)
+    rows = []
+    for suggestion in suggestions:
+        data = page_data(await pager(update, context, suggestion), 0)
+        rows.append([InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=data)])
+    key = "answers.search.none_but" if suggestions else "answers.search.none"
+    shown = (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows))
+    await catalogue.show(update, context, shown)

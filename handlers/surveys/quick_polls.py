@@ -1,0 +1,147 @@
+"""Quick polls in a group: an organiser posts one native poll with a closing time."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext
+
+from bot.context import DEPS_KEY, Ctx, Deps
+from bot.services.surveys.quick_polls import (
+    QuickPollResults,
+    QuickPollService,
+    QuickPollUsage,
+    parse_command,
+)
+from handlers.access import admins_only
+from handlers.common import is_private, message_of, say, sender
+
+WAKE_JOB = "quick_polls:wake"
+
+
+@admins_only
+async def post(update: Update, context: Ctx) -> None:
+    """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group."""
+    if is_private(update):
+        await say(update, context, "quick_polls.private_only_groups")
+        return
+    message = message_of(update)
+    text = (message.text or "").partition(" ")[2]
+    try:
+        draft = parse_command(text)
+    except QuickPollUsage:
+        await say(update, context, "quick_polls.usage")
+        return
+    closes_at = datetime.now(UTC) + timedelta(minutes=draft.minutes)
+    sent = await context.bot.send_poll(
+        message.chat_id,
+        question=html.escape(draft.question, quote=False),
+        options=[html.escape(option, quote=False) for option in draft.options],
+        is_anonymous=draft.anonymous,
+        # A public poll's votes are ours already: Telegram may close it on time by itself, even
+        # if the bot is down then. An anonymous one is stopped by the bot, whose stopPoll
+        # answer is the only way to learn its totals.
+        close_date=None if draft.anonymous else closes_at,
+    )
+    assert sent.poll is not None
+    poll = await context.deps.surveys.quick_polls.posted(
+        draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
+    )
+    await reschedule(context.application)
+    await say(update, context, "quick_polls.posted", id=poll.id, closes=_local(context, poll))
+
+
+@admins_only
+async def show_results(update: Update, context: Ctx) -> None:
+    """/sondage_resultats <n°>: counts so far (non-anonymous) or final totals."""
+    poll = await _poll_from_args(update, context)
+    if poll is None:
+        return
+    if not poll.closed and poll.closes_at <= datetime.now(UTC):
+        poll = await _stop(context.bot, context.deps.surveys.quick_polls, poll)
+    await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
+
+
+@admins_only
+async def close_now(update: Update, context: Ctx) -> None:
+    """/sondage_fermer <n°>: stop the poll now and keep Telegram's totals."""
+    poll = await _poll_from_args(update, context)
+    if poll is None:
+        return
+    if not poll.closed:
+        poll = await _stop(context.bot, context.deps.surveys.quick_polls, poll)
+    await say(update, context, "quick_polls.closed", id=poll.id)
+    await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
+
+
+def schedule_quick_polls(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """On start: close the quick polls whose time passed while the bot was down."""
+    if app.job_queue is not None:
+        app.job_queue.run_once(close_due, when=0, name="quick_polls:start")
+
+
+async def close_due(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Stop every quick poll that is due (the database says which), then sleep till the next."""
+    deps = context.bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    for poll in await deps.surveys.quick_polls.due():
+        await _stop(context.bot, deps.surveys.quick_polls, poll)
+    await reschedule(context.application)
+
+
+async def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """One wake-up job at the next closing time (the database is the schedule)."""
+    deps = app.bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    if app.job_queue is None:
+        return
+    for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    next_closing = await deps.surveys.quick_polls.next_closing()
+    if next_closing is not None:
+        app.job_queue.run_once(close_due, when=next_closing, name=WAKE_JOB)
+
+
+def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
+    t = context.deps.t
+    state = t(update, "quick_polls.state_closed" if poll.closed else "quick_polls.state_open")
+    lines = [
+        t(update, "quick_polls.results_title", question=poll.question, n=poll.voters, state=state)
+    ]
+    if not poll.totals_known:
+        lines.append(t(update, "quick_polls.anonymous_pending", closes=_local(context, poll)))
+        return "\n".join(lines)
+    for option, count, share in zip(poll.options, poll.counts, poll.percents, strict=True):
+        lines.append(t(update, "quick_polls.option", option=option, percent=share, count=count))
+    return "\n".join(lines)
+
+
+async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | None:
+    args = context.args or []
+    if not args or not args[0].isdigit():
+        await say(update, context, "surveys.admin.usage_id", example="/sondage_resultats 2")
+        return None
+    poll = await context.deps.surveys.quick_polls.results(int(args[0]))
+    if poll is None:
+        await say(update, context, "quick_polls.not_found", id=args[0])
+    return poll
+
+
+async def _stop(bot: Bot, service: QuickPollService, poll: QuickPollResults) -> QuickPollResults:
+    try:
+        stopped = await bot.stop_poll(poll.chat_id, poll.message_id)
+        counts = [option.voter_count for option in stopped.options]
+    except BadRequest:
+        # Already closed by hand in Telegram, or the message was deleted: keep our own counts.
+        counts = list(poll.counts)
+    await service.closed(poll.id, counts)
+    refreshed = await service.results(poll.id)
+    return refreshed or poll
+
+
+def _local(context: Ctx, poll: QuickPollResults) -> str:
+    return f"{poll.closes_at.astimezone(context.deps.config.bot.tz):%H:%M}"

@@ -1,0 +1,195 @@
+"""Queries of events as meetings: RSVPs, reminders, subscriptions, drafts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Event,
+    EventReminder,
+    EventSubscription,
+    MeetingDraft,
+    Member,
+    Rsvp,
+    utcnow,
+)
+
+COMING = "yes"
+REMIND = "remind"
+
+
+class EventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def event(self, event_id: int) -> Event | None:
+        return await self._session.get(Event, event_id)
+
+    async def upcoming(self, now: datetime, limit: int) -> list[Event]:
+        query = (
+            select(Event)
+            .where(Event.starts_at >= now, Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at)
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
+    async def add_event(self, **fields: Any) -> Event:
+        event = Event(**fields)
+        self._session.add(event)
+        await self._session.flush()
+        return event
+
+    # --- RSVPs ------------------------------------------------------------------------------
+
+    async def answer_of(self, event_id: int, member_id: int) -> str | None:
+        rsvp = await self._session.get(Rsvp, (event_id, member_id))
+        return None if rsvp is None else rsvp.answer
+
+    async def set_answer(self, event_id: int, member_id: int, answer: str) -> None:
+        rsvp = await self._session.get(Rsvp, (event_id, member_id))
+        if rsvp is None:
+            self._session.add(Rsvp(event_id=event_id, member_id=member_id, answer=answer))
+        else:
+            rsvp.answer = answer
+            rsvp.updated_at = utcnow()
+        await self._session.flush()
+
+    async def count_coming(self, event_id: int) -> int:
+        query = select(func.count()).where(Rsvp.event_id == event_id, Rsvp.answer == COMING)
+        return int(await self._session.scalar(query) or 0)
+
+    async def recipients(
+        self, event_id: int, answers: tuple[str, ...] = (COMING, REMIND)
+    ) -> list[tuple[int, str, str]]:
+        """(member id, chosen language, Telegram language) of reachable members who answered."""
+        query = (
+            select(Rsvp.member_id, Member.language, Member.telegram_language)
+            .join(Member, Member.telegram_id == Rsvp.member_id, isouter=True)
+            .where(Rsvp.event_id == event_id, Rsvp.answer.in_(answers))
+            .where((Member.is_reachable.is_(True)) | (Member.telegram_id.is_(None)))
+            .order_by(Rsvp.member_id)
+        )
+        return [(r[0], r[1] or "", r[2] or "") for r in await self._session.execute(query)]
+
+    async def events_by_id(self, event_ids: list[int]) -> dict[int, Event]:
+        query = select(Event).where(Event.id.in_(event_ids))
+        return {event.id: event for event in await self._session.scalars(query)}
+
+    async def coming_counts(self, event_ids: list[int]) -> dict[int, int]:
+        query = (
+            select(Rsvp.event_id, func.count())
+            .where(Rsvp.event_id.in_(event_ids), Rsvp.answer == COMING)
+            .group_by(Rsvp.event_id)
+        )
+        return {int(row[0]): int(row[1]) for row in await self._session.execute(query)}
+
+    async def recipients_of(self, event_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+        """Per event: reachable members who come or asked to be reminded (one query)."""
+        query = (
+            select(Rsvp.event_id, Rsvp.member_id, Member.language, Member.telegram_language)
+            .join(Member, Member.telegram_id == Rsvp.member_id, isouter=True)
+            .where(Rsvp.event_id.in_(event_ids), Rsvp.answer.in_((COMING, REMIND)))
+            .where((Member.is_reachable.is_(True)) | (Member.telegram_id.is_(None)))
+            .order_by(Rsvp.event_id, Rsvp.member_id)
+        )
+        result: dict[int, list[tuple[int, str, str]]] = {}
+        for row in await self._session.execute(query):
+            result.setdefault(row[0], []).append((row[1], row[2] or "", row[3] or ""))
+        return result
+
+    # --- reminders --------------------------------------------------------------------------
+
+    async def reminders_of(self, event_id: int) -> list[EventReminder]:
+        query = select(EventReminder).where(EventReminder.event_id == event_id)
+        return list(await self._session.scalars(query.order_by(EventReminder.offset_minutes)))
+
+    async def add_reminder(self, **fields: Any) -> None:
+        self._session.add(EventReminder(**fields))
+        await self._session.flush()
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[EventReminder]:
+        query = (
+            select(EventReminder)
+            .where(EventReminder.state == "pending", EventReminder.due_at <= now)
+            .order_by(EventReminder.due_at)
+            .limit(limit)
+        )
+        return list(await self._session.scalars(query))
+
+    async def next_reminder_at(self) -> datetime | None:
+        query = select(func.min(EventReminder.due_at)).where(EventReminder.state == "pending")
+        return await self._session.scalar(query)
+
+    async def cancel_reminders(self, event_id: int) -> None:
+        await self._session.execute(
+            update(EventReminder)
+            .where(EventReminder.event_id == event_id, EventReminder.state == "pending")
+            .values(state="cancelled")
+        )
+
+    # --- subscriptions ----------------------------------------------------------------------
+
+    async def themes_of(self, member_id: int) -> set[str]:
+        query = select(EventSubscription.theme).where(EventSubscription.member_id == member_id)
+        return set(await self._session.scalars(query))
+
+    async def toggle_subscription(self, member_id: int, theme: str) -> bool:
+        """Follow or stop following; True when the member now follows."""
+        row = await self._session.get(EventSubscription, (member_id, theme))
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+            return False
+        self._session.add(EventSubscription(member_id=member_id, theme=theme))
+        await self._session.flush()
+        return True
+
+    async def subscribers(self, theme: str) -> list[tuple[int, str, str]]:
+        """Reachable members following all events or ``theme``."""
+        themes = {"", theme}
+        query = (
+            select(EventSubscription.member_id, Member.language, Member.telegram_language)
+            .join(Member, Member.telegram_id == EventSubscription.member_id)
+            .where(EventSubscription.theme.in_(themes), Member.is_reachable.is_(True))
+            .distinct()
+        )
+        return [(r[0], r[1] or "", r[2] or "") for r in await self._session.execute(query)]
+
+    async def event_themes(self) -> list[str]:
+        query = select(Event.theme).where(Event.theme != "").distinct().order_by(Event.theme)
+        return list(await self._session.scalars(query))
+
+    async def announcement_audience(self) -> list[int]:
+        """Members who accept announcements and have not blocked the bot."""
+        query = select(Member.telegram_id).where(
+            Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
+        )
+        return list(await self._session.scalars(query.order_by(Member.telegram_id)))
+
+    # --- drafts -----------------------------------------------------------------------------
+
+    async def draft(self, member_id: int, kind: str) -> dict[str, Any]:
+        row = await self._session.get(MeetingDraft, (member_id, kind))
+        return {} if row is None else dict(json.loads(row.data))
+
+    async def save_draft(self, member_id: int, kind: str, data: dict[str, Any]) -> None:
+        row = await self._session.get(MeetingDraft, (member_id, kind))
+        body = json.dumps(data, ensure_ascii=False)
+        if row is None:
+            self._session.add(MeetingDraft(member_id=member_id, kind=kind, data=body))
+        else:
+            row.data = body
+            row.updated_at = utcnow()
+        await self._session.flush()
+
+    async def drop_draft(self, member_id: int, kind: str) -> None:
+        row = await self._session.get(MeetingDraft, (member_id, kind))
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()

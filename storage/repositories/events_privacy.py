@@ -1,0 +1,67 @@
+"""Rows of the meetings feature about one member, for the RGPD export and erasure."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Announcement,
+    Event,
+    EventSubscription,
+    MeetingDraft,
+    OutboxMessage,
+    Rsvp,
+)
+
+
+class EventPrivacyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def rsvps(self, member_id: int) -> list[tuple[Rsvp, str]]:
+        """The member's answers to events, with each event's title."""
+        query = (
+            select(Rsvp, Event.title)
+            .join(Event, Event.id == Rsvp.event_id)
+            .where(Rsvp.member_id == member_id)
+            .order_by(Rsvp.event_id)
+        )
+        return [(rsvp, title) for rsvp, title in await self._session.execute(query)]
+
+    async def subscriptions(self, member_id: int) -> list[EventSubscription]:
+        query = select(EventSubscription).where(EventSubscription.member_id == member_id)
+        return list(await self._session.scalars(query.order_by(EventSubscription.theme)))
+
+    async def drafts(self, member_id: int) -> list[MeetingDraft]:
+        query = select(MeetingDraft).where(MeetingDraft.member_id == member_id)
+        return list(await self._session.scalars(query.order_by(MeetingDraft.kind)))
+
+    async def announcements_by(self, author_id: int) -> list[Announcement]:
+        query = select(Announcement).where(Announcement.author_id == author_id)
+        return list(await self._session.scalars(query.order_by(Announcement.id)))
+
+    async def outbox_to(self, chat_id: int) -> list[OutboxMessage]:
+        """Messages planned for or sent to the member's private chat (chat id = user id)."""
+        query = select(OutboxMessage).where(OutboxMessage.chat_id == chat_id)
+        return list(await self._session.scalars(query.order_by(OutboxMessage.id)))
+
+    async def delete_member_rows(self, member_id: int) -> None:
+        """RSVPs (reminder requests included), subscriptions and drafts."""
+        for model in (Rsvp, EventSubscription, MeetingDraft):
+            await self._session.execute(delete(model).where(model.member_id == member_id))
+
+    async def delete_outbox_to(self, chat_id: int) -> None:
+        """Every send to the chat: pending ones never leave, sent ones lose their recipient."""
+        await self._session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
+
+    async def forget_author(self, author_id: int) -> None:
+        """Announcements stay (they are the association's), without who wrote them."""
+        await self._session.execute(
+            update(Announcement).where(Announcement.author_id == author_id).values(author_id=0)
+        )
+        await self._session.execute(
+            update(Announcement)
+            .where(Announcement.progress_chat_id == author_id)
+            .values(progress_chat_id=0, progress_message_id=0)
+        )

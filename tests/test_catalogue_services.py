@@ -1,0 +1,70 @@
+"""Browsing and near-me services on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.catalogue.service import CatalogueService
+from storage.db import Sessions, create_engine, create_sessions
+from storage.models import Event, Innovation
+from storage.seeding import import_catalogue
+
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[Sessions]:
+    engine = create_engine(db_url)
+    sessions = create_sessions(engine)
+    await import_catalogue(sessions)
+    try:
+        yield sessions
+    finally:
+        await engine.dispose()
+
+
+async def test_labs_pages_and_neighbours(sessions: Sessions) -> None:
+    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
+    first, last = await browse.labs(0), await browse.labs(2)
+    assert (len(first.items), first.pages, first.total) == (8, 3, 17)
+    assert len(last.items) == 1
+    assert (await browse.labs(99)).page == 2
+    card = await browse.lab(first.items[0].id)
+    assert card is not None
+    assert card.previous_id is None
+    assert card.next_id == first.items[1].id
+    assert await browse.lab(slug="nexistepas") is None
+
+
+async def test_events_upcoming_first_then_past(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        for slug, days in (("loin", 40), ("proche", 3)):
+            session.add(Event(slug=slug, title=slug, starts_at=NOW + timedelta(days=days)))
+    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
+    events = await browse.events()
+    assert [e.title for e in events.upcoming] == ["proche", "loin"]
+    assert events.past[0].title == "Réunion de débriefing de la journée Innov'Deizh"
+    following = await browse.next_event()
+    assert following is not None
+    assert following.event.slug == "proche"
+
+
+async def test_innovations_by_departement_and_commune_coordinates(sessions: Sessions) -> None:
+    async with sessions.begin() as session:
+        session.add(Innovation(title="Ressourcerie", commune="Quimperlé", departement="29"))
+        session.add(Innovation(title="En attente", commune="Brest", departement="29", status="x"))
+    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
+    finistere = await browse.innovations(0, departement="29")
+    assert [i.title for i in finistere.items] == ["Ressourcerie"]
+    card = await browse.innovation(finistere.items[0].id)
+    assert card is not None
+    assert card.latitude is not None
+    assert 47.8 < card.latitude < 47.9
+    found = await browse.nearest_innovations(47.87, -3.55)
+    assert [n.title for n in found][:1] == ["Ressourcerie"]
+    assert found[0].km < 2
+    assert "En attente" not in [n.title for n in found]
