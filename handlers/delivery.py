@@ -38,7 +38,7 @@ class Step(StrEnum):
 
 @admins_only
 async def start(update: Update, context: Ctx) -> str:
-    await say(update, context, "announce.ask")
+    await say(update, context, "delivery.announce.ask")
     return Step.TEXT
 
 
@@ -48,20 +48,22 @@ async def on_text(update: Update, context: Ctx) -> str:
     message = message_of(update)
     text = message.text_html or ""
     count = await context.deps.delivery.announcements.save_text(sender(update).id, text)
-    await say(update, context, "announce.preview")
+    await say(update, context, "delivery.announce.preview")
     await context.bot.send_message(chat_of(update).id, text)
     t = context.deps.t
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(update, "announce.send"), callback_data="announce:send"),
                 InlineKeyboardButton(
-                    t(update, "announce.discard"), callback_data="announce:discard"
+                    t(update, "delivery.announce.send"), callback_data="announce:send"
+                ),
+                InlineKeyboardButton(
+                    t(update, "delivery.announce.discard"), callback_data="announce:discard"
                 ),
             ]
         ]
     )
-    await say(update, context, "announce.count", count=count, reply_markup=markup)
+    await say(update, context, "delivery.announce.count", count=count, reply_markup=markup)
     return Step.CONFIRM
 
 
@@ -72,13 +74,15 @@ async def on_confirm(update: Update, context: Ctx) -> int:
     service = context.deps.delivery.announcements
     if query.data != "announce:send":
         await service.discard(sender(update).id)
-        await say(update, context, "announce.cancelled")
+        await say(update, context, "delivery.announce.cancelled")
         return ConversationHandler.END
-    progress = await say(update, context, "announce.progress", sent=0, total=0, blocked=0, doubt=0)
+    progress = await say(
+        update, context, "delivery.announce.progress", sent=0, total=0, blocked=0, doubt=0
+    )
     try:
         view = await service.confirm(sender(update).id, progress.chat.id, progress.message_id)
     except LookupError:
-        await say(update, context, "announce.expired")
+        await say(update, context, "delivery.announce.expired")
         return ConversationHandler.END
     if context.job_queue is not None:
         context.job_queue.run_repeating(
@@ -103,7 +107,7 @@ async def update_progress(context: CallbackContext[Any, Any, Any, Any]) -> None:
     member = deps.members.cached(view.progress_chat_id)
     if member is not None:
         language = deps.texts.pick_language(member.language, member.telegram_language)
-    key = "announce.done" if progress.done else "announce.progress"
+    key = "delivery.announce.done" if progress.done else "delivery.announce.progress"
     text = deps.texts.get(
         language,
         key,
@@ -123,7 +127,7 @@ async def update_progress(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 async def on_cancel(update: Update, context: Ctx) -> int:
     await context.deps.delivery.announcements.discard(sender(update).id)
-    await say(update, context, "announce.cancelled")
+    await say(update, context, "delivery.announce.cancelled")
     return ConversationHandler.END
 
 

@@ -77,7 +77,7 @@ async def test_every_answer_is_stored_as_given(sessions: Sessions) -> None:
     back = await fresh.back(MEMBER)
     assert back.draft.step is Step.PHOTO
     refused = await fresh.answer_text(MEMBER, "pas une photo", "fr")
-    assert refused.problem == "submit.photo_expected"
+    assert refused.problem == "proposals.photo_expected"
     assert refused.draft.step is Step.PHOTO
     assert not fresh.is_stale(refused.draft)
     clock.now += timedelta(hours=49)

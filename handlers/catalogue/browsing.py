@@ -30,7 +30,7 @@ async def show(update: Update, context: Ctx, shown: view.View) -> None:
 
 
 async def not_found(update: Update, context: Ctx) -> None:
-    text = context.deps.t(update, "answers.not_found")
+    text = context.deps.t(update, "catalogue.not_found")
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     else:
@@ -40,7 +40,7 @@ async def not_found(update: Update, context: Ctx) -> None:
 async def show_labs(update: Update, context: Ctx, page: int = 0) -> None:
     """/labs: the labs, 8 a page."""
     listed = await context.deps.catalogue.labs(page)
-    header = context.deps.t(update, "answers.labs.header", count=listed.total)
+    header = context.deps.t(update, "catalogue.labs.header", count=listed.total)
     await show(update, context, view.list_view(update, context, header, listed, "lab", "labs"))
 
 
@@ -71,7 +71,7 @@ async def show_innovations(update: Update, context: Ctx, action: str, key: str, 
     else:
         listed = await catalogue.innovations(page, departement=key)
         name = DEPARTEMENTS.get(key, key)
-    header = context.deps.t(update, "answers.innovations.header", name=name, count=listed.total)
+    header = context.deps.t(update, "catalogue.innovations.header", name=name, count=listed.total)
     shown = view.list_view(
         update, context, header, listed, "inno", action, key, back=("themes", 0)
     )
@@ -100,7 +100,7 @@ async def show_events(update: Update, context: Ctx) -> None:
     """/rencontres: upcoming events first, then past ones, as buttons to their cards."""
     events = await context.deps.catalogue.events()
     rows = _event_rows("📅 ", events.upcoming) + _event_rows("🗂 ", events.past)
-    key = "answers.events.header" if events.upcoming else "answers.events.none_upcoming"
+    key = "catalogue.events.header" if events.upcoming else "catalogue.events.none_upcoming"
     await show(update, context, (context.deps.t(update, key), InlineKeyboardMarkup(rows)))
 
 
@@ -109,7 +109,9 @@ async def show_past_events(update: Update, context: Ctx) -> None:
     events = await context.deps.catalogue.events()
     if events.past:
         rows = _event_rows("🗂 ", events.past)
-        await say(update, context, "answers.events.past", reply_markup=InlineKeyboardMarkup(rows))
+        await say(
+            update, context, "catalogue.events.past", reply_markup=InlineKeyboardMarkup(rows)
+        )
 
 
 def _event_rows(mark: str, events: Sequence[Item]) -> list[list[InlineKeyboardButton]]:
@@ -144,10 +146,10 @@ async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
                 update, context, view.event_card(update, context, figures, figures_only=True)
             )
             return True
-    answer = entry.answer or context.deps.t(update, "answers.faq.nothing_yet")
-    text = context.deps.t(update, "answers.faq.card", question=entry.question, answer=answer)
+    answer = entry.answer or context.deps.t(update, "catalogue.faq.nothing_yet")
+    text = context.deps.t(update, "catalogue.faq.card", question=entry.question, answer=answer)
     keyboard = InlineKeyboardMarkup(
-        [[button(context.deps.t(update, "answers.button.labs"), "labs", 0)]]
+        [[button(context.deps.t(update, "catalogue.button.labs"), "labs", 0)]]
     )
     await show(update, context, (text, keyboard))
     return True

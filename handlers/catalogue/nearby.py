@@ -19,11 +19,17 @@ async def ask_location(update: Update, context: Ctx) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(context.deps.t(update, "answers.nearby.button"), request_location=True)]],
+        [
+            [
+                KeyboardButton(
+                    context.deps.t(update, "catalogue.nearby.button"), request_location=True
+                )
+            ]
+        ],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    text = context.deps.t(update, "answers.nearby.ask")
+    text = context.deps.t(update, "catalogue.nearby.ask")
     await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
 
 
@@ -37,10 +43,10 @@ async def on_location(update: Update, context: Ctx) -> None:
     )
     t = context.deps.t
     if not nearest:
-        await context.bot.send_message(chat_of(update).id, t(update, "answers.nearby.none"))
+        await context.bot.send_message(chat_of(update).id, t(update, "catalogue.nearby.none"))
         return
     listed = "\n".join(
-        t(update, "answers.nearby.line", n=n, title=i.title, commune=i.commune, km=_km(i.km))
+        t(update, "catalogue.nearby.line", n=n, title=i.title, commune=i.commune, km=_km(i.km))
         for n, i in enumerate(nearest, 1)
     )
     rows = [
@@ -49,7 +55,7 @@ async def on_location(update: Update, context: Ctx) -> None:
     ]
     await context.bot.send_message(
         chat_of(update).id,
-        t(update, "answers.nearby.found", count=len(nearest)) + "\n" + listed,
+        t(update, "catalogue.nearby.found", count=len(nearest)) + "\n" + listed,
         reply_markup=InlineKeyboardMarkup(rows),
     )
 

@@ -17,10 +17,10 @@ async def send_qr(update: Update, context: Ctx) -> None:
     try:
         link = deep_link(context.bot.username, target)
     except BadTarget:
-        await say(update, context, "answers.qr.usage")
+        await say(update, context, "catalogue.qr.usage")
         return
     await context.bot.send_document(
         chat_of(update).id,
         InputFile(png(link), filename=f"qr-{target}.png"),
-        caption=context.deps.t(update, "answers.qr.caption", link=link),
+        caption=context.deps.t(update, "catalogue.qr.caption", link=link),
     )

@@ -17,7 +17,7 @@ View = tuple[str, InlineKeyboardMarkup]
 
 
 def _t(update: Update, context: Ctx, key: str, **params: object) -> str:
-    return context.deps.t(update, f"answers.{key}", **params)
+    return context.deps.t(update, f"catalogue.{key}", **params)
 
 
 def lines(update: Update, context: Ctx, *parts: tuple[str, dict[str, object]] | None) -> str:

@@ -22,10 +22,10 @@ async def on_reply_button(update: Update, context: Ctx) -> State | None:
             sender(update).id, parsed[1]
         )
     if proposal is None:
-        await query.answer(context.deps.t(update, "submit.step_over"))
+        await query.answer(context.deps.t(update, "proposals.step_over"))
         return None
     await query.answer()
-    await say(update, context, "submit.answer_ask", name=proposal.name)
+    await say(update, context, "proposals.answer_ask", name=proposal.name)
     return Extra.ANSWER
 
 
@@ -33,10 +33,10 @@ async def on_answer(update: Update, context: Ctx) -> State:
     """The answer (text only), then back to the draft in progress, if any."""
     text = message_of(update).text
     if not text:
-        await say(update, context, "submit.answer_text_only")
+        await say(update, context, "proposals.answer_text_only")
         return Extra.ANSWER
     if len(text) > TEXT_MAX:
-        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
+        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
         return Extra.ANSWER
     card = await context.deps.proposals.moderation.answer(sender(update).id, text)
     if card is None:
@@ -48,19 +48,19 @@ async def on_answer(update: Update, context: Ctx) -> State:
             chat_id,
             context.deps.texts.get(
                 context.deps.texts.default_language,
-                "moderation.answer_received",
+                "proposals.moderation.answer_received",
                 number=card.proposal.id,
                 text=text,
             ),
             reply_to_message_id=message_id,
         )
-    await say(update, context, "submit.answer_thanks")
+    await say(update, context, "proposals.answer_thanks")
     return await _back_to_draft(update, context)
 
 
 async def on_answer_cancel(update: Update, context: Ctx) -> State:
     await context.deps.proposals.moderation.stop_answering(sender(update).id)
-    await say(update, context, "submit.answer_cancelled")
+    await say(update, context, "proposals.answer_cancelled")
     return await _back_to_draft(update, context)
 
 

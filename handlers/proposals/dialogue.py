@@ -55,9 +55,9 @@ async def open_dialogue(update: Update, context: Ctx) -> State:
         username = context.bot.username
         link = f"https://t.me/{username}?start={DEEP_LINK}"
         keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(context.deps.t(update, "submit.open_private"), url=link)]]
+            [[InlineKeyboardButton(context.deps.t(update, "proposals.open_private"), url=link)]]
         )
-        await say(update, context, "submit.in_group", reply_markup=keyboard)
+        await say(update, context, "proposals.in_group", reply_markup=keyboard)
         return END
     member = sender(update).id
     draft = await context.deps.proposals.draft(member)
@@ -78,7 +78,7 @@ async def on_offer_button(update: Update, context: Ctx) -> State | None:
     parsed = parse(query.data)
     draft = await context.deps.proposals.draft(sender(update).id)
     if parsed is None or draft is None or draft.id != parsed[1]:
-        await query.answer(context.deps.t(update, "submit.step_over"))
+        await query.answer(context.deps.t(update, "proposals.step_over"))
         return None
     await query.answer()
     if parsed[0] == "restart":
@@ -97,18 +97,18 @@ async def on_offer_other(update: Update, context: Ctx) -> State:
 async def on_cancel(update: Update, context: Ctx) -> State:
     """/annuler: the draft is dropped, on the member's explicit request."""
     await context.deps.proposals.cancel(sender(update).id)
-    await say(update, context, "submit.cancelled")
+    await say(update, context, "proposals.cancelled")
     return END
 
 
 async def on_stale(update: Update, context: Ctx) -> None:
     """A proposal button whose step is over (old message, finished dialogue)."""
-    await query_of(update).answer(context.deps.t(update, "submit.step_over"))
+    await query_of(update).answer(context.deps.t(update, "proposals.step_over"))
 
 
 async def _fresh(update: Update, context: Ctx) -> State:
     draft = await context.deps.proposals.start(sender(update).id, language(update, context))
-    await say(update, context, "submit.intro")
+    await say(update, context, "proposals.intro")
     return await ask(update, context, draft)
 
 

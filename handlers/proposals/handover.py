@@ -37,7 +37,7 @@ async def hand_over(update: Update, context: Ctx) -> State | None:
             continue
         pausing = isinstance(handler, ConversationHandler)
         if pausing:
-            await say(update, context, "submit.paused")
+            await say(update, context, "proposals.paused")
         # PTB annotates the context parameter with an unbound type variable.
         await handler.handle_update(update, application, check, context)  # type: ignore[arg-type]
         return ConversationHandler.END if pausing else None

@@ -44,7 +44,7 @@ async def stale_offer(update: Update, context: Ctx) -> State | None:
 
 
 async def no_draft(update: Update, context: Ctx) -> State:
-    await say(update, context, "submit.no_draft")
+    await say(update, context, "proposals.no_draft")
     return END
 
 
@@ -97,7 +97,11 @@ async def on_other(update: Update, context: Ctx) -> State:
     if context.deps.proposals.is_stale(draft):
         return await offer(update, context, draft)
     is_file = message_of(update).document is not None
-    key = "submit.photo_as_file" if is_file and draft.step is Step.PHOTO else "submit.wrong_kind"
+    key = (
+        "proposals.photo_as_file"
+        if is_file and draft.step is Step.PHOTO
+        else "proposals.wrong_kind"
+    )
     await say(update, context, key)
     return await ask(update, context, draft)
 
@@ -163,12 +167,14 @@ async def on_button(update: Update, context: Ctx) -> State | None:
                 raise StaleButton
             await service.cancel(member)
             await query.answer()
-            await say(update, context, f"submit.{'cancelled' if action == 'cancel' else 'same'}")
+            await say(
+                update, context, f"proposals.{'cancelled' if action == 'cancel' else 'same'}"
+            )
             return END
         outcome = await SIMPLE[action](service, member, draft_id, arg)
     except (StaleButton, KeyError):
         log.info("stale proposal button %r from %s", query.data, member)
-        await query.answer(context.deps.t(update, "submit.step_over"))
+        await query.answer(context.deps.t(update, "proposals.step_over"))
         return None
     await query.answer()
     if outcome.draft.status == "pending":
@@ -177,6 +183,6 @@ async def on_button(update: Update, context: Ctx) -> State | None:
 
 
 async def _sent(update: Update, context: Ctx, outcome: Outcome) -> State:
-    await say(update, context, "submit.sent", name=outcome.draft.name)
+    await say(update, context, "proposals.sent", name=outcome.draft.name)
     await post_card(context, outcome.draft)
     return END

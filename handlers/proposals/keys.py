@@ -44,8 +44,8 @@ def parse(raw: str | None) -> tuple[str, int, int] | None:
 class Extra(StrEnum):
     """Dialogue states that are not questions of the draft."""
 
-    OFFER = "submit.offer"
-    ANSWER = "submit.answer"
+    OFFER = "proposals.offer"
+    ANSWER = "proposals.answer"
 
 
 @contextmanager

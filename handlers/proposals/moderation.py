@@ -72,7 +72,9 @@ async def on_card_button(update: Update, context: Ctx) -> None:
         decided = None
     if decided is None:
         return await _replayed(update, context, submission_id, action)
-    await query.answer(context.deps.t(update, f"moderation.done_{decided.proposal.status}"))
+    await query.answer(
+        context.deps.t(update, f"proposals.moderation.done_{decided.proposal.status}")
+    )
     await _announce(update, context, decided)
     return None
 
@@ -91,7 +93,9 @@ async def on_prompt_button(update: Update, context: Ctx) -> State | None:
     await query.answer()
     await context.bot.send_message(
         chat_of(update).id,
-        context.deps.t(update, f"moderation.prompt_{kind}", who=sender(update).first_name),
+        context.deps.t(
+            update, f"proposals.moderation.prompt_{kind}", who=sender(update).first_name
+        ),
         reply_markup=ForceReply(selective=True),
     )
     return ModStep.TYPING
@@ -102,11 +106,11 @@ async def on_prompt_text(update: Update, context: Ctx) -> State:
     """The typed reason (refuses) or question (sent to the member)."""
     text = message_of(update).text or ""
     if len(text) > TEXT_MAX:
-        await say(update, context, "submit.too_long", limit=TEXT_MAX, length=len(text))
+        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
         return ModStep.TYPING
     done = await context.deps.proposals.moderation.complete_prompt(sender(update).id, text)
     if done is None:
-        await say(update, context, "moderation.prompt_lost")
+        await say(update, context, "proposals.moderation.prompt_lost")
         return ConversationHandler.END
     kind, card = done
     if kind == "reason":
@@ -114,15 +118,18 @@ async def on_prompt_text(update: Update, context: Ctx) -> State:
     else:
         await refresh_card(context, card)
         await tell_member(
-            context, card.proposal, "moderation.member_question", question=card.proposal.question
+            context,
+            card.proposal,
+            "proposals.moderation.member_question",
+            question=card.proposal.question,
         )
-        await say(update, context, "moderation.question_sent")
+        await say(update, context, "proposals.moderation.question_sent")
     return ConversationHandler.END
 
 
 async def on_prompt_cancel(update: Update, context: Ctx) -> State:
     await context.deps.proposals.moderation.cancel_prompt(sender(update).id)
-    await say(update, context, "moderation.prompt_cancelled")
+    await say(update, context, "proposals.moderation.prompt_cancelled")
     return ConversationHandler.END
 
 
@@ -130,16 +137,16 @@ async def on_prompt_cancel(update: Update, context: Ctx) -> State:
 async def list_pending(update: Update, context: Ctx) -> None:
     """/moderation: pending proposals, oldest first, each with its buttons (private chat)."""
     if not is_private(update):
-        await say(update, context, "moderation.private_only")
+        await say(update, context, "proposals.moderation.private_only")
         return
     cards = await context.deps.proposals.moderation.pending()
     if not cards:
-        await say(update, context, "moderation.nothing_pending")
+        await say(update, context, "proposals.moderation.nothing_pending")
         return
     await say(
         update,
         context,
-        "moderation.pending_header",
+        "proposals.moderation.pending_header",
         count=len(cards),
         shown=min(len(cards), LIST_LIMIT),
     )
@@ -168,11 +175,13 @@ async def _announce(update: Update, context: Ctx, card: Card) -> None:
             message_id=message.message_id,
         )
     if proposal.status == "published":
-        await tell_member(context, proposal, "moderation.member_published")
+        await tell_member(context, proposal, "proposals.moderation.member_published")
     else:
         lang = _member_language(context.deps, proposal)
         reason = reason_text(context.deps, lang, proposal.reason)
-        await tell_member(context, proposal, "moderation.member_refused", reason=Markup(reason))
+        await tell_member(
+            context, proposal, "proposals.moderation.member_refused", reason=Markup(reason)
+        )
 
 
 async def _replayed(update: Update, context: Ctx, submission_id: int, action: str) -> None:
@@ -182,7 +191,7 @@ async def _replayed(update: Update, context: Ctx, submission_id: int, action: st
         submission_id,
         sender(update).id,
     )
-    await query_of(update).answer(context.deps.t(update, "moderation.already_decided"))
+    await query_of(update).answer(context.deps.t(update, "proposals.moderation.already_decided"))
 
 
 def build_conversation() -> ConversationHandler[Ctx]:

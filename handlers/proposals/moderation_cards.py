@@ -48,9 +48,9 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
     lines = [
         texts.get(
             lang,
-            "moderation.card",
+            "proposals.moderation.card",
             number=proposal.id,
-            author=card.author or texts.get(lang, "moderation.author_unknown"),
+            author=card.author or texts.get(lang, "proposals.moderation.author_unknown"),
             sent=when(deps, proposal.sent_at),
             **summary_params(texts, lang, proposal),
         )
@@ -60,12 +60,12 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
     exchanges = [line for line in card.trail if line.action in ("asked", "answered")]
     for line in exchanges[-TRAIL_SHOWN:]:
         short = shorten(line.detail)
-        lines.append(texts.get(lang, f"moderation.trail_{line.action}", text=short))
+        lines.append(texts.get(lang, f"proposals.moderation.trail_{line.action}", text=short))
     if proposal.status in ("published", "refused"):
         lines.append(
             texts.get(
                 lang,
-                f"moderation.decided_{proposal.status}",
+                f"proposals.moderation.decided_{proposal.status}",
                 who=decided_by or str(proposal.decided_by or ""),
                 date=when(deps, proposal.decided_at),
                 reason=Markup(reason_text(deps, lang, shorten(proposal.reason))),
@@ -78,8 +78,8 @@ def reason_text(deps: Deps, lang: str, reason: str) -> str:
     """A reason button's text in ``lang``, or the reason as the moderator typed it (escaped)."""
     code = reason.removeprefix(CODE_PREFIX)
     if reason.startswith(CODE_PREFIX) and code in REASON_CODES:
-        return deps.texts.get(lang, f"moderation.reason.{code}")
-    return deps.texts.get(lang, "moderation.reason_typed", text=reason)
+        return deps.texts.get(lang, f"proposals.moderation.reason.{code}")
+    return deps.texts.get(lang, "proposals.moderation.reason_typed", text=reason)
 
 
 def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
@@ -89,9 +89,9 @@ def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardM
 
     return InlineKeyboardMarkup(
         [
-            button("moderation.publish_button", "publish"),
-            button("moderation.refuse_button", "refuse"),
-            button("moderation.ask_button", "ask"),
+            button("proposals.moderation.publish_button", "publish"),
+            button("proposals.moderation.refuse_button", "refuse"),
+            button("proposals.moderation.ask_button", "ask"),
         ]
     )
 
@@ -100,13 +100,16 @@ def reasons_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboa
     rows = [
         [
             InlineKeyboardButton(
-                deps.texts.get(lang, f"moderation.reason.{code}"),
+                deps.texts.get(lang, f"proposals.moderation.reason.{code}"),
                 callback_data=mod_data("reason", proposal.id, i),
             )
         ]
         for i, code in enumerate(REASON_CODES)
     ]
-    for key, action in (("moderation.reason_type", "typed"), ("moderation.back", "back")):
+    for key, action in (
+        ("proposals.moderation.reason_type", "typed"),
+        ("proposals.moderation.back", "back"),
+    ):
         label = deps.texts.get(lang, key)
         rows.append([InlineKeyboardButton(label, callback_data=mod_data(action, proposal.id))])
     return InlineKeyboardMarkup(rows)
@@ -165,8 +168,8 @@ async def tell_member(context: Ctx, proposal: DraftView, key: str, **params: obj
     deps = context.deps
     lang = member_language(deps, proposal)
     markup = None
-    if key == "moderation.member_question":
-        label = deps.texts.get(lang, "moderation.member_reply_button")
+    if key == "proposals.moderation.member_question":
+        label = deps.texts.get(lang, "proposals.moderation.member_reply_button")
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=data("reply", proposal.id))]]
         )

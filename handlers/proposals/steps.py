@@ -39,19 +39,21 @@ async def ask(update: Update, context: Ctx, draft: DraftView) -> Step:
             for lab_id, theme in themes
         ]
         rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
-        rows.append([button(update, context, "submit.theme_other", data("theme", draft.id, 0))])
+        rows.append([button(update, context, "proposals.theme_other", data("theme", draft.id, 0))])
     elif step is Step.VISIBILITY:
         rows = [
-            [button(update, context, "submit.visibility_public", data("vis", draft.id, 1))],
-            [button(update, context, "submit.visibility_private", data("vis", draft.id, 0))],
+            [button(update, context, "proposals.visibility_public", data("vis", draft.id, 1))],
+            [button(update, context, "proposals.visibility_private", data("vis", draft.id, 0))],
         ]
     if step in OPTIONAL:
-        rows.append([button(update, context, "submit.skip_button", data("skip", draft.id))])
-    hints = context.deps.t(update, "submit.hints_optional" if step in OPTIONAL else "submit.hints")
+        rows.append([button(update, context, "proposals.skip_button", data("skip", draft.id))])
+    hints = context.deps.t(
+        update, "proposals.hints_optional" if step in OPTIONAL else "proposals.hints"
+    )
     await say(
         update,
         context,
-        f"submit.ask.{step.value.removeprefix('submit.')}",
+        f"proposals.ask.{step.value.removeprefix('submit.')}",
         hints=Markup(hints),
         name_max=NAME_MAX,
         description_max=DESCRIPTION_MAX,
@@ -68,9 +70,9 @@ async def show_suggestions(
         [InlineKeyboardButton(name, callback_data=data("commune", draft.id, i))]
         for i, name in enumerate(names)
     ]
-    keep = context.deps.t(update, "submit.place_keep", typed=draft.place_query)
+    keep = context.deps.t(update, "proposals.place_keep", typed=draft.place_query)
     rows.append([InlineKeyboardButton(keep, callback_data=data("commune", draft.id, -1))])
-    key = "submit.place_suggest" if names else "submit.place_unknown"
+    key = "proposals.place_suggest" if names else "proposals.place_unknown"
     await say(
         update, context, key, typed=draft.place_query, reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -92,11 +94,13 @@ def summary_params(texts: Texts, lang: str, draft: DraftView) -> dict[str, objec
     contact = draft.contact or "—"
     if draft.contact:
         visibility = "public" if draft.contact_public else "private"
-        contact = f"{draft.contact} ({texts.get(lang, f'submit.contact_is_{visibility}')})"
+        contact = f"{draft.contact} ({texts.get(lang, f'proposals.contact_is_{visibility}')})"
     theme = (
-        texts.get(lang, "submit.theme_other_label") if draft.theme == THEME_OTHER else draft.theme
+        texts.get(lang, "proposals.theme_other_label")
+        if draft.theme == THEME_OTHER
+        else draft.theme
     )
-    photo = "submit.photo_yes" if draft.photo_file_id else "submit.photo_no"
+    photo = "proposals.photo_yes" if draft.photo_file_id else "proposals.photo_no"
     return {
         "name": draft.name,
         "description": draft.description,
@@ -112,15 +116,15 @@ def summary_params(texts: Texts, lang: str, draft: DraftView) -> dict[str, objec
 async def show_summary(update: Update, context: Ctx, draft: DraftView) -> None:
     """The card to check before sending: send, change a field, or cancel."""
     rows = [
-        [button(update, context, "submit.send_button", data("send", draft.id))],
-        [button(update, context, "submit.edit_button", data("editmenu", draft.id))],
-        [button(update, context, "submit.cancel_button", data("cancel", draft.id))],
+        [button(update, context, "proposals.send_button", data("send", draft.id))],
+        [button(update, context, "proposals.edit_button", data("editmenu", draft.id))],
+        [button(update, context, "proposals.cancel_button", data("cancel", draft.id))],
     ]
     await context.bot.send_message(
         chat_id=update.effective_chat.id if update.effective_chat else draft.member_id or 0,
         text=context.deps.t(
             update,
-            "submit.summary",
+            "proposals.summary",
             **summary_params(context.deps.texts, language(update, context), draft),
         ),
         reply_markup=InlineKeyboardMarkup(rows),
@@ -130,11 +134,11 @@ async def show_summary(update: Update, context: Ctx, draft: DraftView) -> None:
 def edit_keyboard(update: Update, context: Ctx, draft: DraftView) -> InlineKeyboardMarkup:
     """One button per field, and one to go back to the summary."""
     flat = [
-        button(update, context, f"submit.field.{step.value[7:]}", data("edit", draft.id, i))
+        button(update, context, f"proposals.field.{step.value[7:]}", data("edit", draft.id, i))
         for i, step in enumerate(EDITABLE)
     ]
     rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
-    rows.append([button(update, context, "submit.back_to_summary", data("summary", draft.id))])
+    rows.append([button(update, context, "proposals.back_to_summary", data("summary", draft.id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -143,18 +147,18 @@ async def show_similar(
 ) -> Step:
     """« C'est la même ? » with the look-alikes; the member can still send."""
     lines = "\n".join(
-        context.deps.t(update, "submit.similar_line", title=s.title, commune=s.commune or "—")
+        context.deps.t(update, "proposals.similar_line", title=s.title, commune=s.commune or "—")
         for s in similar
     )
     rows = [
-        [button(update, context, "submit.same_button", data("same", draft.id))],
-        [button(update, context, "submit.force_button", data("force", draft.id))],
-        [button(update, context, "submit.back_to_summary", data("summary", draft.id))],
+        [button(update, context, "proposals.same_button", data("same", draft.id))],
+        [button(update, context, "proposals.force_button", data("force", draft.id))],
+        [button(update, context, "proposals.back_to_summary", data("summary", draft.id))],
     ]
     await say(
         update,
         context,
-        "submit.similar",
+        "proposals.similar",
         lines=Markup(lines),
         reply_markup=InlineKeyboardMarkup(rows),
     )
@@ -165,13 +169,13 @@ async def offer(update: Update, context: Ctx, draft: DraftView) -> Extra:
     """« Tu as une proposition en cours » with resume / start again."""
     started = draft.created_at.astimezone(context.deps.config.bot.tz)
     rows = [
-        [button(update, context, "submit.resume_button", data("resume", draft.id))],
-        [button(update, context, "submit.restart_button", data("restart", draft.id))],
+        [button(update, context, "proposals.resume_button", data("resume", draft.id))],
+        [button(update, context, "proposals.restart_button", data("restart", draft.id))],
     ]
     await say(
         update,
         context,
-        "submit.offer",
+        "proposals.offer",
         name=draft.name or "…",
         date=started.strftime("%d/%m/%Y %H:%M"),
         reply_markup=InlineKeyboardMarkup(rows),

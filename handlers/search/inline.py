@@ -46,9 +46,9 @@ async def on_inline_query(update: Update, context: Ctx) -> None:
 def _article(update: Update, context: Ctx, hit: Hit) -> InlineQueryResultArticle:
     t = context.deps.t
     link = deep_link(context, f"{_PAYLOAD[hit.kind]}-{hit.ref_id}")
-    kind = t(update, f"answers.inline.{hit.kind}")
-    message = t(update, "answers.inline.message", kind=kind, title=hit.title)
-    button = InlineKeyboardButton(t(update, "answers.inline.open"), url=link)
+    kind = t(update, f"search.inline.{hit.kind}")
+    message = t(update, "search.inline.message", kind=kind, title=hit.title)
+    button = InlineKeyboardButton(t(update, "search.inline.open"), url=link)
     return InlineQueryResultArticle(
         id=f"{hit.kind}-{hit.ref_id}",
         title=hit.title[:200],

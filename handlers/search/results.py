@@ -42,7 +42,7 @@ async def pager(update: Update, context: Ctx, text: str) -> str:
 
 async def ask(update: Update, context: Ctx) -> None:
     """What to type to search (the welcome menu's « Chercher »)."""
-    await say(update, context, "answers.search.ask")
+    await say(update, context, "search.ask")
 
 
 async def on_command(update: Update, context: Ctx) -> None:
@@ -98,31 +98,31 @@ def results_view(
     t = context.deps.t
     start = result.page * 5
     listed = "\n".join(
-        t(update, "answers.search.line", n=start + n, emoji=EMOJI[hit.kind], title=hit.title)
+        t(update, "search.line", n=start + n, emoji=EMOJI[hit.kind], title=hit.title)
         for n, hit in enumerate(result.hits, 1)
     )
     if result.capped:
-        header = t(update, "answers.search.header_many", count=result.total, query=text[:100])
+        header = t(update, "search.header_many", count=result.total, query=text[:100])
     else:
         language = context.deps.language_of(update.effective_user)
         header = context.deps.texts.plural(
-            language, "answers.search.found", result.total, query=text[:100]
+            language, "search.found", result.total, query=text[:100]
         )
     if result.corrected:
-        header += "\n" + t(update, "answers.search.corrected", words=result.corrected)
+        header += "\n" + t(update, "search.corrected", words=result.corrected)
     rows = [
         [button(f"{start + n}. {EMOJI[h.kind]} {h.title}", CARD_ACTIONS[h.kind], h.ref_id)]
         for n, h in enumerate(result.hits, 1)
     ]
     nav = []
     if key is not None and result.page > 0:
-        label = t(update, "answers.button.previous")
+        label = t(update, "catalogue.button.previous")
         nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page - 1)))
     if key is not None and result.page + 1 < result.pages:
-        label = t(update, "answers.button.more")
+        label = t(update, "catalogue.button.more")
         nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page + 1)))
     rows.append(nav)
-    body = t(update, "answers.search.results", header=Markup(header), results=Markup(listed))
+    body = t(update, "search.results", header=Markup(header), results=Markup(listed))
     return body, InlineKeyboardMarkup([r for r in rows if r])
 
 
@@ -133,6 +133,6 @@ async def nothing_found(update: Update, context: Ctx, text: str) -> None:
     for suggestion in suggestions:
         data = page_data(await pager(update, context, suggestion), 0)
         rows.append([InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=data)])
-    key = "answers.search.none_but" if suggestions else "answers.search.none"
+    key = "search.none_but" if suggestions else "search.none"
     shown = (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows))
     await catalogue.show(update, context, shown)

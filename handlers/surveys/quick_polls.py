@@ -27,14 +27,14 @@ WAKE_JOB = "quick_polls:wake"
 async def post(update: Update, context: Ctx) -> None:
     """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group."""
     if is_private(update):
-        await say(update, context, "quick_polls.private_only_groups")
+        await say(update, context, "surveys.quick_polls.private_only_groups")
         return
     message = message_of(update)
     text = (message.text or "").partition(" ")[2]
     try:
         draft = parse_command(text)
     except QuickPollUsage:
-        await say(update, context, "quick_polls.usage")
+        await say(update, context, "surveys.quick_polls.usage")
         return
     closes_at = datetime.now(UTC) + timedelta(minutes=draft.minutes)
     sent = await context.bot.send_poll(
@@ -52,7 +52,9 @@ async def post(update: Update, context: Ctx) -> None:
         draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )
     await reschedule(context.application)
-    await say(update, context, "quick_polls.posted", id=poll.id, closes=_local(context, poll))
+    await say(
+        update, context, "surveys.quick_polls.posted", id=poll.id, closes=_local(context, poll)
+    )
 
 
 @admins_only
@@ -74,7 +76,7 @@ async def close_now(update: Update, context: Ctx) -> None:
         return
     if not poll.closed:
         poll = await _stop(context.bot, context.deps.surveys.quick_polls, poll)
-    await say(update, context, "quick_polls.closed", id=poll.id)
+    await say(update, context, "surveys.quick_polls.closed", id=poll.id)
     await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
 
 
@@ -108,15 +110,28 @@ async def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
     t = context.deps.t
-    state = t(update, "quick_polls.state_closed" if poll.closed else "quick_polls.state_open")
+    state = t(
+        update,
+        "surveys.quick_polls.state_closed" if poll.closed else "surveys.quick_polls.state_open",
+    )
     lines = [
-        t(update, "quick_polls.results_title", question=poll.question, n=poll.voters, state=state)
+        t(
+            update,
+            "surveys.quick_polls.results_title",
+            question=poll.question,
+            n=poll.voters,
+            state=state,
+        )
     ]
     if not poll.totals_known:
-        lines.append(t(update, "quick_polls.anonymous_pending", closes=_local(context, poll)))
+        lines.append(
+            t(update, "surveys.quick_polls.anonymous_pending", closes=_local(context, poll))
+        )
         return "\n".join(lines)
     for option, count, share in zip(poll.options, poll.counts, poll.percents, strict=True):
-        lines.append(t(update, "quick_polls.option", option=option, percent=share, count=count))
+        lines.append(
+            t(update, "surveys.quick_polls.option", option=option, percent=share, count=count)
+        )
     return "\n".join(lines)
 
 
@@ -127,7 +142,7 @@ async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | No
         return None
     poll = await context.deps.surveys.quick_polls.results(int(args[0]))
     if poll is None:
-        await say(update, context, "quick_polls.not_found", id=args[0])
+        await say(update, context, "surveys.quick_polls.not_found", id=args[0])
     return poll
 
 

@@ -1,19 +1,21 @@
 """All models, imported here so ``Base.metadata`` knows every table (Alembic reads it)."""
 
 from storage.models.base import Base, UtcDateTime, utcnow
-from storage.models.catalogue import Event, EventFigure, EventFollowUp, Innovation, Lab, SeedRecord
+from storage.models.catalogue import FaqEntry, Innovation, Lab, SeedRecord
 from storage.models.conversations import ConversationState
+from storage.models.delivery import Announcement, OutboxMessage
 from storage.models.events import (
-    Announcement,
+    Event,
+    EventFigure,
+    EventFollowUp,
     EventReminder,
     EventSubscription,
-    MeetingDraft,
-    OutboxMessage,
+    OrganiserDraft,
     Rsvp,
 )
 from storage.models.members import Member
 from storage.models.proposals import Proposal, ProposalEvent
-from storage.models.search import FaqEntry, SavedSearch
+from storage.models.search import SavedSearch
 from storage.models.surveys import (
     QuickPoll,
     QuickPollVote,
@@ -36,16 +38,16 @@ __all__ = [
     "FaqEntry",
     "Innovation",
     "Lab",
-    "MeetingDraft",
     "Member",
+    "OrganiserDraft",
     "OutboxMessage",
+    "Proposal",
+    "ProposalEvent",
     "QuickPoll",
     "QuickPollVote",
     "Rsvp",
     "SavedSearch",
     "SeedRecord",
-    "Proposal",
-    "ProposalEvent",
     "Survey",
     "SurveyAnswer",
     "SurveyPoll",

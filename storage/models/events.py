@@ -1,4 +1,5 @@
-"""Meetings: the outbox of mass sends, RSVPs, event reminders and event subscriptions."""
+"""Events: gatherings with their figures and follow-ups, RSVPs, reminders, subscriptions and
+organisers' drafts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,35 +21,56 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models.base import Base, UtcDateTime, utcnow
 
 
-class OutboxMessage(Base):
-    """One message to one chat, planned for ``due_at`` and sent by the delivery worker.
-
-    States: pending -> sending (claimed) -> sent | blocked | failed | doubt | missed | cancelled.
-    ``in_doubt`` stays true on a row that was in flight at a crash (or timed out), even if it
-    was resent afterwards, so the doubt is never hidden.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        UniqueConstraint("purpose", "chat_id", name="uq_outbox_purpose_chat"),
-        Index("ix_outbox_state_due", "state", "due_at"),
-    )
+class Event(Base):
+    __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(64))
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    claimed_by: Mapped[str] = mapped_column(String(64), default="")
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    last_error: Mapped[str] = mapped_column(String(300), default="")
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    participants: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Meetings (migration 0004_meetings): RSVP capacity, yearly repeat, reminders, cancellation.
+    theme: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    repeats_yearly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Minutes before the start, comma-separated ("10080,1440,120"); empty = the global default.
+    reminder_offsets: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    schedule_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EventFigure(Base):
+    """A published figure of an event (« 89 % de satisfaits »), as the organisers wrote it."""
+
+    __tablename__ = "event_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16), default="%")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventFollowUp(Base):
+    """A proposal or next step that came out of an event."""
+
+    __tablename__ = "event_follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="proposal")
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Rsvp(Base):
@@ -92,7 +115,7 @@ class EventSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class MeetingDraft(Base):
+class OrganiserDraft(Base):
     """An event or announcement an organiser is composing, saved at each answer."""
 
     __tablename__ = "meeting_drafts"
@@ -101,18 +124,3 @@ class MeetingDraft(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "event" | "announce"
     data: Mapped[str] = mapped_column(Text, default="{}")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
-class Announcement(Base):
-    """A confirmed announcement: its outbox purpose is "announce:<id>"."""
-
-    __tablename__ = "announcements"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    author_id: Mapped[int] = mapped_column(BigInteger)
-    text: Mapped[str] = mapped_column(Text)
-    recipients: Mapped[int] = mapped_column(Integer, default=0)
-    progress_chat_id: Mapped[int] = mapped_column(BigInteger, default=0)
-    progress_message_id: Mapped[int] = mapped_column(BigInteger, default=0)
-    finished: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

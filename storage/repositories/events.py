@@ -13,7 +13,7 @@ from storage.models import (
     Event,
     EventReminder,
     EventSubscription,
-    MeetingDraft,
+    OrganiserDraft,
     Member,
     Rsvp,
     utcnow,
@@ -175,21 +175,21 @@ class EventRepository:
     # --- drafts -----------------------------------------------------------------------------
 
     async def draft(self, member_id: int, kind: str) -> dict[str, Any]:
-        row = await self._session.get(MeetingDraft, (member_id, kind))
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
         return {} if row is None else dict(json.loads(row.data))
 
     async def save_draft(self, member_id: int, kind: str, data: dict[str, Any]) -> None:
-        row = await self._session.get(MeetingDraft, (member_id, kind))
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
         body = json.dumps(data, ensure_ascii=False)
         if row is None:
-            self._session.add(MeetingDraft(member_id=member_id, kind=kind, data=body))
+            self._session.add(OrganiserDraft(member_id=member_id, kind=kind, data=body))
         else:
             row.data = body
             row.updated_at = utcnow()
         await self._session.flush()
 
     async def drop_draft(self, member_id: int, kind: str) -> None:
-        row = await self._session.get(MeetingDraft, (member_id, kind))
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
         if row is not None:
             await self._session.delete(row)
             await self._session.flush()

@@ -9,7 +9,7 @@ from storage.models import (
     Announcement,
     Event,
     EventSubscription,
-    MeetingDraft,
+    OrganiserDraft,
     OutboxMessage,
     Rsvp,
 )
@@ -33,9 +33,9 @@ class EventPrivacyRepository:
         query = select(EventSubscription).where(EventSubscription.member_id == member_id)
         return list(await self._session.scalars(query.order_by(EventSubscription.theme)))
 
-    async def drafts(self, member_id: int) -> list[MeetingDraft]:
-        query = select(MeetingDraft).where(MeetingDraft.member_id == member_id)
-        return list(await self._session.scalars(query.order_by(MeetingDraft.kind)))
+    async def drafts(self, member_id: int) -> list[OrganiserDraft]:
+        query = select(OrganiserDraft).where(OrganiserDraft.member_id == member_id)
+        return list(await self._session.scalars(query.order_by(OrganiserDraft.kind)))
 
     async def announcements_by(self, author_id: int) -> list[Announcement]:
         query = select(Announcement).where(Announcement.author_id == author_id)
@@ -48,7 +48,7 @@ class EventPrivacyRepository:
 
     async def delete_member_rows(self, member_id: int) -> None:
         """RSVPs (reminder requests included), subscriptions and drafts."""
-        for model in (Rsvp, EventSubscription, MeetingDraft):
+        for model in (Rsvp, EventSubscription, OrganiserDraft):
             await self._session.execute(delete(model).where(model.member_id == member_id))
 
     async def delete_outbox_to(self, chat_id: int) -> None:

@@ -47,9 +47,9 @@ def apply_text(
         row.contact = clean_contact(text)
         row.contact_public = None
     elif step is Step.PHOTO:
-        raise Invalid("submit.photo_expected")
+        raise Invalid("proposals.photo_expected")
     else:
-        raise Invalid("submit.use_buttons")
+        raise Invalid("proposals.use_buttons")
     return None
 
 

@@ -96,9 +96,9 @@ def clean_text(text: str, *, minimum: int, maximum: int, field: str) -> str:
     """Collapsed spaces, within the limits, or Invalid with the limit to show."""
     cleaned = " ".join(text.split()) if field != "description" else text.strip()
     if len(cleaned) > maximum:
-        raise Invalid("submit.too_long", limit=maximum, length=len(cleaned))
+        raise Invalid("proposals.too_long", limit=maximum, length=len(cleaned))
     if len(cleaned) < minimum:
-        raise Invalid("submit.too_short", minimum=minimum)
+        raise Invalid("proposals.too_short", minimum=minimum)
     return cleaned
 
 
@@ -106,7 +106,7 @@ def clean_website(text: str) -> str:
     """A web or social link, with ``https://`` added when the member left it out."""
     candidate = text.strip()
     if len(candidate) > WEBSITE_MAX or not _URL.match(candidate):
-        raise Invalid("submit.website_invalid")
+        raise Invalid("proposals.website_invalid")
     if not candidate.lower().startswith(("http://", "https://")):
         candidate = "https://" + candidate
     return candidate
@@ -121,4 +121,4 @@ def clean_contact(text: str) -> str:
         digits = re.sub(r"[^0-9]", "", candidate)
         if _PHONE_CHARS.match(candidate) and 8 <= len(digits) <= 15:
             return candidate
-    raise Invalid("submit.contact_invalid")
+    raise Invalid("proposals.contact_invalid")

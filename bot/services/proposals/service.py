@@ -103,7 +103,7 @@ class ProposalService(DraftStore):
     async def set_location(self, member_id: int, latitude: float, longitude: float) -> Outcome:
         async def change(row: Proposal, repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PLACE:
-                raise Invalid("submit.location_unexpected")
+                raise Invalid("proposals.location_unexpected")
             row.latitude, row.longitude = latitude, longitude
             # The nearest known commune names the place; the exact point is kept as shared.
             near = self.communes.nearest(latitude, longitude) if self.communes else None
@@ -122,7 +122,7 @@ class ProposalService(DraftStore):
     async def set_photo(self, member_id: int, file_id: str) -> Outcome:
         async def change(row: Proposal, repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PHOTO:
-                raise Invalid("submit.photo_unexpected")
+                raise Invalid("proposals.photo_unexpected")
             row.photo_file_id = file_id[:256]
             self._advance(row)
 
@@ -134,7 +134,7 @@ class ProposalService(DraftStore):
         async def change(row: Proposal, repo: ProposalRepository) -> None:
             step = Step(row.step)
             if step not in OPTIONAL:
-                raise Invalid("submit.not_optional")
+                raise Invalid("proposals.not_optional")
             if step is Step.WEBSITE:
                 row.website = ""
             elif step is Step.CONTACT:
