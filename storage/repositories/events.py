@@ -13,8 +13,8 @@ from storage.models import (
     Event,
     EventReminder,
     EventSubscription,
-    OrganiserDraft,
     Member,
+    OrganiserDraft,
     Rsvp,
     utcnow,
 )

@@ -21,7 +21,7 @@ from storage.db import Sessions
 from storage.models import Proposal, utcnow
 from storage.repositories.proposals import ProposalRepository
 
-__all__ = ["StaleButton", "ProposalService"]
+__all__ = ["ProposalService", "StaleButton"]
 
 
 class ProposalService(DraftStore):
