@@ -1,1 +1,1 @@
-"""tests/support."""
+"""Test-only helpers: the Bot API over loopback HTTP, databases, the member-chat driver, feature fixtures."""
