@@ -30,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,3 +137,24 @@ def _upgrade(connection: Connection) -> None:
     from alembic import command  # noqa: PLC0415 (see module docstring)
 
     command.upgrade(alembic_config(connection), "heads")
+
+
+def configured_url(default: str | None, env: Mapping[str, str] = os.environ) -> str:
+    """The database the ``alembic`` command works on: the bot's, read as ``bot.config`` does.
+
+    That is ``INNOVDEIZH_DATABASE_URL``, then ``[database] url`` in the configuration file
+    (``INNOVDEIZH_CONFIG``, by default ``config.toml``), then ``default`` (alembic.ini's).
+    """
+    if url := env.get("INNOVDEIZH_DATABASE_URL"):
+        return url
+    path = Path(env.get("INNOVDEIZH_CONFIG", "config.toml"))
+    if path.is_file():
+        database = tomllib.loads(path.read_text(encoding="utf-8")).get("database", {})
+        url = database.get("url") if isinstance(database, dict) else None
+        if isinstance(url, str) and url:
+            return url
+    elif "INNOVDEIZH_CONFIG" in env:
+        raise FileNotFoundError(f"INNOVDEIZH_CONFIG: file not found: {path}")
+    if not default:
+        raise RuntimeError("no database URL: set INNOVDEIZH_DATABASE_URL or sqlalchemy.url")
+    return default

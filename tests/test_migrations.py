@@ -1,5 +1,5 @@
 """Migrations: the fast start-up check agrees with Alembic, an out-of-date database is upgraded,
-and the schema matches the models."""
+the schema matches the models, and the ``alembic`` command works from the repository root."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from storage.migrate import (
     HEADS_CACHE,
     MIGRATIONS,
     alembic_config,
+    configured_url,
     database_heads,
     expected_heads,
     include_object,
@@ -164,3 +165,39 @@ async def test_upgrade_is_idempotent_and_matches_the_models(db_url: str) -> None
         assert count == len(alembic_heads())
     finally:
         await engine.dispose()
+
+
+def test_alembic_command_line_works_from_the_repository_root(db_url: str) -> None:
+    env = os.environ | {"INNOVDEIZH_DATABASE_URL": db_url}
+
+    def alembic(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "alembic", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+        ).stdout
+
+    assert alembic("heads") == "0006_merge_features (head)\n"
+    assert alembic("current").endswith("0006_merge_features (head) (mergepoint)\n")
+    assert "No new upgrade operations detected." in alembic("check")  # else it exits with 1
+
+
+def test_configured_url_reads_like_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = "sqlite+aiosqlite:///data/innovdeizh.sqlite3"
+    config = tmp_path / "bot.toml"
+    config.write_text('[database]\nurl = "postgresql+asyncpg://db/bot"\n', encoding="utf-8")
+    env = {"INNOVDEIZH_CONFIG": str(config)}
+    assert configured_url(default, env) == "postgresql+asyncpg://db/bot"
+    env["INNOVDEIZH_DATABASE_URL"] = "sqlite+aiosqlite:///other.sqlite3"
+    assert configured_url(default, env) == "sqlite+aiosqlite:///other.sqlite3"
+    monkeypatch.chdir(tmp_path)  # no config.toml here
+    assert configured_url(default, {}) == default
+    config.write_text("[bot]\n", encoding="utf-8")
+    assert configured_url(default, {"INNOVDEIZH_CONFIG": str(config)}) == default
+    with pytest.raises(FileNotFoundError, match="INNOVDEIZH_CONFIG"):
+        configured_url(default, {"INNOVDEIZH_CONFIG": str(tmp_path / "missing.toml")})
