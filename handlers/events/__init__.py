@@ -1,1 +1,3 @@
-"""Events in Telegram: the event card with RSVP, /evenements (/rencontres), /abonnements, organisers' event commands."""
+"""Events in Telegram: the event card with RSVP, /evenements (/rencontres), /abonnements,
+organisers' event commands.
+"""

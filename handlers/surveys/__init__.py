@@ -1,1 +1,3 @@
-"""Surveys in Telegram: answering with native polls, organisers' survey commands, results, quick polls."""
+"""Surveys in Telegram: answering with native polls, organisers' survey commands, results,
+quick polls.
+"""

@@ -1,1 +1,3 @@
-"""Test-only helpers: the Bot API over loopback HTTP, databases, the member-chat driver, feature fixtures."""
+"""Test-only helpers: the Bot API over loopback HTTP, databases, the member-chat driver,
+feature fixtures.
+"""
