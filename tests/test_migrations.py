@@ -31,7 +31,11 @@ from storage.migrate import (
     upgrade,
 )
 from storage.models import Base
-from tests.databases import create_postgres_database, drop_postgres_database, require_postgres
+from tests.support.databases import (
+    create_postgres_database,
+    drop_postgres_database,
+    require_postgres,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_REVISION = '''"""a migration added later"""
