@@ -1,4 +1,5 @@
-"""Queries of events as meetings: RSVPs, reminders, subscriptions, drafts."""
+"""Queries of events: lists and cards (figures, follow-ups), RSVPs, reminders, subscriptions,
+drafts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Event,
+    EventFigure,
+    EventFollowUp,
     EventReminder,
     EventSubscription,
     Member,
@@ -30,7 +33,11 @@ class EventRepository:
     async def event(self, event_id: int) -> Event | None:
         return await self._session.get(Event, event_id)
 
+    async def event_by_slug(self, slug: str) -> Event | None:
+        return await self._session.scalar(select(Event).where(Event.slug == slug))
+
     async def upcoming(self, now: datetime, limit: int) -> list[Event]:
+        """Events still to come and not cancelled, soonest first."""
         query = (
             select(Event)
             .where(Event.starts_at >= now, Event.cancelled_at.is_(None))
@@ -38,6 +45,32 @@ class EventRepository:
             .limit(limit)
         )
         return list(await self._session.scalars(query))
+
+    async def past(self, now: datetime, limit: int) -> list[tuple[int, str]]:
+        """(id, title) of events that took place (not cancelled), latest first."""
+        query = (
+            select(Event.id, Event.title)
+            .where(Event.starts_at < now, Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at.desc())
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in await self._session.execute(query)]
+
+    async def figures_of(self, event_ids: list[int]) -> dict[int, list[EventFigure]]:
+        """Per event: its published figures, in their order."""
+        query = select(EventFigure).where(EventFigure.event_id.in_(event_ids))
+        result: dict[int, list[EventFigure]] = {}
+        for figure in await self._session.scalars(query.order_by(EventFigure.position)):
+            result.setdefault(figure.event_id, []).append(figure)
+        return result
+
+    async def follow_ups_of(self, event_ids: list[int]) -> dict[int, list[EventFollowUp]]:
+        """Per event: what came out of it, in its order."""
+        query = select(EventFollowUp).where(EventFollowUp.event_id.in_(event_ids))
+        result: dict[int, list[EventFollowUp]] = {}
+        for follow_up in await self._session.scalars(query.order_by(EventFollowUp.position)):
+            result.setdefault(follow_up.event_id, []).append(follow_up)
+        return result
 
     async def add_event(self, **fields: Any) -> Event:
         event = Event(**fields)

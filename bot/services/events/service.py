@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery.outbox import DeliveryService
-from bot.services.events.messages import EventMessages, EventView, view_of
+from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
 from bot.services.events.reminders import ReminderService
+from bot.services.events.views import EventLink, EventView, view_in, view_of, views_of
 from storage.db import Sessions
 from storage.models import utcnow
 from storage.repositories.events import COMING, EventRepository
@@ -95,7 +96,7 @@ class EventService:
                 reminder_offsets=",".join(str(o) for o in reminder_offsets),
             )
             await arm(repo, event, offsets_of(event, self._reminders), now)
-            view = view_of(event, 0)
+            view = view_of(event, 0, now)
             planned = await self._tell(session, repo.subscribers(event.theme), view, "new")
         if planned:
             self._delivery.notify()
@@ -135,20 +136,36 @@ class EventService:
 
     # --- members ----------------------------------------------------------------------------
 
-    async def card(self, event_id: int) -> EventView:
+    async def card(
+        self, event_id: int | None = None, *, slug: str = "", now: datetime | None = None
+    ) -> EventView:
+        """The card of one event (by id, else by slug): figures, follow-ups, people coming."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            event = await repo.event(event_id)
+            if event_id is not None:
+                event = await repo.event(event_id)
+            else:
+                event = await repo.event_by_slug(slug)
             if event is None:
-                raise EventNotFound(event_id)
-            return view_of(event, await repo.count_coming(event_id))
+                raise EventNotFound(event_id if event_id is not None else slug)
+            return await view_in(repo, event, now or utcnow())
 
     async def upcoming(self, now: datetime, limit: int = 10) -> list[EventView]:
-        """Events still to come, soonest first."""
+        """Events still to come (not cancelled), soonest first."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            events = await repo.upcoming(now, limit)
-            return [view_of(e, await repo.count_coming(e.id)) for e in events]
+            return await views_of(repo, await repo.upcoming(now, limit), now)
+
+    async def next_event(self, now: datetime) -> EventView | None:
+        """The soonest event still to come, if any."""
+        soonest = await self.upcoming(now, limit=1)
+        return soonest[0] if soonest else None
+
+    async def past(self, now: datetime, limit: int = 8) -> list[EventLink]:
+        """Events that took place, latest first (as buttons to their cards)."""
+        async with self._sessions.begin() as session:
+            rows = await EventRepository(session).past(now, limit)
+        return [EventLink(event_id, title) for event_id, title in rows]
 
     async def rsvp(self, event_id: int, member_id: int, answer: str) -> RsvpOutcome:
         """Record « je viens / je ne viens pas / me rappeler »; refused when full."""
@@ -162,9 +179,9 @@ class EventService:
             coming = await repo.count_coming(event_id)
             already = await repo.answer_of(event_id, member_id) == COMING
             if answer == COMING and not already and event.capacity and coming >= event.capacity:
-                return RsvpOutcome(view_of(event, coming), answer, full=True)
+                return RsvpOutcome(await view_in(repo, event, utcnow()), answer, full=True)
             await repo.set_answer(event_id, member_id, answer)
-            return RsvpOutcome(view_of(event, await repo.count_coming(event_id)), answer)
+            return RsvpOutcome(await view_in(repo, event, utcnow()), answer)
 
     async def follows(self, member_id: int) -> set[str]:
         async with self._sessions.begin() as session:
@@ -196,7 +213,7 @@ class EventService:
             event.starts_at = starts_at
             event.schedule_rev += 1
             await arm(repo, event, offsets_of(event, self._reminders), now)
-            view = view_of(event, await repo.count_coming(event_id))
+            view = await view_in(repo, event, now)
             recipients = repo.recipients(event_id, (COMING,))
             planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
         if planned:
@@ -213,7 +230,7 @@ class EventService:
             if event.cancelled_at is None:
                 event.cancelled_at = now or utcnow()
             await repo.cancel_reminders(event_id)
-            view = view_of(event, await repo.count_coming(event_id))
+            view = await view_in(repo, event, now or utcnow())
             planned = await self._tell(session, repo.recipients(event_id), view, "cancelled")
         await self._delivery.cancel_pending(f"reminder:{event_id}:")
         if planned:
