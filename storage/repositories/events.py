@@ -3,7 +3,6 @@ drafts."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,6 @@ from storage.models import (
     EventReminder,
     EventSubscription,
     Member,
-    OrganiserDraft,
     Rsvp,
     utcnow,
 )
@@ -197,32 +195,3 @@ class EventRepository:
     async def event_themes(self) -> list[str]:
         query = select(Event.theme).where(Event.theme != "").distinct().order_by(Event.theme)
         return list(await self._session.scalars(query))
-
-    async def announcement_audience(self) -> list[int]:
-        """Members who accept announcements and have not blocked the bot."""
-        query = select(Member.telegram_id).where(
-            Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
-        )
-        return list(await self._session.scalars(query.order_by(Member.telegram_id)))
-
-    # --- drafts -----------------------------------------------------------------------------
-
-    async def draft(self, member_id: int, kind: str) -> dict[str, Any]:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        return {} if row is None else dict(json.loads(row.data))
-
-    async def save_draft(self, member_id: int, kind: str, data: dict[str, Any]) -> None:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        body = json.dumps(data, ensure_ascii=False)
-        if row is None:
-            self._session.add(OrganiserDraft(member_id=member_id, kind=kind, data=body))
-        else:
-            row.data = body
-            row.updated_at = utcnow()
-        await self._session.flush()
-
-    async def drop_draft(self, member_id: int, kind: str) -> None:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        if row is not None:
-            await self._session.delete(row)
-            await self._session.flush()

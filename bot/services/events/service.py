@@ -22,21 +22,14 @@ from bot.services.events.reminders import ReminderService
 from bot.services.events.views import EventLink, EventView, view_in, view_of, views_of
 from storage.db import Sessions
 from storage.models import utcnow
+from storage.repositories.conversations import OrganiserDraftRepository
 from storage.repositories.events import COMING, EventRepository
 
 ANSWERS = ("yes", "no", "remind")
-Recipients = list[tuple[int, str, str]]
 
 
 class EventNotFound(LookupError):
     """No such event (or it was removed)."""
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    """What an organiser has typed so far in /nouvel_evenement."""
-
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -104,20 +97,20 @@ class EventService:
 
     async def draft(self, member_id: int) -> dict[str, Any]:
         async with self._sessions.begin() as session:
-            return await EventRepository(session).draft(member_id, "event")
+            return await OrganiserDraftRepository(session).get(member_id, "event")
 
     async def save_answer(self, member_id: int, **fields: Any) -> dict[str, Any]:
         """Keep one more answer of the organiser's draft; returns the whole draft."""
         async with self._sessions.begin() as session:
-            repo = EventRepository(session)
-            data = await repo.draft(member_id, "event")
+            drafts = OrganiserDraftRepository(session)
+            data = await drafts.get(member_id, "event")
             data.update(fields)
-            await repo.save_draft(member_id, "event", data)
+            await drafts.save(member_id, "event", data)
             return data
 
     async def discard_draft(self, member_id: int) -> None:
         async with self._sessions.begin() as session:
-            await EventRepository(session).drop_draft(member_id, "event")
+            await OrganiserDraftRepository(session).drop(member_id, "event")
 
     async def publish_draft(self, member_id: int) -> EventView:
         """Create the event the organiser composed, then forget the draft."""
