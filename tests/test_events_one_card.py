@@ -17,8 +17,8 @@ from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.catalogue.qr_codes import deep_link
 from bot.services.delivery.engine import DeliveryEngine
-from bot.services.delivery.pacing import FakeClock
 from tests.conftest import MEMBER_ID
+from tests.support.clock import FakeClock
 from tests.support.driver import MemberChat
 
 FOLLOWER_ID = MEMBER_ID + 1
