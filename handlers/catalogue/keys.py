@@ -1,38 +1,40 @@
-"""callback_data of browsing and search buttons: ``cat:<action>:<ids>``, ids only, ≤ 64 bytes."""
+"""callback_data of browsing buttons: ``catalogue:<action>:<ids>``, ids only (≤ 64 bytes)."""
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton
 
-PATTERN = r"^cat:[a-z]{1,6}(:[0-9a-z]{1,12}){0,2}$"
-_PARSE = re.compile(PATTERN)
+from handlers.keys import ID, Key
+
+FEATURE = "catalogue"
+PAGE = r"[0-9]{1,6}"
+LABS = Key(FEATURE, "labs", (PAGE,))  # the labs, page n
+LAB = Key(FEATURE, "lab", (ID,))
+THEMES = Key(FEATURE, "themes", (PAGE,))  # choose a theme (page 0)
+THEME = Key(FEATURE, "it", (PAGE, PAGE))  # the innovations of theme n°, page
+DEPARTEMENT = Key(FEATURE, "id", (r"[0-9]{2}", PAGE))  # the innovations of a département, page
+INNOVATION = Key(FEATURE, "inno", (ID,))
+EVENTS = Key(FEATURE, "evs", (PAGE,))  # every gathering (page 0)
+EVENT = Key(FEATURE, "ev", (ID,))
+FAQ = Key(FEATURE, "faq", (ID,))
+MAP = Key(FEATURE, "pin", (ID,))  # an innovation's location as a map pin
+NEARBY = Key(FEATURE, "near", (PAGE,))  # « Autour de moi » (page 0)
+KEYS = {
+    key.action: key
+    for key in (LABS, LAB, THEMES, THEME, DEPARTEMENT, INNOVATION, EVENTS, EVENT, FAQ, MAP, NEARBY)
+}
 # Search result kinds -> the action opening their card.
-CARD_ACTIONS = {"lab": "lab", "innovation": "inno", "event": "ev", "faq": "faq"}
+CARD_ACTIONS = {
+    "lab": LAB.action,
+    "innovation": INNOVATION.action,
+    "event": EVENT.action,
+    "faq": FAQ.action,
+}
 LABEL_LIMIT = 60  # characters of a title on a button (Telegram cuts long labels anyway)
 
 
-def data(action: str, *ids: int | str) -> str:
-    """The callback_data of an action on ids (titles never go in: they may be long or accented)."""
-    value = ":".join(["cat", action, *(str(i) for i in ids)])
-    if len(value.encode()) > 64 or not _PARSE.match(value):
-        raise ValueError(f"bad callback data {value!r}")
-    return value
-
-
-def parse(value: str) -> tuple[str, list[str]]:
-    """(action, ids) of a callback_data matched by PATTERN."""
-    _, action, *ids = value.split(":")
-    return action, ids
-
-
 def button(label: str, action: str, *ids: int | str) -> InlineKeyboardButton:
+    """A button doing ``action`` (one of KEYS) on ``ids``; long titles are shortened."""
     if len(label) > LABEL_LIMIT:
         label = label[: LABEL_LIMIT - 1].rstrip() + "…"
-    return InlineKeyboardButton(label, callback_data=data(action, *ids))
-
-
-def number(value: str, default: int = 0) -> int:
-    """A page or id from callback data (forged data falls back to ``default``)."""
-    return int(value) if value.isdigit() and len(value) <= 12 else default
+    return KEYS[action].button(label, *ids)

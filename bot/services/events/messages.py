@@ -1,12 +1,11 @@
 """What members receive about an event: the card text, its buttons, reminders and notices.
 
 Payloads are built here (per language) and stored in the outbox; buttons carry
-"events:<action>:<event id>" callback data, parsed by the same helper in handlers/events.py.
+"events:<action>:<event id>" callback data, read by handlers/events/keys.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,19 +16,12 @@ from bot.services.french_dates import format_when
 from bot.texts import Texts
 from storage.models import Event
 
-PATTERN = r"^events:(yes|no|remind|ics):(\d+)$"
-_PARSE = re.compile(PATTERN)
 MAP_URL = "https://www.openstreetmap.org/search?query={query}"
 
 
 def button_data(action: str, event_id: int) -> str:
     """Callback data of an event button (ids only, far below 64 bytes)."""
     return f"events:{action}:{event_id}"
-
-
-def parse_button(data: str) -> tuple[str, int] | None:
-    match = _PARSE.match(data)
-    return None if match is None else (match[1], int(match[2]))
 
 
 @dataclass(frozen=True)
