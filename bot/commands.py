@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotApp, Deps
 from bot.texts import Texts
-from handlers import MENU_COMMANDS
+from handlers import COMMANDS
 from handlers.menu import ADMIN, MEMBER, MODERATOR
 
 log = logging.getLogger(__name__)
@@ -22,11 +22,8 @@ log = logging.getLogger(__name__)
 def menu(texts: Texts, language: str, viewer: str) -> list[BotCommand]:
     """The command list shown to ``viewer`` (member, moderator, admin) speaking ``language``."""
     return [
-        BotCommand(
-            command.en if language == "en" else command.fr,
-            texts.get(language, command.description_key),
-        )
-        for command in MENU_COMMANDS
+        BotCommand(command.name_in(language), texts.get(language, f"commands.{command.menu}"))
+        for command in COMMANDS
         if command.shown_to(viewer)
     ]
 

@@ -11,7 +11,7 @@ import contextlib
 from enum import StrEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     CallbackContext,
@@ -25,9 +25,11 @@ from telegram.ext import (
 from bot.context import DEPS_KEY, Ctx, Deps
 from handlers.access import admins_only
 from handlers.common import chat_of, message_of, query_of, say, sender
-from handlers.proposals.keys import quiet_per_message_warning
+from handlers.keys import Key, quiet_per_message_warning
 
-PATTERN = r"^announce:(send|discard)$"
+# The announcement's confirmation buttons.
+SEND = Key("delivery", "send")
+DISCARD = Key("delivery", "discard")
 PROGRESS_EVERY = 3.0
 
 
@@ -54,12 +56,8 @@ async def on_text(update: Update, context: Ctx) -> str:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    t(update, "delivery.announce.send"), callback_data="announce:send"
-                ),
-                InlineKeyboardButton(
-                    t(update, "delivery.announce.discard"), callback_data="announce:discard"
-                ),
+                SEND.button(t(update, "delivery.announce.send")),
+                DISCARD.button(t(update, "delivery.announce.discard")),
             ]
         ]
     )
@@ -68,14 +66,18 @@ async def on_text(update: Update, context: Ctx) -> str:
 
 
 @admins_only
-async def on_confirm(update: Update, context: Ctx) -> int:
-    query = query_of(update)
-    await query.answer()
+async def on_discard(update: Update, context: Ctx) -> int:
+    await query_of(update).answer()
+    await context.deps.delivery.announcements.discard(sender(update).id)
+    await say(update, context, "delivery.announce.cancelled")
+    return ConversationHandler.END
+
+
+@admins_only
+async def on_send(update: Update, context: Ctx) -> int:
+    """« Envoyer »: planned in the outbox; the progress message follows it."""
+    await query_of(update).answer()
     service = context.deps.delivery.announcements
-    if query.data != "announce:send":
-        await service.discard(sender(update).id)
-        await say(update, context, "delivery.announce.cancelled")
-        return ConversationHandler.END
     progress = await say(
         update, context, "delivery.announce.progress", sent=0, total=0, blocked=0, doubt=0
     )
@@ -131,14 +133,18 @@ async def on_cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-def build_conversation() -> ConversationHandler[Ctx]:
-    """The /annonce dialogue (admins only, command and buttons)."""
+def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
+    """The /annonce dialogue (admins only, command and buttons); ``opened_by`` is the table's
+    /annonce handler."""
     with quiet_per_message_warning():
         return ConversationHandler(
-            entry_points=[CommandHandler(["annonce", "announce"], start)],
+            entry_points=[opened_by],
             states={
                 Step.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text)],
-                Step.CONFIRM: [CallbackQueryHandler(on_confirm, pattern=PATTERN)],
+                Step.CONFIRM: [
+                    CallbackQueryHandler(on_send, pattern=SEND.pattern),
+                    CallbackQueryHandler(on_discard, pattern=DISCARD.pattern),
+                ],
             },
             fallbacks=[CommandHandler(["annuler", "cancel"], on_cancel)],
             name="announce",

@@ -7,9 +7,10 @@ from telegram import Update
 from bot.context import Ctx
 from handlers.common import say, sender
 from handlers.keyboards import KEYBOARDS, Rows
+from handlers.menu import LANGUAGE
 
 # The language switch lives under the help: members who need it look there first.
-HELP_ROWS: Rows = ((("menu.language", "menu:language"),),)
+HELP_ROWS: Rows = ((("menu.language", LANGUAGE.data()),),)
 
 
 async def show_help(update: Update, context: Ctx) -> None:

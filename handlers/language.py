@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from handlers.common import query_of, say, sender
+from handlers.keys import Key
 
-PREFIX = "lang:set:"
-PATTERN = r"^lang:set:[a-z]{2}$"
+SET = Key("lang", "set", (r"[a-z]{2}",))  # the language's code
 CHOICES = (("fr", "language.french"), ("en", "language.english"))
 
 
 async def ask_language(update: Update, context: Ctx) -> None:
     """Offer the languages as buttons."""
     keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(context.deps.t(update, key), callback_data=PREFIX + code)
-                for code, key in CHOICES
-            ]
-        ]
+        [[SET.button(context.deps.t(update, key), code) for code, key in CHOICES]]
     )
     await say(update, context, "language.ask", reply_markup=keyboard)
 
@@ -28,7 +23,7 @@ async def ask_language(update: Update, context: Ctx) -> None:
 async def on_language_chosen(update: Update, context: Ctx) -> None:
     """Store the chosen language and confirm in it."""
     query = query_of(update)
-    code = (query.data or "").removeprefix(PREFIX)
+    (code,) = SET.values(query.data)
     if code not in context.deps.texts.languages:
         await query.answer(context.deps.t(update, "fallback.stale_button"))
         return

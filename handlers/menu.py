@@ -1,27 +1,40 @@
-"""The welcome menu's buttons and the command menus published to Telegram."""
+"""The welcome menu's buttons, and the row type of the command table (handlers/__init__.py).
+
+The table gives each command its French name, English alias, callback, audience and menu text:
+``build_handlers`` makes the ``CommandHandler``s from it, bot/commands.py the menus published
+with setMyCommands (French by default, English for "en", fuller for moderators and admins).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler, filters
 
 from bot.context import Ctx
-from handlers.common import query_of, say
+from handlers.common import query_of
 from handlers.keyboards import KEYBOARDS, Rows
+from handlers.keys import Key
 
-PREFIX = "menu:"
-PATTERN = r"^menu:[a-z_]{1,32}$"
-MenuTarget = Callable[[Update, Ctx], Awaitable[object]]
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
+
+# The welcome menu's buttons (menu:<target>); each has its handler in the table.
+SEARCH = Key("menu", "search")
+LABS = Key("menu", "labs")
+INNOVATIONS = Key("menu", "innovations")
+EVENTS = Key("menu", "events")
+SUBMIT = Key("menu", "submit")  # the proposals dialogue's entry point
+LANGUAGE = Key("menu", "language")  # under the help
 
 # Rows of the welcome keyboard: (catalogue key of the label, callback data).
 WELCOME_ROWS: Rows = (
-    (("menu.search", "menu:search"), ("menu.labs", "menu:labs")),
-    (("menu.innovations", "menu:innovations"), ("menu.events", "menu:events")),
-    (("menu.submit", "menu:submit"),),
+    (("menu.search", SEARCH.data()), ("menu.labs", LABS.data())),
+    (("menu.innovations", INNOVATIONS.data()), ("menu.events", EVENTS.data())),
+    (("menu.submit", SUBMIT.data()),),
 )
-
 
 MEMBER, MODERATOR, ADMIN = "member", "moderator", "admin"
 # Who sees a command in their menu (the commands themselves check roles on the server).
@@ -29,16 +42,31 @@ AUDIENCES = {MEMBER: {MEMBER}, MODERATOR: {MEMBER, MODERATOR}, ADMIN: {MEMBER, M
 
 
 @dataclass(frozen=True)
-class MenuCommand:
-    """One entry of the command menu: French and English names, description key, audience."""
+class Command:
+    """One /command: French name, English alias, what answers it, who sees it, its menu text.
+
+    ``en`` is None when the English name is the French one; ``menu`` names the description shown
+    in the command menu (the text ``commands.<menu>``), None for a command the menu leaves out.
+    """
 
     fr: str
-    en: str
-    description_key: str
+    en: str | None
+    callback: Callback
     audience: str = MEMBER
+    menu: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.fr,) if self.en is None else (self.fr, self.en)
+
+    def name_in(self, language: str) -> str:
+        return self.en or self.fr if language == "en" else self.fr
 
     def shown_to(self, viewer: str) -> bool:
-        return self.audience in AUDIENCES[viewer]
+        return self.menu is not None and self.audience in AUDIENCES[viewer]
+
+    def handler(self, only: filters.BaseFilter | None = None) -> CommandHandler[Ctx, Any]:
+        return CommandHandler(self.names, self.callback, filters=only)
 
 
 def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
@@ -46,17 +74,11 @@ def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
     return KEYBOARDS.get(context.deps.texts, language, WELCOME_ROWS)
 
 
-class MenuRouter:
-    """Sends a welcome-menu press to the feature it names; features not built yet say so."""
+def pressed(target: Callback) -> Callback:
+    """A menu button's callback: answer the press, then do what the command does."""
 
-    def __init__(self, targets: Mapping[str, MenuTarget]) -> None:
-        self._targets = targets
-
-    async def __call__(self, update: Update, context: Ctx) -> None:
-        query = query_of(update)
-        await query.answer()
-        target = self._targets.get((query.data or "").removeprefix(PREFIX))
-        if target is None:
-            await say(update, context, "menu.soon")
-            return
+    async def open_target(update: Update, context: Ctx) -> None:
+        await query_of(update).answer()
         await target(update, context)
+
+    return open_target

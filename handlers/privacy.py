@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import Ctx
 from handlers.common import chat_of, is_private, query_of, say, sender
+from handlers.keys import Key
 
-PATTERN = r"^privacy:(erase|keep)$"
+# The buttons of /oublier: no id, the member is whoever pressed.
+ERASE = Key("privacy", "erase")
+KEEP = Key("privacy", "keep")
 FILE_NAME = "innovdeizh-mes-donnees.json"
 
 
@@ -38,28 +41,27 @@ async def ask_forget(update: Update, context: Ctx) -> None:
         return
     keyboard = InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    context.deps.t(update, "privacy.erase_button"), callback_data="privacy:erase"
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    context.deps.t(update, "privacy.keep_button"), callback_data="privacy:keep"
-                )
-            ],
+            [ERASE.button(context.deps.t(update, "privacy.erase_button"))],
+            [KEEP.button(context.deps.t(update, "privacy.keep_button"))],
         ]
     )
     await say(update, context, "privacy.forget_confirm", reply_markup=keyboard)
 
 
-async def on_forget_button(update: Update, context: Ctx) -> None:
-    """Erase (or keep) the data of whoever pressed."""
+async def on_keep(update: Update, context: Ctx) -> None:
+    """« Garder mes données »: nothing is erased."""
     query = query_of(update)
     await query.answer()
-    if query.data != "privacy:erase" or not is_private(update):
-        await query.edit_message_text(context.deps.t(update, "privacy.kept"))
+    await query.edit_message_text(context.deps.t(update, "privacy.kept"))
+
+
+async def on_erase(update: Update, context: Ctx) -> None:
+    """Erase the data of whoever pressed (in a private chat only)."""
+    query = query_of(update)
+    if not is_private(update):
+        await on_keep(update, context)
         return
+    await query.answer()
     text = context.deps.t(update, "privacy.erased")  # in their language, before it is erased
     await context.deps.privacy.erase(sender(update).id)
     context.deps.members.forget_cached(sender(update).id)

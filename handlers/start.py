@@ -1,12 +1,19 @@
-"""/start: the welcome, or the card a deep link points to."""
+"""/start: the welcome, or the card a deep link points to (t.me/<bot>?start=<kind>-<rest>).
+
+Each kind of deep link is its own ``CommandHandler("start")`` whose filter matches the payload
+(handlers/__init__.py lists them); a bare /start, an unknown payload or a card that is not there
+(any more) gets the welcome.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Update
+from telegram.ext import CommandHandler, filters
 
 from bot.context import Ctx
 from handlers.common import say, sender
@@ -14,13 +21,15 @@ from handlers.menu import welcome_keyboard
 
 log = logging.getLogger(__name__)
 # Telegram passes payloads of at most 64 characters of A-Za-z0-9_- (PTB helpers).
-PAYLOAD = re.compile(r"^([A-Za-z0-9]+)[-_]?([A-Za-z0-9_-]*)$")
+PAYLOAD_LIMIT = 64
 # A deep-link target gets the part after "<kind>-" and returns False when it found nothing to show.
 DeepLinkTarget = Callable[[Update, Ctx, str], Awaitable[bool]]
 
 
 async def welcome(update: Update, context: Ctx) -> None:
     """The French (or English) welcome with the main features as buttons."""
+    if context.args:
+        log.info("unknown deep link payload %r (update %s)", context.args[0], update.update_id)
     await say(
         update,
         context,
@@ -30,18 +39,18 @@ async def welcome(update: Update, context: Ctx) -> None:
     )
 
 
-class StartCommand:
-    """``/start [payload]``: hands a known payload to its feature, else shows the welcome."""
+def payload(kind: str) -> filters.BaseFilter:
+    """``/start <kind>`` or ``/start <kind>-<rest>`` (the kind in any case), ``rest`` captured."""
+    rest = rf"(?P<rest>[A-Za-z0-9_-]{{0,{PAYLOAD_LIMIT - len(kind) - 1}}})"
+    return filters.Regex(re.compile(rf"^/start(?:@\w+)? (?i:{re.escape(kind)})(?:[-_]{rest})?$"))
 
-    def __init__(self, deep_links: Mapping[str, DeepLinkTarget]) -> None:
-        self._deep_links = deep_links
 
-    async def __call__(self, update: Update, context: Ctx) -> None:
-        payload = context.args[0] if context.args else ""
-        match = PAYLOAD.match(payload) if len(payload) <= 64 else None
-        if match:
-            target = self._deep_links.get(match.group(1).lower())
-            if target is not None and await target(update, context, match.group(2)):
-                return
-            log.info("unknown deep link payload %r (update %s)", payload, update.update_id)
-        await welcome(update, context)
+def deep_link(kind: str, target: DeepLinkTarget) -> CommandHandler[Ctx, Any]:
+    """``/start <kind>-<rest>``: what ``target`` shows for ``rest``, else the welcome."""
+
+    async def open_link(update: Update, context: Ctx) -> None:
+        rest = context.matches[0]["rest"] if context.matches else None
+        if not await target(update, context, rest or ""):
+            await welcome(update, context)
+
+    return CommandHandler("start", open_link, filters=payload(kind))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp
+from handlers.catalogue import keys
 from storage.models import Innovation, Lab
 from tests.support.driver import MemberChat
 
@@ -26,7 +27,7 @@ async def test_labs_paginate_and_cards_edit_in_place(
     assert chat.last_message()["message_id"] == listing["message_id"]
     assert "Page 2/3" in chat.last_text()
     await chat.press("◀️ Précédent")
-    await chat.press_data("cat:labs:0")  # the same page again: nothing to edit, no error
+    await chat.press_data(keys.LABS.data(0))  # the same page again: nothing to edit, no error
     assert "Oups" not in chat.last_text()
     await chat.press("Suivant ▶️")
     await chat.press("Économie circulaire : le réemploi créateur de richesses")

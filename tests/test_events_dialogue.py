@@ -13,6 +13,8 @@ from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
+from handlers import delivery
+from handlers.events import keys
 from storage.models import Event, EventReminder
 from tests.conftest import ADMIN_ID, MEMBER_ID
 from tests.support.clock import FakeClock
@@ -110,7 +112,7 @@ async def test_non_admins_cannot_create_events_or_announce(
     assert member.last_text() == "Cette action est réservée aux organisateurs."
     await member.say("/annonce")
     assert member.last_text() == "Cette action est réservée aux organisateurs."
-    for data in ("events:new:publish", "announce:send"):
+    for data in (keys.NEW.data("publish"), delivery.SEND.data()):
         await member.press_data(data)
         assert fake.callback_answers[-1]["text"] == "Cette action est réservée aux organisateurs."
     async with deps.sessions() as session:

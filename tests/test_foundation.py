@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.commands import publish_commands
 from bot.console.bot_api import commands_key
 from bot.context import BotApp, Deps
-from handlers import MENU_COMMANDS
+from handlers import COMMANDS
 from storage.models import Member
 from tests.conftest import ADMIN_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.bot_api import FakeTelegram
@@ -107,12 +107,13 @@ async def test_command_menus_per_language_and_per_role(app: BotApp, fake: FakeTe
     assert english[:4] == ["start", "search", "labs", "innovations"]
     assert {"aide", "langue", "proposer"} <= set(french)
     assert {"help", "language", "submit"} <= set(english)
-    assert french == [c.fr for c in MENU_COMMANDS if c.audience == "member"]
+    menus = [c for c in COMMANDS if c.menu is not None]
+    assert french == [c.fr for c in menus if c.audience == "member"]
     assert "stats" not in french
     assert "moderation" not in french
     assert moderator == [*french, "moderation"]
     assert moderators_group[-1] == "moderation"
-    assert admin == [c.fr for c in MENU_COMMANDS]
+    assert admin == [c.fr for c in menus]
     assert {"stats", "annonce", "moderation"} <= set(admin)
     assert commands_key({"type": "chat", "chat_id": ADMIN_ID}, "en") in fake.commands
 

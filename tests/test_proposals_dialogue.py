@@ -94,7 +94,7 @@ async def test_garbage_at_every_step_still_completes(
     async def garbage() -> None:
         await chat.deliver(fake.send_sticker(MEMBER_ID))
         await chat.say("x" * 5000)
-        await chat.press_data("submit:nope:1:1")
+        await chat.press_data("proposals:nope:1:1")
         await chat.press_data("forged-data")
 
     await chat.say("/proposer")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.console.bot_api import FakeTelegram
 from bot.context import Deps
 from bot.services.search.service import SearchService
+from handlers.proposals import keys
 from storage.models import Innovation, Proposal, ProposalEvent
 from tests.conftest import MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.driver import MemberChat
@@ -145,14 +146,14 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     await send_proposal(member)
     row = await only_proposal(deps)
     card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)
-    publish = f"mod:publish:{row.id}:0"
+    publish = keys.PUBLISH.data(row.id, 0)
     intruder = chat_with(5555, first_name="Intrus", chat_id=MODERATORS_CHAT_ID)
     caplog.set_level(logging.WARNING)
     await intruder.press_data(publish, message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "pending"
     assert "réservée" in fake.callback_answers[-1]["text"]
     assert any("refused moderator action" in r.getMessage() for r in caplog.records)
-    await intruder.press_data(f"mod:ask:{row.id}:0", message_id=card["message_id"])
+    await intruder.press_data(keys.ASK.data(row.id, 0), message_id=card["message_id"])
     await intruder.say("Une fausse question")
     assert "Une fausse question" not in member.last_text()
     # The member themself cannot publish from their private chat either.
@@ -161,7 +162,7 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
 
     moderators = chat_with(MODERATOR_ID, chat_id=MODERATORS_CHAT_ID)
     await moderators.press_data(publish, message_id=card["message_id"])
-    await moderators.press_data(f"mod:reason:{row.id}:0", message_id=card["message_id"])
+    await moderators.press_data(keys.REASON.data(row.id, 0), message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "published"
     assert "déjà été traitée" in fake.callback_answers[-1]["text"]
     assert any("replayed or forged" in r.getMessage() for r in caplog.records)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp
+from handlers.search import keys
 from storage.models import Event, Innovation, SavedSearch
 from tests.conftest import ADMIN_ID, MEMBER_ID
 from tests.support.driver import MemberChat
@@ -46,7 +47,7 @@ async def test_five_results_a_page_with_more(
     assert chat.last_message()["message_id"] == first["message_id"]
     assert chat.last_text().count("Atelier vélo solidaire") == 5
     assert "6. " in chat.last_text()
-    assert "srch:w:atelier.velo:2" in str(chat.fake.buttons(chat.last_message()))
+    assert keys.WORDS.data("atelier.velo", 2) in str(chat.fake.buttons(chat.last_message()))
     await chat.say("atelier velo solidaire reparer ensemble brest")  # too long for the button
     await chat.press("Plus ▶️")
     assert "6. " in chat.last_text()
@@ -63,7 +64,7 @@ async def test_someone_elses_more_button_is_refused(
     await owner.say("atelier velo solidaire reparer ensemble brest")
     other = chat_with(MEMBER_ID + 1, chat_id=MEMBER_ID + 1)
     await other.say("/labs")
-    await other.press_data("srch:p:1:1")
+    await other.press_data(keys.SAVED.data(1, 1))
     assert fake.callback_answers[-1]["text"] == "Ce bouton n'est plus actif."
 
 

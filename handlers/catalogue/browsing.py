@@ -9,9 +9,9 @@ from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
-from handlers.catalogue import nearby
+from handlers.catalogue import keys
 from handlers.catalogue import views as view
-from handlers.catalogue.keys import button, number, parse
+from handlers.catalogue.keys import button
 from handlers.common import chat_of, query_of
 from handlers.events import cards as events
 
@@ -61,9 +61,9 @@ async def show_themes(update: Update, context: Ctx) -> None:
 
 async def show_innovations(update: Update, context: Ctx, action: str, key: str, page: int) -> None:
     catalogue = context.deps.catalogue
-    if action == "it":
+    if action == keys.THEME.action:
         themes = await catalogue.themes()
-        theme = themes[number(key)] if number(key) < len(themes) else None
+        theme = themes[int(key)] if int(key) < len(themes) else None
         if theme is None:
             await show_themes(update, context)
             return
@@ -116,40 +116,55 @@ async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
     return True
 
 
-async def on_button(update: Update, context: Ctx) -> None:
-    """Every ``cat:`` button: lists, cards, pages, pins."""
-    query = query_of(update)
-    action, ids = parse(query.data or "")
-    first = number(ids[0]) if ids else 0
-    found = True
-    if action == "pin":
-        await send_pin(update, context, first)
-        return
-    if action == "near":
-        await nearby.ask_location(update, context)
-        return
-    if action == "labs":
-        await show_labs(update, context, first)
-    elif action == "lab":
-        found = await show_lab(update, context, first)
-    elif action == "themes":
-        await show_themes(update, context)
-    elif action in ("it", "id") and len(ids) == 2:
-        await show_innovations(update, context, action, ids[0], number(ids[1]))
-    elif action == "inno":
-        found = await show_innovation(update, context, first)
-    elif action == "evs":  # buttons sent before events had their own card
-        await events.list_events(update, context)
-    elif action == "ev":
-        found = await events.open_card(update, context, first)
-    elif action == "faq":
-        found = await show_faq(update, context, first)
+# The buttons, one handler per action (patterns from keys.py): cards and lists edit in place.
+async def on_labs(update: Update, context: Ctx) -> None:
+    (page,) = keys.LABS.values(query_of(update).data)
+    await show_labs(update, context, int(page))
+    await query_of(update).answer()
+
+
+async def on_lab(update: Update, context: Ctx) -> None:
+    (lab_id,) = keys.LAB.values(query_of(update).data)
+    await _answer(update, context, await show_lab(update, context, int(lab_id)))
+
+
+async def on_themes(update: Update, context: Ctx) -> None:
+    await show_themes(update, context)
+    await query_of(update).answer()
+
+
+async def on_theme(update: Update, context: Ctx) -> None:
+    index, page = keys.THEME.values(query_of(update).data)
+    await show_innovations(update, context, keys.THEME.action, index, int(page))
+    await query_of(update).answer()
+
+
+async def on_departement(update: Update, context: Ctx) -> None:
+    code, page = keys.DEPARTEMENT.values(query_of(update).data)
+    await show_innovations(update, context, keys.DEPARTEMENT.action, code, int(page))
+    await query_of(update).answer()
+
+
+async def on_innovation(update: Update, context: Ctx) -> None:
+    (innovation_id,) = keys.INNOVATION.values(query_of(update).data)
+    await _answer(update, context, await show_innovation(update, context, int(innovation_id)))
+
+
+async def on_faq(update: Update, context: Ctx) -> None:
+    (faq_id,) = keys.FAQ.values(query_of(update).data)
+    await _answer(update, context, await show_faq(update, context, int(faq_id)))
+
+
+async def on_map(update: Update, context: Ctx) -> None:
+    (innovation_id,) = keys.MAP.values(query_of(update).data)
+    await send_pin(update, context, int(innovation_id))
+
+
+async def _answer(update: Update, context: Ctx, found: bool) -> None:
+    if found:
+        await query_of(update).answer()
     else:
-        found = False
-    if not found:
         await not_found(update, context)
-        return
-    await query.answer()
 
 
 # Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id> (event-…: handlers/events).

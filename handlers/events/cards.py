@@ -4,26 +4,23 @@ opened (buttons, deep links, the FAQ), its buttons (RSVP, .ics), /abonnements, a
 from __future__ import annotations
 
 import contextlib
-import re
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.jobs import reschedule
 from bot.services.events.calendar_files import event_ics, ics_filename
-from bot.services.events.messages import PATTERN, parse_button
 from bot.services.events.service import EventNotFound
 from bot.services.events.views import EventView
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
 from handlers.common import chat_of, language, message_of, query_of, say, sender
+from handlers.events import keys
 from handlers.events.views import card_view, past_keyboard, send, show
 from storage.models import utcnow
 
-BUTTON_PATTERN = PATTERN
-FOLLOW_PATTERN = r"^events:follow:(\d{1,4})$"
 UPCOMING_CARDS = 5
 PAST_BUTTONS = 8
 
@@ -76,33 +73,45 @@ async def show_next(update: Update, context: Ctx) -> None:
         await show(update, context, card_view(update, context, event))
 
 
-async def on_button(update: Update, context: Ctx) -> None:
-    """A card's buttons: « Je viens », « Je ne viens pas », « Me rappeler », « Ajouter à mon
-    agenda »; a past event's card; « Retour » to the list."""
+async def on_card(update: Update, context: Ctx) -> None:
+    """A button that opens an event's card (lists, search hits, past events)."""
     query = query_of(update)
-    parsed = parse_button(query.data or "")
+    (event_id,) = keys.CARD.values(query.data)
+    if await open_card(update, context, int(event_id)):
+        await query.answer()
+    else:
+        await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
+
+
+async def on_list(update: Update, context: Ctx) -> None:
+    """« Retour » on a card: the list of gatherings."""
+    await query_of(update).answer()
+    await list_events(update, context)
+
+
+async def on_ics(update: Update, context: Ctx) -> None:
+    """« Ajouter à mon agenda »: the event as a calendar file."""
+    query = query_of(update)
+    (event_id,) = keys.ICS.values(query.data)
+    try:
+        event = await context.deps.events.card(int(event_id))
+    except EventNotFound:
+        await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
+        return
+    await query.answer()
+    await _send_ics(update, context, event)
+
+
+async def on_rsvp(update: Update, context: Ctx) -> None:
+    """« Je viens », « Je ne viens pas », « Me rappeler »."""
+    query = query_of(update)
+    parsed = keys.rsvp_of(query.data)
     if parsed is None:
         await query.answer()
         return
     action, event_id = parsed
-    if action == "list":
-        await query.answer()
-        await list_events(update, context)
-        return
-    if action == "card":
-        if await open_card(update, context, event_id):
-            await query.answer()
-        else:
-            await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
-        return
-    service = context.deps.events
     try:
-        if action == "ics":
-            event = await service.card(event_id)
-            await query.answer()
-            await _send_ics(update, context, event)
-            return
-        outcome = await service.rsvp(event_id, sender(update).id, action)
+        outcome = await context.deps.events.rsvp(event_id, sender(update).id, action)
     except EventNotFound:
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return
@@ -142,12 +151,12 @@ async def show_follow(update: Update, context: Ctx) -> None:
 
 async def on_follow(update: Update, context: Ctx) -> None:
     query = query_of(update)
-    match = re.match(FOLLOW_PATTERN, query.data or "")
+    (index,) = keys.FOLLOW.values(query.data)
     themes = ["", *await context.deps.events.themes()]
-    if match is None or int(match[1]) >= len(themes):
+    if int(index) >= len(themes):
         await query.answer()
         return
-    now_on = await context.deps.events.toggle_follow(sender(update).id, themes[int(match[1])])
+    now_on = await context.deps.events.toggle_follow(sender(update).id, themes[int(index)])
     await query.answer(
         context.deps.t(update, "events.follow.now_on" if now_on else "events.follow.now_off")
     )
@@ -162,7 +171,7 @@ async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup
         label = theme or context.deps.t(update, "events.follow.all")
         key = "events.follow.on" if theme in followed else "events.follow.off"
         text = context.deps.t(update, key, label=label)
-        rows.append([InlineKeyboardButton(text, callback_data=f"events:follow:{index}")])
+        rows.append([keys.FOLLOW.button(text, index)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -31,10 +31,9 @@ from bot.services.french_dates import (
 )
 from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
-from handlers.proposals.keys import quiet_per_message_warning
+from handlers.events import keys
+from handlers.keys import quiet_per_message_warning
 from storage.models import utcnow
-
-NEW_PATTERN = r"^events:new:(d0|d1|d7|skip|nolimit|y1|y0|publish|discard)$"
 
 
 class Step(StrEnum):
@@ -50,10 +49,7 @@ class Step(StrEnum):
 
 
 def _buttons(update: Update, context: Ctx, *choices: tuple[str, str]) -> InlineKeyboardMarkup:
-    row = [
-        InlineKeyboardButton(context.deps.t(update, key), callback_data=f"events:new:{choice}")
-        for key, choice in choices
-    ]
+    row = [keys.NEW.button(context.deps.t(update, key), choice) for key, choice in choices]
     return InlineKeyboardMarkup([row])
 
 
@@ -105,7 +101,8 @@ async def on_date(update: Update, context: Ctx) -> str:
 async def on_day_button(update: Update, context: Ctx) -> str:
     query = query_of(update)
     await query.answer()
-    shift = int((query.data or "d0").rsplit(":", 1)[1][1:])
+    (choice,) = keys.NEW.values(query.data)
+    shift = int(choice[1:])
     day = (utcnow().astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
     await _save(update, context, day=day.isoformat())
     await say(update, context, "events.create.ask_hour", day=day.strftime("%d/%m/%Y"))
@@ -176,7 +173,7 @@ async def on_capacity(update: Update, context: Ctx) -> str:
 async def on_yearly(update: Update, context: Ctx) -> str:
     query = query_of(update)
     await query.answer()
-    draft = await _save(update, context, repeats_yearly=query.data == "events:new:y1")
+    draft = await _save(update, context, repeats_yearly=keys.NEW.values(query.data) == ("y1",))
     preview = EventView(
         id=0,
         title=draft["title"],
@@ -209,7 +206,7 @@ async def on_confirm(update: Update, context: Ctx) -> int:
     query = query_of(update)
     await query.answer()
     service = context.deps.events
-    if query.data == "events:new:publish":
+    if keys.NEW.values(query.data) == ("publish",):
         await service.publish_draft(sender(update).id)
         await reschedule(context.application)
         await say(update, context, "events.create.published")
@@ -225,17 +222,21 @@ async def on_cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-def build_conversation() -> ConversationHandler[Ctx]:
-    """The /nouvel_evenement dialogue (admins only, command and buttons)."""
+def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
+    """The /nouvel_evenement dialogue (admins only, command and buttons); ``opened_by`` is the
+    table's /nouvel_evenement handler."""
     text = filters.TEXT & ~filters.COMMAND
     guarded = admins_only
 
-    def button(callback: Any, choices: str) -> BaseHandler[Update, Ctx, Any]:
-        return CallbackQueryHandler(guarded(callback), pattern=rf"^events:new:({choices})$")
+    def button(callback: Any, *choices: str) -> BaseHandler[Update, Ctx, Any]:
+        return CallbackQueryHandler(guarded(callback), pattern=keys.new_choice(*choices))
 
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
         Step.TITLE: [MessageHandler(text, guarded(on_title))],
-        Step.DATE: [MessageHandler(text, guarded(on_date)), button(on_day_button, "d0|d1|d7")],
+        Step.DATE: [
+            MessageHandler(text, guarded(on_date)),
+            button(on_day_button, "d0", "d1", "d7"),
+        ],
         Step.HOUR: [MessageHandler(text, guarded(on_hour))],
         Step.PLACE: [MessageHandler(text, guarded(on_place))],
         Step.ADDRESS: [MessageHandler(text, guarded(on_address)), button(on_address, "skip")],
@@ -247,14 +248,14 @@ def build_conversation() -> ConversationHandler[Ctx]:
             MessageHandler(text, guarded(on_capacity)),
             button(on_capacity, "nolimit"),
         ],
-        Step.YEARLY: [button(on_yearly, "y1|y0")],
+        Step.YEARLY: [button(on_yearly, "y1", "y0")],
         Step.CONFIRM: [
-            CallbackQueryHandler(on_confirm, pattern=r"^events:new:(publish|discard)$")
+            CallbackQueryHandler(on_confirm, pattern=keys.new_choice("publish", "discard"))
         ],
     }
     with quiet_per_message_warning():
         return ConversationHandler(
-            entry_points=[CommandHandler(["nouvel_evenement", "new_event"], start)],
+            entry_points=[opened_by],
             states=states,
             fallbacks=[CommandHandler(["annuler", "cancel"], on_cancel)],
             name="events",

@@ -6,38 +6,38 @@ from telegram import Update
 
 from bot.context import Ctx
 from handlers.common import message_of, query_of, say, sender
-from handlers.proposals.input import END
-from handlers.proposals.keys import Extra, State, parse
+from handlers.proposals import keys
 from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card
+from handlers.proposals.states import END, Next, State
 from handlers.proposals.steps import ask
 
 
-async def on_reply_button(update: Update, context: Ctx) -> State | None:
+async def on_reply_button(update: Update, context: Ctx) -> Next:
     """« Répondre » under the moderators' question."""
     query = query_of(update)
-    parsed = parse(query.data)
+    parsed = keys.ids(keys.REPLY, query.data)
     proposal = None
     if parsed is not None:
         proposal = await context.deps.proposals.moderation.start_answer(
-            sender(update).id, parsed[1]
+            sender(update).id, parsed[0]
         )
     if proposal is None:
         await query.answer(context.deps.t(update, "proposals.step_over"))
         return None
     await query.answer()
     await say(update, context, "proposals.answer_ask", name=proposal.name)
-    return Extra.ANSWER
+    return State.ANSWER
 
 
-async def on_answer(update: Update, context: Ctx) -> State:
+async def on_answer(update: Update, context: Ctx) -> Next:
     """The answer (text only), then back to the draft in progress, if any."""
     text = message_of(update).text
     if not text:
         await say(update, context, "proposals.answer_text_only")
-        return Extra.ANSWER
+        return State.ANSWER
     if len(text) > TEXT_MAX:
         await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
-        return Extra.ANSWER
+        return State.ANSWER
     card = await context.deps.proposals.moderation.answer(sender(update).id, text)
     if card is None:
         return await _back_to_draft(update, context)
@@ -58,13 +58,13 @@ async def on_answer(update: Update, context: Ctx) -> State:
     return await _back_to_draft(update, context)
 
 
-async def on_answer_cancel(update: Update, context: Ctx) -> State:
+async def on_answer_cancel(update: Update, context: Ctx) -> Next:
     await context.deps.proposals.moderation.stop_answering(sender(update).id)
     await say(update, context, "proposals.answer_cancelled")
     return await _back_to_draft(update, context)
 
 
-async def _back_to_draft(update: Update, context: Ctx) -> State:
+async def _back_to_draft(update: Update, context: Ctx) -> Next:
     draft = await context.deps.proposals.draft(sender(update).id)
     if draft is None:
         return END

@@ -1,29 +1,20 @@
-"""What the member sends during the dialogue: text, location, photo, buttons, anything else."""
+"""What the member sends during the dialogue: text, location, photo, /passer, /retour, anything
+else (the buttons are in buttons.py)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.context import Ctx
-from bot.services.proposals.rules import EDITABLE, Step
-from bot.services.proposals.service import ProposalService, StaleButton
+from bot.services.proposals.rules import Step
+from bot.services.proposals.service import StaleButton
 from bot.services.proposals.views import Outcome
-from handlers.common import language, message_of, query_of, say, sender
-from handlers.proposals.keys import State, parse
-from handlers.proposals.moderation_cards import post_card
-from handlers.proposals.steps import ask, edit_keyboard, offer, show_similar, show_suggestions
-
-log = logging.getLogger(__name__)
-END = ConversationHandler.END
-Pending = Coroutine[Any, Any, Outcome]
+from handlers.common import language, message_of, say, sender
+from handlers.proposals.states import END, Next
+from handlers.proposals.steps import ask, offer, show_similar, show_suggestions
 
 
-async def show(update: Update, context: Ctx, outcome: Outcome) -> Step:
+async def show(update: Update, context: Ctx, outcome: Outcome) -> Next:
     """Explain a refused answer, or ask what comes next; returns the next state."""
     draft = outcome.draft
     if outcome.problem:
@@ -35,7 +26,7 @@ async def show(update: Update, context: Ctx, outcome: Outcome) -> Step:
     return await ask(update, context, draft)
 
 
-async def stale_offer(update: Update, context: Ctx) -> State | None:
+async def stale_offer(update: Update, context: Ctx) -> Next:
     """After 48 hours away, offer to resume rather than take the message as an answer."""
     draft = await context.deps.proposals.draft(sender(update).id)
     if draft is not None and context.deps.proposals.is_stale(draft):
@@ -43,12 +34,12 @@ async def stale_offer(update: Update, context: Ctx) -> State | None:
     return None
 
 
-async def no_draft(update: Update, context: Ctx) -> State:
+async def no_draft(update: Update, context: Ctx) -> Next:
     await say(update, context, "proposals.no_draft")
     return END
 
 
-async def on_text(update: Update, context: Ctx) -> State:
+async def on_text(update: Update, context: Ctx) -> Next:
     """A typed answer to the current question."""
     if (offered := await stale_offer(update, context)) is not None:
         return offered
@@ -62,7 +53,7 @@ async def on_text(update: Update, context: Ctx) -> State:
     return await show(update, context, outcome)
 
 
-async def on_location(update: Update, context: Ctx) -> State:
+async def on_location(update: Update, context: Ctx) -> Next:
     """A shared location answers « où ? »."""
     if (offered := await stale_offer(update, context)) is not None:
         return offered
@@ -77,7 +68,7 @@ async def on_location(update: Update, context: Ctx) -> State:
     return await show(update, context, outcome)
 
 
-async def on_photo(update: Update, context: Ctx) -> State:
+async def on_photo(update: Update, context: Ctx) -> Next:
     """The photo of the initiative (the largest size Telegram offers)."""
     if (offered := await stale_offer(update, context)) is not None:
         return offered
@@ -89,7 +80,7 @@ async def on_photo(update: Update, context: Ctx) -> State:
     return await show(update, context, outcome)
 
 
-async def on_other(update: Update, context: Ctx) -> State:
+async def on_other(update: Update, context: Ctx) -> Next:
     """A sticker, a file, a voice note…: a gentle re-ask of the current question."""
     draft = await context.deps.proposals.draft(sender(update).id)
     if draft is None:
@@ -106,7 +97,7 @@ async def on_other(update: Update, context: Ctx) -> State:
     return await ask(update, context, draft)
 
 
-async def on_skip(update: Update, context: Ctx) -> State:
+async def on_skip(update: Update, context: Ctx) -> Next:
     """/passer on an optional question."""
     if (offered := await stale_offer(update, context)) is not None:
         return offered
@@ -117,7 +108,7 @@ async def on_skip(update: Update, context: Ctx) -> State:
     return await show(update, context, outcome)
 
 
-async def on_back(update: Update, context: Ctx) -> State:
+async def on_back(update: Update, context: Ctx) -> Next:
     """/retour: the previous question, answers kept."""
     if (offered := await stale_offer(update, context)) is not None:
         return offered
@@ -126,63 +117,3 @@ async def on_back(update: Update, context: Ctx) -> State:
     except StaleButton:
         return await no_draft(update, context)
     return await show(update, context, outcome)
-
-
-def _edit(service: ProposalService, member: int, draft_id: int, arg: int) -> Pending:
-    if not 0 <= arg < len(EDITABLE):
-        raise StaleButton
-    return service.edit(member, draft_id, EDITABLE[arg])
-
-
-# Buttons that change the draft and then show what comes next: (service, member, draft, arg).
-SIMPLE: dict[str, Callable[[ProposalService, int, int, int], Pending]] = {
-    "theme": lambda s, m, d, a: s.choose_theme(m, d, a),
-    "commune": lambda s, m, d, a: s.choose_commune(m, d, a),
-    "vis": lambda s, m, d, a: s.set_visibility(m, d, bool(a)),
-    "skip": lambda s, m, d, a: s.skip(m, d),
-    "edit": _edit,
-    "summary": lambda s, m, d, a: s.edit(m, d, Step.SUMMARY),
-    "send": lambda s, m, d, a: s.send(m, d, force=False),
-    "force": lambda s, m, d, a: s.send(m, d, force=True),
-}
-
-
-async def on_button(update: Update, context: Ctx) -> State | None:
-    """A button of the dialogue; one from a step that is over only says so."""
-    query = query_of(update)
-    parsed = parse(query.data)
-    service, member = context.deps.proposals, sender(update).id
-    try:
-        if parsed is None:
-            raise StaleButton
-        action, draft_id, arg = parsed
-        if action == "editmenu":
-            outcome = await service.edit(member, draft_id, None)
-            await query.answer()
-            await query.edit_message_reply_markup(edit_keyboard(update, context, outcome.draft))
-            return Step.SUMMARY
-        if action in ("cancel", "same"):
-            current = await service.draft(member)
-            if current is None or current.id != draft_id:
-                raise StaleButton
-            await service.cancel(member)
-            await query.answer()
-            await say(
-                update, context, f"proposals.{'cancelled' if action == 'cancel' else 'same'}"
-            )
-            return END
-        outcome = await SIMPLE[action](service, member, draft_id, arg)
-    except (StaleButton, KeyError):
-        log.info("stale proposal button %r from %s", query.data, member)
-        await query.answer(context.deps.t(update, "proposals.step_over"))
-        return None
-    await query.answer()
-    if outcome.draft.status == "pending":
-        return await _sent(update, context, outcome)
-    return await show(update, context, outcome)
-
-
-async def _sent(update: Update, context: Ctx, outcome: Outcome) -> State:
-    await say(update, context, "proposals.sent", name=outcome.draft.name)
-    await post_card(context, outcome.draft)
-    return END

@@ -1,60 +1,49 @@
-"""callback_data of the proposal dialogue: ``submit:<action>:<draft id>:<argument>``."""
+"""callback_data of proposals, built and parsed here only.
+
+The dialogue's buttons are ``proposals:<action>:<draft id>:<argument>``, the moderators' ones
+``proposals:<action>:<proposal id>:<argument>`` (ids only: at most 39 bytes, far below 64).
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 
-from telegram.warnings import PTBUserWarning
+from handlers.keys import ID, NUMBER, Key
 
-ACTIONS = frozenset(
-    (
-        *("theme", "commune", "vis", "send", "force", "same", "editmenu"),
-        *("edit", "summary", "cancel", "skip", "resume", "restart", "reply"),
-    )
-)
-PATTERN = r"^submit:[a-z]{1,12}:[0-9]{1,12}:-?[0-9]{1,6}$"
-STEP_PATTERN = r"^submit:(theme|commune|vis|send|force|same|editmenu|edit|summary|cancel|skip):"
-OFFER_PATTERN = r"^submit:(resume|restart):"
-REPLY_PATTERN = r"^submit:reply:"
-_PARSE = re.compile(PATTERN)
-# A ConversationHandler state: a StrEnum value, or ConversationHandler.END (-1).
-State = str | int
+FEATURE = "proposals"
+IDS = (ID, NUMBER)
 
+# The dialogue: a draft's answers, its summary and the offer to resume it.
+THEME = Key(FEATURE, "theme", IDS)
+COMMUNE = Key(FEATURE, "commune", IDS)
+VISIBILITY = Key(FEATURE, "vis", IDS)
+SKIP = Key(FEATURE, "skip", IDS)
+EDIT_MENU = Key(FEATURE, "editmenu", IDS)
+EDIT = Key(FEATURE, "edit", IDS)
+SUMMARY = Key(FEATURE, "summary", IDS)
+SEND = Key(FEATURE, "send", IDS)
+FORCE = Key(FEATURE, "force", IDS)
+SAME = Key(FEATURE, "same", IDS)
+CANCEL = Key(FEATURE, "cancel", IDS)
+RESUME = Key(FEATURE, "resume", IDS)
+RESTART = Key(FEATURE, "restart", IDS)
+REPLY = Key(FEATURE, "reply", IDS)  # the member answers the moderators' question
 
-def data(action: str, draft_id: int, argument: int = 0) -> str:
-    """The button data (ids only: at most 45 bytes, far below Telegram's 64)."""
-    assert action in ACTIONS, action
-    return f"submit:{action}:{draft_id}:{argument}"
+# Moderation: the card in the moderators' chat.
+PUBLISH = Key(FEATURE, "publish", IDS)
+REFUSE = Key(FEATURE, "refuse", IDS)  # shows the reasons
+REASON = Key(FEATURE, "reason", IDS)  # argument: the reason's index
+BACK = Key(FEATURE, "back", IDS)  # from the reasons back to the card
+TYPED = Key(FEATURE, "typed", IDS)  # « Écrire un motif »
+ASK = Key(FEATURE, "ask", IDS)  # « Demander une précision »
 
+MODERATION = (PUBLISH, REFUSE, REASON, BACK, TYPED, ASK)
 
-def parse(raw: str | None) -> tuple[str, int, int] | None:
-    """(action, draft id, argument), or None for anything we did not build."""
-    if raw is None or not _PARSE.match(raw):
-        return None
-    _, action, draft_id, argument = raw.split(":")
-    if action not in ACTIONS:
-        return None
-    return action, int(draft_id), int(argument)
+# Any other proposals button (old, or of a step that is over): the member is told so.
+DIALOGUE_ANY = re.compile(f"^{FEATURE}:(?!({'|'.join(key.action for key in MODERATION)}):)")
 
 
-class Extra(StrEnum):
-    """Dialogue states that are not questions of the draft."""
-
-    OFFER = "proposals.offer"
-    ANSWER = "proposals.answer"
-
-
-@contextmanager
-def quiet_per_message_warning() -> Iterator[None]:
-    """Build a ConversationHandler with buttons under ``per_message=False`` on purpose.
-
-    PTB warns that buttons are then tracked per chat, not per message: that is what we want
-    (old buttons are recognised by their ids, see ``parse``), so the warning is silenced here.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        yield
+def ids(key: Key, data: str | None) -> tuple[int, int] | None:
+    """(draft or proposal id, argument) of a button ``key`` built, or None."""
+    values = key.parse(data)
+    return None if values is None else (int(values[0]), int(values[1]))

@@ -9,9 +9,10 @@ and chat; the prompt forces a reply so it reaches the bot even in a group with p
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import StrEnum
 
-from telegram import ForceReply, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -20,18 +21,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import Ctx
+from bot.context import Ctx, Deps
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
+from bot.services.proposals.views import DraftView
 from bot.texts import Markup
 from handlers.access import moderators_only
 from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
-from handlers.proposals.keys import State, quiet_per_message_warning
+from handlers.keys import Key, quiet_per_message_warning
+from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
-    PATTERN,
     TEXT_MAX,
     card_keyboard,
     card_text,
-    parse_mod,
     reason_text,
     reasons_keyboard,
     refresh_card,
@@ -48,31 +49,59 @@ class ModStep(StrEnum):
 
 
 @moderators_only
-async def on_card_button(update: Update, context: Ctx) -> None:
-    """Publish, open the reasons, refuse with a chosen reason, or go back."""
-    query = query_of(update)
-    action, submission_id, arg = parse_mod(query.data)
+async def on_publish(update: Update, context: Ctx) -> None:
+    """« Publier »: the innovation is in the catalogue, the member is told."""
+    parsed = keys.ids(keys.PUBLISH, query_of(update).data)
     service, moderator = context.deps.proposals.moderation, sender(update)
-    lang = language(update, context)
-    if action in ("refuse", "back"):
-        card = await service.card(submission_id)
-        if card is None or card.proposal.status != "pending":
-            return await _replayed(update, context, submission_id, action)
-        keyboard = reasons_keyboard if action == "refuse" else card_keyboard
-        await query.answer()
-        await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
-        return None
-    if action == "publish":
-        decided = await service.publish(submission_id, moderator.id)
-    elif action == "reason" and 0 <= arg < len(REASON_CODES):
-        decided = await service.refuse(
-            submission_id, moderator.id, CODE_PREFIX + REASON_CODES[arg]
+    decided = None if parsed is None else await service.publish(parsed[0], moderator.id)
+    await _decided(update, context, keys.PUBLISH, decided)
+
+
+@moderators_only
+async def on_reason(update: Update, context: Ctx) -> None:
+    """A reason button: refused with that reason, the member is told."""
+    parsed = keys.ids(keys.REASON, query_of(update).data)
+    decided = None
+    if parsed is not None and 0 <= parsed[1] < len(REASON_CODES):
+        decided = await context.deps.proposals.moderation.refuse(
+            parsed[0], sender(update).id, CODE_PREFIX + REASON_CODES[parsed[1]]
         )
-    else:
-        decided = None
+    await _decided(update, context, keys.REASON, decided)
+
+
+@moderators_only
+async def on_refuse(update: Update, context: Ctx) -> None:
+    """« Refuser »: the card's buttons become the reasons."""
+    await _swap_buttons(update, context, keys.REFUSE, reasons_keyboard)
+
+
+@moderators_only
+async def on_back(update: Update, context: Ctx) -> None:
+    """From the reasons back to the card's buttons."""
+    await _swap_buttons(update, context, keys.BACK, card_keyboard)
+
+
+async def _swap_buttons(
+    update: Update,
+    context: Ctx,
+    key: Key,
+    keyboard: Callable[[Deps, str, DraftView], InlineKeyboardMarkup],
+) -> None:
+    query = query_of(update)
+    parsed = keys.ids(key, query.data)
+    card = None if parsed is None else await context.deps.proposals.moderation.card(parsed[0])
+    if card is None or card.proposal.status != "pending":
+        return await _replayed(update, context, key)
+    await query.answer()
+    lang = language(update, context)
+    await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
+    return None
+
+
+async def _decided(update: Update, context: Ctx, key: Key, decided: Card | None) -> None:
     if decided is None:
-        return await _replayed(update, context, submission_id, action)
-    await query.answer(
+        return await _replayed(update, context, key)
+    await query_of(update).answer(
         context.deps.t(update, f"proposals.moderation.done_{decided.proposal.status}")
     )
     await _announce(update, context, decided)
@@ -80,15 +109,24 @@ async def on_card_button(update: Update, context: Ctx) -> None:
 
 
 @moderators_only
-async def on_prompt_button(update: Update, context: Ctx) -> State | None:
-    """« Écrire un motif » / « Demander une précision »: ask the moderator to type it."""
+async def on_typed_reason(update: Update, context: Ctx) -> str | int:
+    """« Écrire un motif »: ask the moderator to type the reason."""
+    return await _prompt(update, context, keys.TYPED, "reason")
+
+
+@moderators_only
+async def on_ask(update: Update, context: Ctx) -> str | int:
+    """« Demander une précision »: ask the moderator to type the question."""
+    return await _prompt(update, context, keys.ASK, "question")
+
+
+async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | int:
     query = query_of(update)
-    action, submission_id, _ = parse_mod(query.data)
-    kind = "reason" if action == "typed" else "question"
-    if not await context.deps.proposals.moderation.start_prompt(
-        submission_id, sender(update).id, kind
+    parsed = keys.ids(key, query.data)
+    if parsed is None or not await context.deps.proposals.moderation.start_prompt(
+        parsed[0], sender(update).id, kind
     ):
-        await _replayed(update, context, submission_id, action)
+        await _replayed(update, context, key)
         return ConversationHandler.END
     await query.answer()
     await context.bot.send_message(
@@ -102,7 +140,7 @@ async def on_prompt_button(update: Update, context: Ctx) -> State | None:
 
 
 @moderators_only
-async def on_prompt_text(update: Update, context: Ctx) -> State:
+async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     """The typed reason (refuses) or question (sent to the member)."""
     text = message_of(update).text or ""
     if len(text) > TEXT_MAX:
@@ -127,7 +165,7 @@ async def on_prompt_text(update: Update, context: Ctx) -> State:
     return ConversationHandler.END
 
 
-async def on_prompt_cancel(update: Update, context: Ctx) -> State:
+async def on_prompt_cancel(update: Update, context: Ctx) -> str | int:
     await context.deps.proposals.moderation.cancel_prompt(sender(update).id)
     await say(update, context, "proposals.moderation.prompt_cancelled")
     return ConversationHandler.END
@@ -184,11 +222,12 @@ async def _announce(update: Update, context: Ctx, card: Card) -> None:
         )
 
 
-async def _replayed(update: Update, context: Ctx, submission_id: int, action: str) -> None:
+async def _replayed(update: Update, context: Ctx, key: Key) -> None:
+    parsed = keys.ids(key, query_of(update).data)
     log.warning(
         "moderation %s on proposal %s by %s ignored: not pending (replayed or forged)",
-        action,
-        submission_id,
+        key.action,
+        parsed[0] if parsed else "?",
         sender(update).id,
     )
     await query_of(update).answer(context.deps.t(update, "proposals.moderation.already_decided"))
@@ -199,7 +238,8 @@ def build_conversation() -> ConversationHandler[Ctx]:
     with quiet_per_message_warning():
         return ConversationHandler(
             entry_points=[
-                CallbackQueryHandler(on_prompt_button, pattern=r"^mod:(typed|ask):"),
+                CallbackQueryHandler(on_typed_reason, pattern=keys.TYPED.pattern),
+                CallbackQueryHandler(on_ask, pattern=keys.ASK.pattern),
             ],
             states={
                 ModStep.TYPING.value: [
@@ -220,7 +260,3 @@ def build_conversation() -> ConversationHandler[Ctx]:
             per_user=True,
             per_message=False,
         )
-
-
-def card_button_handler() -> CallbackQueryHandler[Ctx, None]:
-    return CallbackQueryHandler(on_card_button, pattern=PATTERN)

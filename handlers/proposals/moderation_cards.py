@@ -12,11 +12,11 @@ from bot.context import Ctx, Deps
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
-from handlers.proposals.keys import data
+from handlers.keys import Key
+from handlers.proposals import keys
 from handlers.proposals.steps import summary_params
 
 log = logging.getLogger(__name__)
-PATTERN = r"^mod:(publish|refuse|reason|back|typed|ask):[0-9]{1,12}:-?[0-9]{1,3}$"
 
 
 TRAIL_SHOWN = 4
@@ -26,16 +26,6 @@ TEXT_MAX = 1000  # typed reasons, questions and answers
 
 def shorten(text: str, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def mod_data(action: str, submission_id: int, arg: int = 0) -> str:
-    """``mod:<action>:<submission id>:<argument>`` (ids only, well under 64 bytes)."""
-    return f"mod:{action}:{submission_id}:{arg}"
-
-
-def parse_mod(raw: str | None) -> tuple[str, int, int]:
-    _, action, submission_id, arg = (raw or "mod:x:0:0").split(":")
-    return action, int(submission_id), int(arg)
 
 
 def when(deps: Deps, moment: datetime | None) -> str:
@@ -83,15 +73,14 @@ def reason_text(deps: Deps, lang: str, reason: str) -> str:
 
 
 def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
-    def button(key: str, action: str) -> list[InlineKeyboardButton]:
-        label = deps.texts.get(lang, key)
-        return [InlineKeyboardButton(label, callback_data=mod_data(action, proposal.id))]
+    def button(label_key: str, key: Key) -> list[InlineKeyboardButton]:
+        return [key.button(deps.texts.get(lang, label_key), proposal.id, 0)]
 
     return InlineKeyboardMarkup(
         [
-            button("proposals.moderation.publish_button", "publish"),
-            button("proposals.moderation.refuse_button", "refuse"),
-            button("proposals.moderation.ask_button", "ask"),
+            button("proposals.moderation.publish_button", keys.PUBLISH),
+            button("proposals.moderation.refuse_button", keys.REFUSE),
+            button("proposals.moderation.ask_button", keys.ASK),
         ]
     )
 
@@ -99,19 +88,17 @@ def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardM
 def reasons_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
     rows = [
         [
-            InlineKeyboardButton(
-                deps.texts.get(lang, f"proposals.moderation.reason.{code}"),
-                callback_data=mod_data("reason", proposal.id, i),
+            keys.REASON.button(
+                deps.texts.get(lang, f"proposals.moderation.reason.{code}"), proposal.id, i
             )
         ]
         for i, code in enumerate(REASON_CODES)
     ]
-    for key, action in (
-        ("proposals.moderation.reason_type", "typed"),
-        ("proposals.moderation.back", "back"),
+    for label_key, key in (
+        ("proposals.moderation.reason_type", keys.TYPED),
+        ("proposals.moderation.back", keys.BACK),
     ):
-        label = deps.texts.get(lang, key)
-        rows.append([InlineKeyboardButton(label, callback_data=mod_data(action, proposal.id))])
+        rows.append([key.button(deps.texts.get(lang, label_key), proposal.id, 0)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -170,9 +157,7 @@ async def tell_member(context: Ctx, proposal: DraftView, key: str, **params: obj
     markup = None
     if key == "proposals.moderation.member_question":
         label = deps.texts.get(lang, "proposals.moderation.member_reply_button")
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data("reply", proposal.id))]]
-        )
+        markup = InlineKeyboardMarkup([[keys.REPLY.button(label, proposal.id, 0)]])
     try:
         await context.bot.send_message(
             proposal.member_id,

@@ -16,37 +16,47 @@ from bot.services.proposals.rules import (
 from bot.services.proposals.views import DraftView, Similar
 from bot.texts import Markup, Texts
 from handlers.common import language, say
-from handlers.proposals.keys import Extra, data
+from handlers.keys import Key
+from handlers.proposals import keys
+from handlers.proposals.states import State
 
 Rows = list[list[InlineKeyboardButton]]
 
 
-def button(update: Update, context: Ctx, key: str, callback_data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.deps.t(update, key), callback_data=callback_data)
+def button(
+    update: Update, context: Ctx, label_key: str, key: Key, draft_id: int, *, argument: int = 0
+) -> InlineKeyboardButton:
+    return key.button(context.deps.t(update, label_key), draft_id, argument)
 
 
-async def ask(update: Update, context: Ctx, draft: DraftView) -> Step:
-    """Ask the question of the draft's current step; returns that step (the next state)."""
+async def ask(update: Update, context: Ctx, draft: DraftView) -> State:
+    """Ask the question of the draft's current step (the next state: drafting)."""
     step = draft.step
     if step in (Step.SUMMARY, Step.DUPLICATE):
         await show_summary(update, context, draft)
-        return step
+        return State.DRAFTING
     rows: Rows = []
     if step is Step.THEME:
         themes = await context.deps.proposals.themes()
-        flat = [
-            InlineKeyboardButton(theme, callback_data=data("theme", draft.id, lab_id))
-            for lab_id, theme in themes
-        ]
+        flat = [keys.THEME.button(theme, draft.id, lab_id) for lab_id, theme in themes]
         rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
-        rows.append([button(update, context, "proposals.theme_other", data("theme", draft.id, 0))])
+        rows.append([button(update, context, "proposals.theme_other", keys.THEME, draft.id)])
     elif step is Step.VISIBILITY:
         rows = [
-            [button(update, context, "proposals.visibility_public", data("vis", draft.id, 1))],
-            [button(update, context, "proposals.visibility_private", data("vis", draft.id, 0))],
+            [
+                button(
+                    update,
+                    context,
+                    "proposals.visibility_public",
+                    keys.VISIBILITY,
+                    draft.id,
+                    argument=1,
+                )
+            ],
+            [button(update, context, "proposals.visibility_private", keys.VISIBILITY, draft.id)],
         ]
     if step in OPTIONAL:
-        rows.append([button(update, context, "proposals.skip_button", data("skip", draft.id))])
+        rows.append([button(update, context, "proposals.skip_button", keys.SKIP, draft.id)])
     hints = context.deps.t(
         update, "proposals.hints_optional" if step in OPTIONAL else "proposals.hints"
     )
@@ -59,24 +69,21 @@ async def ask(update: Update, context: Ctx, draft: DraftView) -> Step:
         description_max=DESCRIPTION_MAX,
         reply_markup=InlineKeyboardMarkup(rows) if rows else None,
     )
-    return step
+    return State.DRAFTING
 
 
 async def show_suggestions(
     update: Update, context: Ctx, draft: DraftView, names: tuple[str, ...]
-) -> Step:
+) -> State:
     """« Tu voulais dire… ? » buttons for a commune we do not know as typed."""
-    rows: Rows = [
-        [InlineKeyboardButton(name, callback_data=data("commune", draft.id, i))]
-        for i, name in enumerate(names)
-    ]
+    rows: Rows = [[keys.COMMUNE.button(name, draft.id, i)] for i, name in enumerate(names)]
     keep = context.deps.t(update, "proposals.place_keep", typed=draft.place_query)
-    rows.append([InlineKeyboardButton(keep, callback_data=data("commune", draft.id, -1))])
+    rows.append([keys.COMMUNE.button(keep, draft.id, -1)])
     key = "proposals.place_suggest" if names else "proposals.place_unknown"
     await say(
         update, context, key, typed=draft.place_query, reply_markup=InlineKeyboardMarkup(rows)
     )
-    return Step.PLACE
+    return State.DRAFTING
 
 
 def place_of(draft: DraftView) -> str:
@@ -116,9 +123,9 @@ def summary_params(texts: Texts, lang: str, draft: DraftView) -> dict[str, objec
 async def show_summary(update: Update, context: Ctx, draft: DraftView) -> None:
     """The card to check before sending: send, change a field, or cancel."""
     rows = [
-        [button(update, context, "proposals.send_button", data("send", draft.id))],
-        [button(update, context, "proposals.edit_button", data("editmenu", draft.id))],
-        [button(update, context, "proposals.cancel_button", data("cancel", draft.id))],
+        [button(update, context, "proposals.send_button", keys.SEND, draft.id)],
+        [button(update, context, "proposals.edit_button", keys.EDIT_MENU, draft.id)],
+        [button(update, context, "proposals.cancel_button", keys.CANCEL, draft.id)],
     ]
     await context.bot.send_message(
         chat_id=update.effective_chat.id if update.effective_chat else draft.member_id or 0,
@@ -134,26 +141,28 @@ async def show_summary(update: Update, context: Ctx, draft: DraftView) -> None:
 def edit_keyboard(update: Update, context: Ctx, draft: DraftView) -> InlineKeyboardMarkup:
     """One button per field, and one to go back to the summary."""
     flat = [
-        button(update, context, f"proposals.field.{step.value[7:]}", data("edit", draft.id, i))
+        button(
+            update, context, f"proposals.field.{step.value[7:]}", keys.EDIT, draft.id, argument=i
+        )
         for i, step in enumerate(EDITABLE)
     ]
     rows = [flat[i : i + 2] for i in range(0, len(flat), 2)]
-    rows.append([button(update, context, "proposals.back_to_summary", data("summary", draft.id))])
+    rows.append([button(update, context, "proposals.back_to_summary", keys.SUMMARY, draft.id)])
     return InlineKeyboardMarkup(rows)
 
 
 async def show_similar(
     update: Update, context: Ctx, draft: DraftView, similar: tuple[Similar, ...]
-) -> Step:
+) -> State:
     """« C'est la même ? » with the look-alikes; the member can still send."""
     lines = "\n".join(
         context.deps.t(update, "proposals.similar_line", title=s.title, commune=s.commune or "—")
         for s in similar
     )
     rows = [
-        [button(update, context, "proposals.same_button", data("same", draft.id))],
-        [button(update, context, "proposals.force_button", data("force", draft.id))],
-        [button(update, context, "proposals.back_to_summary", data("summary", draft.id))],
+        [button(update, context, "proposals.same_button", keys.SAME, draft.id)],
+        [button(update, context, "proposals.force_button", keys.FORCE, draft.id)],
+        [button(update, context, "proposals.back_to_summary", keys.SUMMARY, draft.id)],
     ]
     await say(
         update,
@@ -162,15 +171,15 @@ async def show_similar(
         lines=Markup(lines),
         reply_markup=InlineKeyboardMarkup(rows),
     )
-    return Step.DUPLICATE
+    return State.DRAFTING
 
 
-async def offer(update: Update, context: Ctx, draft: DraftView) -> Extra:
+async def offer(update: Update, context: Ctx, draft: DraftView) -> State:
     """« Tu as une proposition en cours » with resume / start again."""
     started = draft.created_at.astimezone(context.deps.config.bot.tz)
     rows = [
-        [button(update, context, "proposals.resume_button", data("resume", draft.id))],
-        [button(update, context, "proposals.restart_button", data("restart", draft.id))],
+        [button(update, context, "proposals.resume_button", keys.RESUME, draft.id)],
+        [button(update, context, "proposals.restart_button", keys.RESTART, draft.id)],
     ]
     await say(
         update,
@@ -180,4 +189,4 @@ async def offer(update: Update, context: Ctx, draft: DraftView) -> Extra:
         date=started.strftime("%d/%m/%Y %H:%M"),
         reply_markup=InlineKeyboardMarkup(rows),
     )
-    return Extra.OFFER
+    return State.OFFER

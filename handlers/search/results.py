@@ -6,8 +6,6 @@ an FAQ entry is the only match (« bonjour »), the answer comes straight away i
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
@@ -17,27 +15,18 @@ from bot.texts import Markup
 from handlers.catalogue import browsing as catalogue
 from handlers.catalogue.keys import card_button
 from handlers.common import message_of, query_of, say, sender
+from handlers.search import keys
+from handlers.search.keys import Pages, page_data
 
-PATTERN = r"^srch:(p:[0-9]{1,12}|w:[a-z0-9.]{1,44}):[0-9]{1,3}$"
-_PAGE = re.compile(PATTERN)
-_COMPACT = re.compile(r"^[a-z0-9.]{1,44}$")
 EMOJI = {"lab": "🧪", "innovation": "💡", "event": "📅", "faq": "❓"}
 
 
-def page_data(key: str, page: int) -> str:
-    """``srch:w:<words>:<page>`` when the searched words fit, else ``srch:p:<saved id>:<page>``."""
-    return f"srch:{key}:{page}"
-
-
-def compact(text: str) -> str | None:
-    """The searched words, when short plain ASCII: then "more" needs no saved search."""
-    joined = ".".join(words(text))
-    return f"w:{joined}" if _COMPACT.match(joined) else None
-
-
-async def pager(update: Update, context: Ctx, text: str) -> str:
-    """The key of "more" buttons: the words themselves, else a saved search's id."""
-    return compact(text) or f"p:{await context.deps.search.save(sender(update).id, text)}"
+async def pager(update: Update, context: Ctx, text: str) -> Pages:
+    """What "more" buttons carry: the words themselves, else a saved search's id."""
+    saved = keys.compact(words(text))
+    if saved is None:
+        saved = (keys.SAVED, str(await context.deps.search.save(sender(update).id, text)))
+    return saved
 
 
 async def ask(update: Update, context: Ctx) -> None:
@@ -59,24 +48,30 @@ async def on_text(update: Update, context: Ctx) -> None:
     await answer(update, context, message_of(update).text or "")
 
 
-async def on_page(update: Update, context: Ctx) -> None:
+async def on_words_page(update: Update, context: Ctx) -> None:
+    """« More » on a short search: its words are in the button, edited in place."""
+    query = query_of(update)
+    joined, page = keys.WORDS.values(query.data)
+    await query.answer()
+    await answer(
+        update, context, joined.replace(".", " "), page=int(page), pages=(keys.WORDS, joined)
+    )
+
+
+async def on_saved_page(update: Update, context: Ctx) -> None:
     """« More »: another page of a member's own saved search, edited in place."""
     query = query_of(update)
-    match = _PAGE.match(query.data or "")
-    _, kind, key, page = (query.data or "").split(":") if match else ("", "", "", "0")
-    if kind == "w":
-        text: str | None = key.replace(".", " ")
-    else:
-        text = await context.deps.search.saved(int(key or 0), sender(update).id)
+    saved_id, page = keys.SAVED.values(query.data)
+    text = await context.deps.search.saved(int(saved_id), sender(update).id)
     if text is None:
         await query.answer(context.deps.t(update, "fallback.stale_button"))
         return
     await query.answer()
-    await answer(update, context, text, page=int(page), key=f"{kind}:{key}")
+    await answer(update, context, text, page=int(page), pages=(keys.SAVED, saved_id))
 
 
 async def answer(
-    update: Update, context: Ctx, text: str, *, page: int = 0, key: str | None = None
+    update: Update, context: Ctx, text: str, *, page: int = 0, pages: Pages | None = None
 ) -> None:
     result = await context.deps.search.search(text, page=page)
     top = result.top
@@ -87,13 +82,13 @@ async def answer(
     if not result.hits:
         await nothing_found(update, context, text)
         return
-    if result.pages > 1 and key is None:
-        key = await pager(update, context, text)
-    await catalogue.show(update, context, results_view(update, context, text, result, key))
+    if result.pages > 1 and pages is None:
+        pages = await pager(update, context, text)
+    await catalogue.show(update, context, results_view(update, context, text, result, pages))
 
 
 def results_view(
-    update: Update, context: Ctx, text: str, result: SearchResult, key: str | None
+    update: Update, context: Ctx, text: str, result: SearchResult, pages: Pages | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     t = context.deps.t
     start = result.page * 5
@@ -115,12 +110,12 @@ def results_view(
         for n, h in enumerate(result.hits, 1)
     ]
     nav = []
-    if key is not None and result.page > 0:
+    if pages is not None and result.page > 0:
         label = t(update, "catalogue.button.previous")
-        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page - 1)))
-    if key is not None and result.page + 1 < result.pages:
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(pages, result.page - 1)))
+    if pages is not None and result.page + 1 < result.pages:
         label = t(update, "catalogue.button.more")
-        nav.append(InlineKeyboardButton(label, callback_data=page_data(key, result.page + 1)))
+        nav.append(InlineKeyboardButton(label, callback_data=page_data(pages, result.page + 1)))
     rows.append(nav)
     body = t(update, "search.results", header=Markup(header), results=Markup(listed))
     return body, InlineKeyboardMarkup([r for r in rows if r])

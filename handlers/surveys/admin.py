@@ -14,7 +14,7 @@ from bot.services.surveys.planning import NoEvent, SurveyClosed, SurveyInfo, Sur
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
 from handlers.common import message_of, say, sender
-from handlers.surveys.answering import go_data
+from handlers.surveys.keys import GO
 
 MAX_FILE_BYTES = 64 * 1024
 
@@ -93,7 +93,7 @@ async def schedule(update: Update, context: Ctx) -> None:
 
     def invitation(chosen: str, telegram: str, event: str) -> dict[str, Any]:
         language = texts.pick_language(chosen, telegram)
-        button = {"text": texts.get(language, "surveys.answer_button"), "data": go_data(survey_id)}
+        button = {"text": texts.get(language, "surveys.answer_button"), "data": GO.data(survey_id)}
         text = texts.get(language, "surveys.invitation", event=event)
         return {"kind": "text", "text": text, "buttons": [[button]]}
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
 from enum import StrEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -24,15 +23,14 @@ from telegram.ext import (
     PollAnswerHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
 from bot.services.surveys.answering import Outcome, Step
 from handlers import fallback
 from handlers.common import message_of, query_of, say, sender
+from handlers.keys import quiet_per_message_warning
+from handlers.surveys.keys import GO
 
-PREFIX = "surveys:go:"
-PATTERN = r"^surveys:go:\d{1,9}$"
 END = ConversationHandler.END
 
 
@@ -40,14 +38,9 @@ class State(StrEnum):
     ANSWERING = "surveys.answering"
 
 
-def go_data(survey_id: int) -> str:
-    """callback_data of the « Répondre » button."""
-    return f"{PREFIX}{survey_id}"
-
-
 def answer_button(update: Update | None, context: Ctx, survey_id: int) -> InlineKeyboardMarkup:
     label = context.deps.t(update, "surveys.answer_button")
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=go_data(survey_id))]])
+    return InlineKeyboardMarkup([[GO.button(label, survey_id)]])
 
 
 async def send_step(update: Update, context: Ctx, chat_id: int, step: Step) -> State | int:
@@ -96,8 +89,8 @@ async def on_go(update: Update, context: Ctx) -> State | int:
     """« Répondre » pressed (invitation or deep link): start or resume that survey."""
     query = query_of(update)
     await query.answer()
-    survey_id = int((query.data or "").removeprefix(PREFIX))
-    step = await context.deps.surveys.answering.begin(survey_id, sender(update).id)
+    (survey_id,) = GO.values(query.data)
+    step = await context.deps.surveys.answering.begin(int(survey_id), sender(update).id)
     return await send_step(update, context, sender(update).id, step)
 
 
@@ -185,22 +178,19 @@ async def show_own_answers(update: Update, context: Ctx) -> None:
     await context.bot.send_message(message_of(update).chat_id, "\n".join(lines))
 
 
-def conversation() -> ConversationHandler[Ctx]:
-    """The survey conversation (persistent, keyed by member)."""
+def conversation(resume: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
+    """The survey conversation (persistent, keyed by member); ``resume`` is the table's
+    /questionnaire handler (private chats only)."""
     # New messages only: editing an earlier message must not answer the current question.
     private_text = (
         filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     )
-    resume = CommandHandler(["questionnaire", "survey"], on_resume, filters.ChatType.PRIVATE)
     entry_points: list[BaseHandler[Update, Ctx, Any]] = [
-        CallbackQueryHandler(on_go, pattern=PATTERN),
+        CallbackQueryHandler(on_go, pattern=GO.pattern),
         resume,
         PollAnswerHandler(on_vote),
     ]
-    with warnings.catch_warnings():
-        # per_message=False on purpose: the « Répondre » button is recognised by its data,
-        # whichever message carries it (PTB warns that buttons are then tracked per chat).
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+    with quiet_per_message_warning():
         return ConversationHandler(
             entry_points=entry_points,
             states={

@@ -2,12 +2,12 @@
 
 Telegram-free on purpose: the same card goes into the outbox (new-event notices, moves,
 reminders) and is shown by handlers/events/cards.py (which adds the navigation row). Buttons
-carry "events:<action>:<event id>" callback data, built and parsed here.
+carry "events:<action>:<event id>" callback data, built here and read by handlers/events/keys.py
+(a test checks the two agree).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,6 @@ from bot.services.events.views import EventView
 from bot.services.french_dates import format_when
 from bot.texts import Texts
 
-PATTERN = r"^events:(yes|no|remind|ics|card|list):(\d{1,12})$"
-_PARSE = re.compile(PATTERN)
 # Follow-up kinds of the collection (storage/seed/catalogue.toml), each under its own heading.
 FOLLOW_UP_KINDS = ("proposal", "platform")
 Rows = list[list[dict[str, str]]]
@@ -25,11 +23,6 @@ Rows = list[list[dict[str, str]]]
 def button_data(action: str, event_id: int) -> str:
     """Callback data of an event button (ids only, far below 64 bytes)."""
     return f"events:{action}:{event_id}"
-
-
-def parse_button(data: str) -> tuple[str, int] | None:
-    match = _PARSE.match(data)
-    return None if match is None else (match[1], int(match[2]))
 
 
 class EventMessages:

@@ -44,10 +44,6 @@ class DraftView:
     decided_by: int | None
     decided_at: datetime | None
 
-    @property
-    def has_place(self) -> bool:
-        return bool(self.commune) or self.latitude is not None
-
 
 @dataclass(frozen=True)
 class Similar:

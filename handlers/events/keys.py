@@ -1,0 +1,42 @@
+"""callback_data of events, one ``Key`` per button.
+
+- On an event card: ``events:<yes|no|remind|ics>:<event id>``; ``events:card:<event id>`` opens
+  a card (lists, search hits, past events), ``events:list:0`` is « Retour » to the list. Cards
+  also go out through the outbox (reminders, notices), so bot/services/events/messages.py
+  builds this data (``button_data``: services cannot import handlers); tests/test_events_keys.py
+  checks that these keys read what it builds. Old cards stay valid: the format lives on in chats.
+- /abonnements: ``events:follow:<theme index>`` (0 is « every gathering »).
+- The organisers' /nouvel_evenement dialogue: ``events:new:<choice>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.keys import ID, Key
+
+FEATURE = "events"
+YES = Key(FEATURE, "yes", (ID,))
+NO = Key(FEATURE, "no", (ID,))
+REMIND = Key(FEATURE, "remind", (ID,))
+RSVP = (YES, NO, REMIND)
+ICS = Key(FEATURE, "ics", (ID,))
+CARD = Key(FEATURE, "card", (ID,))
+LIST = Key(FEATURE, "list", (ID,))
+FOLLOW = Key(FEATURE, "follow", (r"[0-9]{1,4}",))
+NEW_CHOICES = ("d0", "d1", "d7", "skip", "nolimit", "y1", "y0", "publish", "discard")
+NEW = Key(FEATURE, "new", ("|".join(NEW_CHOICES),))
+
+
+def new_choice(*choices: str) -> re.Pattern[str]:
+    """The pattern of the dialogue's buttons for ``choices`` (of NEW_CHOICES)."""
+    assert set(choices) <= set(NEW_CHOICES), choices
+    return Key(FEATURE, NEW.action, ("|".join(choices),)).pattern
+
+
+def rsvp_of(data: str | None) -> tuple[str, int] | None:
+    """(yes|no|remind, event id) of an RSVP button."""
+    for key in RSVP:
+        if (values := key.parse(data)) is not None:
+            return key.action, int(values[0])
+    return None

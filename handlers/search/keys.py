@@ -1,0 +1,32 @@
+"""callback_data of the search result pages: ``search:<words|saved>:<words or id>:<page>``.
+
+Short plain-ASCII searches travel in the button itself (``atelier.velo``); longer ones are saved
+and the button carries the saved search's id (only its owner can page through it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.keys import ID, Key
+
+FEATURE = "search"
+PAGE = r"[0-9]{1,3}"
+COMPACT_WORDS = r"[a-z0-9.]{1,44}"  # the longest that fits: 61 bytes with the page
+WORDS = Key(FEATURE, "words", (COMPACT_WORDS, PAGE))
+SAVED = Key(FEATURE, "saved", (ID, PAGE))
+_COMPACT = re.compile(f"^{COMPACT_WORDS}$")
+
+# Which pages: (WORDS, "atelier.velo") or (SAVED, "<saved search id>").
+Pages = tuple[Key, str]
+
+
+def compact(words: list[str]) -> Pages | None:
+    """The searched words as a button's field, when they fit."""
+    joined = ".".join(words)
+    return (WORDS, joined) if _COMPACT.match(joined) else None
+
+
+def page_data(pages: Pages, page: int) -> str:
+    key, value = pages
+    return key.data(value, page)
