@@ -6,9 +6,9 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import jobs
 from bot.config import Config
 from bot.context import DEPS_KEY, BotApp, Ctx, Deps
-from bot.jobs import schedule_events
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.service import CatalogueService
@@ -21,7 +21,6 @@ from bot.services.surveys import build_surveys
 from bot.texts import Texts
 from handlers import build_handlers
 from handlers.errors import on_error
-from handlers.surveys.quick_polls import schedule_quick_polls
 from storage.db import create_engine, create_sessions
 
 # Only Telegram checks tokens; the console and tests use this well-formed one.
@@ -76,6 +75,9 @@ def build_application(
     app.bot_data[DEPS_KEY] = deps
     app.add_handlers(build_handlers())
     app.add_error_handler(on_error)
-    schedule_events(app)
-    schedule_quick_polls(app)
+    # Services say when their schedule changed; only the jobs reschedule anything.
+    deps.events.on_schedule_changed(lambda: jobs.wake_now(app, jobs.REMINDERS))
+    deps.surveys.quick_polls.on_schedule_changed(lambda: jobs.wake_now(app, jobs.QUICK_POLLS))
+    deps.delivery.announcements.on_confirmed(lambda id_: jobs.follow_announcement(app, id_))
+    jobs.start(app)
     return app

@@ -11,7 +11,6 @@ from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.delivery_worker import keyboard
-from bot.jobs import reschedule
 from bot.services.events.calendar_files import event_ics, ics_filename
 from bot.services.events.messages import PATTERN, EventView, parse_button
 from bot.services.events.service import EventNotFound
@@ -145,7 +144,6 @@ async def move_event(update: Update, context: Ctx) -> None:
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return
-    await reschedule(context.application)
     messages = context.deps.events.messages
     await say(
         update, context, "events.admin.moved", when=messages.when(event, language(update, context))
@@ -164,7 +162,6 @@ async def cancel_event(update: Update, context: Ctx) -> None:
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return
-    await reschedule(context.application)
     await say(update, context, "events.admin.cancelled")
 
 
