@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot import jobs
 from bot.config import Config
-from bot.context import DEPS_KEY, BotApp, Ctx, Deps
+from bot.context import DEPS_KEY, AnyApp, BotApp, Ctx, Deps
 from bot.persistence import DatabasePersistence
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.service import CatalogueService
@@ -27,6 +30,7 @@ from storage.db import create_engine, create_sessions
 OFFLINE_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvw"
 # Pass the list every time: when omitted, Telegram keeps the previous setting (TELEGRAM.md).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "poll_answer"]
+Hook = Callable[[AnyApp], Coroutine[Any, Any, None]]
 
 
 def build_deps(config: Config, texts: Texts | None = None) -> Deps:
@@ -58,8 +62,13 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    post_init: Hook | None = None,
+    post_shutdown: Hook | None = None,
 ) -> BotApp:
-    """The real Application: handlers table, persistence, French defaults, error handler."""
+    """The real Application: handlers table, persistence, French defaults, error handler, jobs.
+
+    ``post_init`` and ``post_shutdown`` are run by ``run_polling`` / ``run_webhook`` only.
+    """
     config = deps.config
     builder = (
         ApplicationBuilder()
@@ -71,6 +80,10 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)
+    if post_init is not None:
+        builder = builder.post_init(post_init)
+    if post_shutdown is not None:
+        builder = builder.post_shutdown(post_shutdown)
     app: BotApp = builder.build()
     app.bot_data[DEPS_KEY] = deps
     app.add_handlers(build_handlers())

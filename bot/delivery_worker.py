@@ -2,8 +2,7 @@
 
 Payload kinds (a dict with "kind"): "text" (text, optional "buttons": rows of {"text", "data"}
 or {"text", "url"}), "document" ("filename", "content_b64", optional "caption"), "poll"
-("question", "options", optional "is_anonymous", "allows_multiple_answers"). Other features add
-kinds with :func:`register_kind`.
+("question", "options", optional "is_anonymous", "allows_multiple_answers").
 """
 
 from __future__ import annotations
@@ -93,11 +92,6 @@ KINDS: dict[str, KindSender] = {
     "document": _send_document,
     "poll": _send_poll,
 }
-
-
-def register_kind(kind: str, send: KindSender) -> None:
-    """Teach the worker a new payload kind (e.g. a survey question)."""
-    KINDS[kind] = send
 
 
 def telegram_sender(bot: Bot, *, read_timeout: float | None = None) -> Sender:
