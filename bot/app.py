@@ -33,15 +33,16 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"
 Hook = Callable[[AnyApp], Coroutine[Any, Any, None]]
 
 
-def build_deps(config: Config, texts: Texts | None = None) -> Deps:
+def build_deps(config: Config) -> Deps:
     """Engine, sessions and services for one process."""
     engine = create_engine(config.database.url)
     sessions = create_sessions(engine)
-    events = build_events(sessions, config)
+    texts = Texts.load(config.bot.default_language)  # once: reading the catalogue takes ~70 ms
+    events = build_events(sessions, config, texts=texts)
     communes = CommuneDirectory.load()
     return Deps(
         config=config,
-        texts=texts or Texts.load(config.bot.default_language),
+        texts=texts,
         engine=engine,
         sessions=sessions,
         members=MemberService(
@@ -61,7 +62,6 @@ def build_application(
     deps: Deps,
     *,
     request: BaseRequest | None = None,
-    get_updates_request: BaseRequest | None = None,
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
 ) -> BotApp:
@@ -79,7 +79,7 @@ def build_application(
         .persistence(DatabasePersistence(deps.sessions))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        builder = builder.request(request).get_updates_request(request)
     if post_init is not None:
         builder = builder.post_init(post_init)
     if post_shutdown is not None:
