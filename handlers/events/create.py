@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from bot.services.events.messages import EventView
+from bot.services.events.views import EventView
 from bot.services.french_dates import (
     DateNotUnderstood,
     mismatched_weekday,
