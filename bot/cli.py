@@ -43,21 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit p
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
     try:
-        asyncio.run(action(config))
+        if args.command == "run" and config.has_token:
+            serve(config)  # PTB's run_polling / run_webhook own the event loop
+        else:
+            asyncio.run(action(config))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
     return 0
-
-
-async def _run(config: Config) -> None:
-    if not config.has_token:
-        await _console(config)
-        return
-
-    await serve(config)
 
 
 async def _console(config: Config) -> None:
@@ -68,7 +63,6 @@ async def _console(config: Config) -> None:
 
 
 async def _db_upgrade(config: Config) -> None:
-
     deps = build_deps(config)
     try:
         await check_database(deps)
@@ -79,7 +73,6 @@ async def _db_upgrade(config: Config) -> None:
 
 
 async def _seed(config: Config) -> None:
-
     deps = build_deps(config)
     try:
         await prepare_database(deps)
@@ -89,7 +82,6 @@ async def _seed(config: Config) -> None:
 
 
 async def _check_config(config: Config) -> None:
-
     deps = build_deps(config)
     try:
         await check_database(deps)
@@ -99,8 +91,9 @@ async def _check_config(config: Config) -> None:
     print(f"configuration OK: mode {mode}, database {safe_url(config.database.url)}")
 
 
+# "run" without a token opens the console; with one, main() calls serve() instead.
 _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
-    "run": _run,
+    "run": _console,
     "console": _console,
     "db upgrade": _db_upgrade,
     "seed": _seed,

@@ -11,7 +11,7 @@ import logging
 from telegram import BotCommand, BotCommandScope, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.context import BotApp, Deps
+from bot.context import BotApp, Deps, deps_of
 from bot.texts import Texts
 from handlers import COMMANDS
 from handlers.menu import ADMIN, MEMBER, MODERATOR
@@ -42,7 +42,7 @@ def audiences(deps: Deps) -> list[tuple[BotCommandScope, str]]:
 
 async def publish_commands(app: BotApp) -> bool:
     """Publish every menu; a failure is logged as a warning and the bot starts anyway."""
-    deps: Deps = app.bot_data["deps"]
+    deps = deps_of(app)
     try:
         for scope, viewer in audiences(deps):
             for language in ("fr", "en"):

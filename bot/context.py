@@ -1,4 +1,8 @@
-"""Dependencies handed to every handler: one frozen ``Deps`` in ``bot_data``, typed ``Ctx``."""
+"""Dependencies handed to every handler: one frozen ``Deps`` in ``bot_data``, typed ``Ctx``.
+
+Handlers and job callbacks read ``context.deps``; code holding only the Application (start-up,
+listeners) calls :func:`deps_of`. ``build_application`` is the one place that stores it.
+"""
 
 from __future__ import annotations
 
@@ -59,9 +63,20 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
 
     @property
     def deps(self) -> Deps:
-        deps = self.bot_data[DEPS_KEY]
-        assert isinstance(deps, Deps)
-        return deps
+        return _deps_in(self.bot_data)
 
 
 BotApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+# What PTB types ``context.application`` as: the same Application, less precisely.
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def deps_of(app: AnyApp) -> Deps:
+    """The ``Deps`` of ``app``, for code that has the Application but no context."""
+    return _deps_in(app.bot_data)
+
+
+def _deps_in(bot_data: dict[Any, Any]) -> Deps:
+    deps = bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    return deps

@@ -1,75 +1,184 @@
-"""Meetings inside the running bot: the delivery engine task and one reminder wake-up job.
+"""Every JobQueue callback of the running bot, and the one way features are woken up.
 
-The JobQueue never holds one job per reminder: a single job named "meetings:wake" runs at the
-next due reminder (and at least every 15 minutes), asks the database what is due, then re-schedules
-itself. At start-up it runs at once, so whatever came due while the bot was down is handled
-(sent within the grace window, marked missed past it).
+The database is the schedule; the JobQueue only wakes the process. Each feature with due times
+has one :class:`Wake`: a single job named after it runs at the next due time (``next_due``),
+handles what is due, then puts itself at the following one. It runs at once at start-up, so
+whatever came due while the bot was down is handled first, and again at once whenever a
+service says its schedule changed (listeners wired in ``bot.app``). Event reminders and quick
+polls wake this way; survey invitations are outbox rows with a due time, which the delivery
+engine (started here, a task of the Application) sends when due.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram.ext import Application, CallbackContext
+from telegram.error import BadRequest
 
-from bot.context import DEPS_KEY, BotApp, Ctx, Deps
+from bot.context import AnyApp, Ctx, Deps, deps_of
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
+from handlers.surveys.quick_polls import stop_poll
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
-WAKE_JOB = "meetings:wake"
-ENGINE_KEY = "meetings:engine"
-# Events added by the CLI (another process) are seen within this, well inside the grace window.
-LONGEST_SLEEP = timedelta(minutes=15)
+PROGRESS_EVERY = 3.0  # seconds between two edits of an announcement's progress message
+PROGRESS_JOB = "delivery:progress"
+RETRY_AFTER = timedelta(minutes=1)  # a wake-up that failed (database away) tries again then
+# A wake-up found late (a slow start, a busy loop) still runs: APScheduler's default would drop
+# a job more than one second late, and the database knows what is late anyway.
+_LATE_IS_FINE: dict[str, Any] = {"misfire_grace_time": None}
 
 
-def schedule_events(app: BotApp) -> None:
-    """On start: launch the delivery engine and the reminder wake-up."""
+@dataclass(frozen=True)
+class Wake:
+    """One feature's wake-up: what to do with what is due, and when the next thing is due."""
+
+    name: str
+    handle_due: Callable[[Ctx], Awaitable[None]]
+    next_due: Callable[[Deps], Awaitable[datetime | None]]
+    # Look at the database at least this often (another process may have added something).
+    longest_sleep: timedelta | None = None
+
+
+def start(app: AnyApp) -> None:
+    """On start: the delivery engine, then every wake-up at once."""
     if app.job_queue is not None:
-        app.job_queue.run_once(_start, when=0, name="meetings:start")
+        app.job_queue.run_once(
+            _start_delivery, when=0, name="delivery:start", job_kwargs=_LATE_IS_FINE
+        )
+    for wake in WAKES:
+        wake_now(app, wake)
 
 
-def _deps(app: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
-    deps = app.bot_data[DEPS_KEY]
-    assert isinstance(deps, Deps)
-    return deps
+def wake_now(app: AnyApp, wake: Wake) -> None:
+    """Run ``wake`` at once (its schedule changed); it then sleeps until its next due time."""
+    _put(app, wake, utcnow())
 
 
-async def _start(context: Ctx) -> None:
-    app = context.application
-    deps = context.deps
+async def wake_at_next_due(app: AnyApp, wake: Wake) -> datetime | None:
+    """Put ``wake``'s single job at its next due time (none when nothing is due, unless it has a
+    longest sleep); returns that due time."""
+    next_due = await wake.next_due(deps_of(app))
+    when = next_due
+    if wake.longest_sleep is not None:
+        latest = utcnow() + wake.longest_sleep
+        when = latest if when is None else min(when, latest)
+    if when is None:
+        _remove(app, wake.name)
+    else:
+        _put(app, wake, max(when, utcnow()))
+    return next_due
+
+
+def follow_announcement(app: AnyApp, announcement_id: int) -> None:
+    """Edit the organiser's progress message every few seconds until nothing is pending."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _show_progress,
+            interval=PROGRESS_EVERY,
+            first=PROGRESS_EVERY,
+            data=announcement_id,
+            name=f"{PROGRESS_JOB}:{announcement_id}",
+        )
+
+
+async def _woken(context: Ctx) -> None:
+    job = context.job
+    assert job is not None
+    assert isinstance(job.data, Wake)
+    wake = job.data
+    try:
+        await wake.handle_due(context)
+        await wake_at_next_due(context.application, wake)
+    except Exception:
+        # The database may be away for a moment: ask it again soon rather than never.
+        _put(context.application, wake, utcnow() + RETRY_AFTER)
+        raise
+
+
+def _put(app: AnyApp, wake: Wake, when: datetime) -> None:
+    if app.job_queue is None:
+        return
+    _remove(app, wake.name)
+    # One id per wake-up: APScheduler never runs two at once (a change during a run is seen by
+    # that run, which reads the next due time after handling).
+    job_kwargs = {**_LATE_IS_FINE, "id": wake.name, "replace_existing": True}
+    app.job_queue.run_once(_woken, when=when, data=wake, name=wake.name, job_kwargs=job_kwargs)
+
+
+def _remove(app: AnyApp, name: str) -> None:
+    if app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+
+
+async def _start_delivery(context: Ctx) -> None:
+    app, deps = context.application, context.deps
     engine = DeliveryEngine(
         deps.delivery, telegram_sender(context.bot), on_blocked=deps.members.mark_unreachable
     )
-    app.bot_data[ENGINE_KEY] = engine
     # Application.stop() sets running to False, then awaits this task: in-flight sends are
     # recorded before the process exits, so a clean stop leaves nothing in doubt.
-    app.create_task(engine.run(lambda: not app.running), name="meetings:delivery")
-    await wake(context)
+    app.create_task(engine.run(lambda: not app.running), name="delivery:engine")
 
 
-async def wake(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Fire due reminders, then sleep until the next one."""
-    deps = _deps(context.application)
-    report = await deps.events.reminders.tick(utcnow())
+async def _fire_reminders(context: Ctx) -> None:
+    report = await context.deps.events.reminders.tick(utcnow())
     if report.fired or report.missed:
         log.info("reminders: %s fired, %s missed", report.fired, report.missed)
-    await reschedule(context.application)
 
 
-async def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> datetime | None:
-    """Put the single wake-up job at the next due reminder (call after any event change)."""
-    queue = app.job_queue
-    if queue is None:
-        return None
-    next_due = await _deps(app).events.reminders.next_due_at()
-    for job in queue.get_jobs_by_name(WAKE_JOB):
+async def _close_quick_polls(context: Ctx) -> None:
+    service = context.deps.surveys.quick_polls
+    for poll in await service.due():
+        await stop_poll(context.bot, service, poll)
+
+
+async def _reminders_due(deps: Deps) -> datetime | None:
+    return await deps.events.reminders.next_due_at()
+
+
+async def _quick_polls_due(deps: Deps) -> datetime | None:
+    return await deps.surveys.quick_polls.next_closing()
+
+
+# Events added by the CLI (another process) are seen within 15 minutes, well inside the grace
+# window of a reminder.
+REMINDERS = Wake("events:reminders", _fire_reminders, _reminders_due, timedelta(minutes=15))
+QUICK_POLLS = Wake("surveys:quick_polls", _close_quick_polls, _quick_polls_due)
+WAKES = (REMINDERS, QUICK_POLLS)
+
+
+async def _show_progress(context: Ctx) -> None:
+    """The organiser's progress message (« 340/1 200 envoyés »), the summary once done."""
+    job = context.job
+    assert job is not None
+    assert isinstance(job.data, int)
+    deps = context.deps
+    view, progress = await deps.delivery.announcements.progress(job.data)
+    language = deps.language_of(None)
+    member = deps.members.cached(view.progress_chat_id)
+    if member is not None:
+        language = deps.texts.pick_language(member.language, member.telegram_language)
+    key = "delivery.announce.done" if progress.done else "delivery.announce.progress"
+    text = deps.texts.get(
+        language,
+        key,
+        sent=progress.sent,
+        total=progress.total,
+        blocked=progress.blocked,
+        failed=progress.failed,
+        doubt=progress.in_doubt,
+    )
+    with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
+        await context.bot.edit_message_text(
+            text, chat_id=view.progress_chat_id, message_id=view.progress_message_id
+        )
+    if progress.done:
         job.schedule_removal()
-    when = utcnow() + LONGEST_SLEEP
-    if next_due is not None:
-        when = min(when, next_due)
-    queue.run_once(wake, when=max(when, utcnow()), name=WAKE_JOB)
-    return next_due

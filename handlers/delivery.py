@@ -1,20 +1,17 @@
 """/annonce: compose, preview with the number of recipients, confirm, watch the progress.
 
 The progress message is edited in place by a job every few seconds (« 340/1 200 envoyés,
-3 bloqués ») until nothing is pending, then it becomes the final summary with the true counts.
-The message itself is sent by the delivery engine, never from here.
+3 bloqués ») until nothing is pending, then it becomes the final summary with the true counts
+(``bot.jobs``). The message itself is sent by the delivery engine, never from here.
 """
 
 from __future__ import annotations
 
-import contextlib
 from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import (
-    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -22,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import DEPS_KEY, Ctx, Deps
+from bot.context import Ctx
 from handlers.access import admins_only
 from handlers.common import chat_of, message_of, query_of, say, sender
 from handlers.keys import Key, quiet_per_message_warning
@@ -30,7 +27,6 @@ from handlers.keys import Key, quiet_per_message_warning
 # The announcement's confirmation buttons.
 SEND = Key("delivery", "send")
 DISCARD = Key("delivery", "discard")
-PROGRESS_EVERY = 3.0
 
 
 class Step(StrEnum):
@@ -82,49 +78,11 @@ async def on_send(update: Update, context: Ctx) -> int:
         update, context, "delivery.announce.progress", sent=0, total=0, blocked=0, doubt=0
     )
     try:
-        view = await service.confirm(sender(update).id, progress.chat.id, progress.message_id)
+        # The service tells the wiring, which edits the progress message as sends go out.
+        await service.confirm(sender(update).id, progress.chat.id, progress.message_id)
     except LookupError:
         await say(update, context, "delivery.announce.expired")
-        return ConversationHandler.END
-    if context.job_queue is not None:
-        context.job_queue.run_repeating(
-            update_progress,
-            interval=PROGRESS_EVERY,
-            first=PROGRESS_EVERY,
-            data=view.id,
-            name=f"announce:{view.id}",
-        )
     return ConversationHandler.END
-
-
-async def update_progress(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Edit the organiser's progress message; the final summary once nothing is pending."""
-    job = context.job
-    assert job is not None
-    assert isinstance(job.data, int)
-    deps = context.bot_data[DEPS_KEY]
-    assert isinstance(deps, Deps)
-    view, progress = await deps.delivery.announcements.progress(job.data)
-    language = deps.language_of(None)
-    member = deps.members.cached(view.progress_chat_id)
-    if member is not None:
-        language = deps.texts.pick_language(member.language, member.telegram_language)
-    key = "delivery.announce.done" if progress.done else "delivery.announce.progress"
-    text = deps.texts.get(
-        language,
-        key,
-        sent=progress.sent,
-        total=progress.total,
-        blocked=progress.blocked,
-        failed=progress.failed,
-        doubt=progress.in_doubt,
-    )
-    with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
-        await context.bot.edit_message_text(
-            text, chat_id=view.progress_chat_id, message_id=view.progress_message_id
-        )
-    if progress.done:
-        job.schedule_removal()
 
 
 async def on_cancel(update: Update, context: Ctx) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from bot.console.bot_api import FakeTelegram
-from bot.context import BotApp
+from bot.context import BotApp, deps_of
 from handlers.catalogue import keys
 from storage.models import Innovation, Lab
 from tests.support.driver import MemberChat
@@ -115,7 +115,7 @@ async def test_deep_links_open_each_card_kind(
 async def test_callback_data_stays_under_64_bytes_with_long_accented_titles(
     chat_with: Callable[..., MemberChat], app: BotApp
 ) -> None:
-    sessions = app.bot_data["deps"].sessions
+    sessions = deps_of(app).sessions
     async with sessions.begin() as session:
         for n in range(12):
             session.add(

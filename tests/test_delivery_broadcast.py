@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
+from bot.jobs import PROGRESS_JOB
 from bot.services.delivery.engine import DeliveryEngine
 from bot.services.members.service import Identity
 from storage.models import Member
@@ -55,7 +56,7 @@ async def test_broadcast_with_blocked_429_and_network_errors(
     await engine.drain()
 
     assert app.job_queue is not None
-    (job,) = [j for j in app.job_queue.jobs() if j.name and j.name.startswith("announce:")]
+    (job,) = [j for j in app.job_queue.jobs() if j.name and j.name.startswith(PROGRESS_JOB)]
     await job.run(app)
     summary = fake.messages(ADMIN_ID)[progress_id - 1]["text"]
     sent = recipients - len(BLOCKED)

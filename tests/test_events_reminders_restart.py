@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from bot.console.bot_api import FakeTelegram, InProcessBotApi
-from bot.context import Deps
+from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
-from bot.jobs import WAKE_JOB, wake
+from bot.jobs import REMINDERS
 from bot.services.delivery.engine import DeliveryEngine
 from storage.models import EventReminder
 from tests.conftest import MEMBER_ID
@@ -37,9 +37,9 @@ async def test_restart_sends_in_grace_once_and_marks_too_late_missed(
         app = build_application(deps, request=InProcessBotApi(fake))
         async with app:
             assert app.job_queue is not None
-            job = app.job_queue.run_once(wake, when=0, name="meetings:test-start")
-            await job.run(app)
-            wakes = app.job_queue.get_jobs_by_name(WAKE_JOB)
+            (at_start,) = app.job_queue.get_jobs_by_name(REMINDERS.name)  # runs at once
+            await at_start.run(app)
+            wakes = app.job_queue.get_jobs_by_name(REMINDERS.name)
             assert len(wakes) == 1
             wake_at = wakes[0].job.trigger.run_date  # the scheduler is not started here
             assert abs(wake_at - (event.starts_at - timedelta(minutes=50))) < timedelta(seconds=1)
@@ -54,3 +54,21 @@ async def test_restart_sends_in_grace_once_and_marks_too_late_missed(
     async with deps.sessions() as session:
         states = {r.offset_minutes: r.state for r in await session.scalars(select(EventReminder))}
     assert states == {300: "missed", 90: "fired", 50: "pending"}
+
+
+async def test_a_new_event_wakes_the_reminders_at_once(app: BotApp, deps: Deps) -> None:
+    assert app.job_queue is not None
+    (at_start,) = app.job_queue.get_jobs_by_name(REMINDERS.name)
+    await at_start.run(app)
+    (asleep,) = app.job_queue.get_jobs_by_name(REMINDERS.name)
+    now = datetime.now(UTC)
+    assert asleep.job.trigger.run_date > now + timedelta(minutes=14)  # nothing due: a long nap
+    event = await deps.events.create(
+        title="Atelier", starts_at=now + timedelta(minutes=30), reminder_offsets=(25,)
+    )
+    (woken,) = app.job_queue.get_jobs_by_name(REMINDERS.name)  # the service said it changed
+    assert woken.job.trigger.run_date <= datetime.now(UTC)
+    await woken.run(app)
+    (next_one,) = app.job_queue.get_jobs_by_name(REMINDERS.name)
+    reminder_at = event.starts_at - timedelta(minutes=25)  # sooner than the long nap
+    assert abs(next_one.job.trigger.run_date - reminder_at) < timedelta(seconds=1)

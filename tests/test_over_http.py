@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +20,11 @@ from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.commands import publish_commands
 from bot.config import Config
 from bot.console.bot_api import FakeTelegram, commands_key
-from bot.runner import start_updates
+from bot.runner import webhook_settings
+from bot.services.delivery.outbox import DeliveryService
 from bot.startup import prepare_database
+from storage.db import create_engine, create_sessions
+from storage.migrate import upgrade
 from tests.support.http_server import BotApiHttpServer
 
 ANNE = 4242
@@ -173,7 +177,8 @@ async def test_webhook_mode_checks_the_secret_and_answers(
     try:
         async with app, httpx.AsyncClient() as client:
             await app.start()
-            await start_updates(app, config)
+            assert app.updater is not None
+            await app.updater.start_webhook(**webhook_settings(config))  # as run_webhook does
             forged = await client.post(endpoint, json=update)
             assert forged.status_code == 403
             assert fake.bot_texts(ANNE) == []
@@ -181,7 +186,6 @@ async def test_webhook_mode_checks_the_secret_and_answers(
             accepted = await client.post(endpoint, json=update, headers=headers)
             assert accepted.status_code == 200
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
-            assert app.updater is not None
             await app.updater.stop()
             await app.stop()
     finally:
@@ -189,4 +193,85 @@ async def test_webhook_mode_checks_the_secret_and_answers(
     set_webhook = next(call for call in fake.calls if call.method == "setWebhook")
     assert set_webhook.params["url"] == "https://bot.example.org/telegram"
     assert set_webhook.params["secret_token"] == "s3cret-Token"
+    assert set_webhook.params["allowed_updates"] == ALLOWED_UPDATES
+
+
+@pytest.mark.parametrize(
+    ("token", "base_url", "error"),
+    [
+        ("123:not-the-token", None, "telegram.token: Telegram rejected this token"),
+        (None, "http://127.0.0.1:9/bot", "telegram.base_url: cannot reach the Bot API"),
+    ],
+)
+async def test_refused_token_or_unreachable_api_is_one_line_and_exit_2(
+    tmp_path: Path,
+    server: BotApiHttpServer,
+    token: str | None,
+    base_url: str | None,
+    error: str,
+) -> None:
+    env = _env(
+        tmp_path,
+        INNOVDEIZH_TOKEN=token or server.fake.token,
+        INNOVDEIZH_BASE_URL=base_url or server.base_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    log = stderr.decode()
+    assert process.returncode == 2, log
+    assert log.splitlines()[-1].startswith(f"configuration error: {error}")
+    assert "Traceback" not in log
+
+
+async def test_run_by_webhook_sends_the_outbox_and_stops_on_sigint_within_seconds(
+    tmp_path: Path, fake: FakeTelegram, server: BotApiHttpServer, unused_tcp_port: int
+) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(
+        '[telegram]\nmode = "webhook"\n[telegram.webhook]\n'
+        f'url = "https://bot.example.org/hook"\nport = {unused_tcp_port}\npath = "hook"\n'
+        'secret_token = "s3cret-Token"\n',
+        "utf-8",
+    )
+    env = _env(
+        tmp_path,
+        INNOVDEIZH_TOKEN=fake.token,
+        INNOVDEIZH_BASE_URL=server.base_url,
+        INNOVDEIZH_CONFIG=str(config_file),
+    )
+    # Planned before the start (by the CLI, or before a crash): the delivery engine sends it.
+    engine = create_engine(env["INNOVDEIZH_DATABASE_URL"])
+    try:
+        await upgrade(engine)
+        await DeliveryService(create_sessions(engine)).plan(
+            "announce:1", [ANNE], {"kind": "text", "text": "Rappel : débrief jeudi"}
+        )
+    finally:
+        await engine.dispose()
+    fake.add_user(ANNE, "Anne", language_code="fr")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=subprocess.PIPE
+    )
+    try:
+        await fake.wait_for(lambda: bot_said(fake, ANNE, "Rappel : débrief jeudi"), timeout=60)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token"}
+        async with httpx.AsyncClient() as client:
+            endpoint = f"http://127.0.0.1:{unused_tcp_port}/hook"
+            accepted = await client.post(
+                endpoint, json=fake.send_text(ANNE, "/start"), headers=headers
+            )
+        assert accepted.status_code == 200
+        await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
+        stopping = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
+        assert time.monotonic() - stopping < 5
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    set_webhook = next(call for call in fake.calls if call.method == "setWebhook")
     assert set_webhook.params["allowed_updates"] == ALLOWED_UPDATES

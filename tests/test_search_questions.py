@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.console.bot_api import FakeTelegram
-from bot.context import BotApp
+from bot.context import BotApp, deps_of
 from handlers.search import keys
 from storage.models import Event, Innovation, SavedSearch
 from tests.conftest import ADMIN_ID, MEMBER_ID
@@ -17,7 +17,7 @@ from tests.support.driver import MemberChat
 
 
 async def add_innovations(app: BotApp, count: int, **values: object) -> None:
-    sessions = app.bot_data["deps"].sessions
+    sessions = deps_of(app).sessions
     async with sessions.begin() as session:
         for n in range(count):
             session.add(Innovation(title=f"Atelier vélo solidaire n°{n}", **values))
@@ -51,7 +51,7 @@ async def test_five_results_a_page_with_more(
     await chat.say("atelier velo solidaire reparer ensemble brest")  # too long for the button
     await chat.press("Plus ▶️")
     assert "6. " in chat.last_text()
-    async with app.bot_data["deps"].sessions() as session:
+    async with deps_of(app).sessions() as session:
         saved = await session.scalar(select(func.count()).select_from(SavedSearch))
     assert saved == 1
 
@@ -117,7 +117,7 @@ async def test_everyday_questions(chat_with: Callable[..., MemberChat], app: Bot
     assert "Participants : 300 personnes" in chat.last_text()
     await chat.say("quand a lieu la prochaine réunion ?")
     assert "Pas de rencontre prévue pour l'instant" in chat.last_text()
-    async with app.bot_data["deps"].sessions.begin() as session:
+    async with deps_of(app).sessions.begin() as session:
         for slug, days in (("plus-tard", 60), ("bientot", 10)):
             session.add(
                 Event(
@@ -160,7 +160,7 @@ async def test_inline_mode_pages_of_twenty(app: BotApp, fake: FakeTelegram) -> N
 async def test_near_me_gives_five_nearest_with_distances(
     chat_with: Callable[..., MemberChat], app: BotApp
 ) -> None:
-    sessions = app.bot_data["deps"].sessions
+    sessions = deps_of(app).sessions
     async with sessions.begin() as session:
         for name, commune in [
             ("Quimper A", "Quimper"),

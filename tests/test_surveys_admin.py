@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
+from bot.jobs import QUICK_POLLS
 from bot.services.surveys.templates import TEMPLATE_2013
 from storage.models import QuickPoll, Survey
 from tests.conftest import ADMIN_ID, MEMBER_ID
@@ -182,7 +183,7 @@ async def test_quick_polls_are_closed_by_the_wake_up_job(
     poll = fake.bot_messages(group_id)[-2]["poll"]
     await admin.deliver(fake.answer_poll(MEMBER_ID, poll["id"], [0]))
     assert app.job_queue is not None
-    [job] = app.job_queue.get_jobs_by_name("quick_polls:wake")
+    [job] = app.job_queue.get_jobs_by_name(QUICK_POLLS.name)
     # The closing time passes (the bot may have been down): the job asks the database.
     async with deps.sessions.begin() as session:
         await session.execute(update(QuickPoll).values(closes_at=datetime.now(UTC)))
@@ -191,4 +192,4 @@ async def test_quick_polls_are_closed_by_the_wake_up_job(
     results = await deps.surveys.quick_polls.results(1)
     assert results is not None
     assert (results.closed, results.counts) == (True, (1, 0))
-    assert app.job_queue.get_jobs_by_name("quick_polls:wake") == ()
+    assert app.job_queue.get_jobs_by_name(QUICK_POLLS.name) == ()

@@ -10,7 +10,6 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
-from bot.jobs import reschedule
 from bot.services.events.calendar_files import event_ics, ics_filename
 from bot.services.events.service import EventNotFound
 from bot.services.events.views import EventView
@@ -193,7 +192,6 @@ async def move_event(update: Update, context: Ctx) -> None:
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return
-    await reschedule(context.application)
     messages = context.deps.events.messages
     await say(
         update, context, "events.admin.moved", when=messages.when(event, language(update, context))
@@ -212,7 +210,6 @@ async def cancel_event(update: Update, context: Ctx) -> None:
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return
-    await reschedule(context.application)
     await say(update, context, "events.admin.cancelled")
 
 

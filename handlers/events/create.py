@@ -22,7 +22,6 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from bot.jobs import reschedule
 from bot.services.events.views import EventView
 from bot.services.french_dates import (
     DateNotUnderstood,
@@ -208,7 +207,6 @@ async def on_confirm(update: Update, context: Ctx) -> int:
     service = context.deps.events
     if keys.NEW.values(query.data) == ("publish",):
         await service.publish_draft(sender(update).id)
-        await reschedule(context.application)
         await say(update, context, "events.create.published")
     else:
         await service.discard_draft(sender(update).id)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackContext
 
-from bot.context import DEPS_KEY, Ctx, Deps
+from bot.context import Ctx
 from bot.services.surveys.quick_polls import (
     QuickPollResults,
     QuickPollService,
@@ -19,8 +17,6 @@ from bot.services.surveys.quick_polls import (
 )
 from handlers.access import admins_only
 from handlers.common import is_private, message_of, say, sender
-
-WAKE_JOB = "quick_polls:wake"
 
 
 @admins_only
@@ -51,7 +47,6 @@ async def post(update: Update, context: Ctx) -> None:
     poll = await context.deps.surveys.quick_polls.posted(
         draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )
-    await reschedule(context.application)
     await say(
         update, context, "surveys.quick_polls.posted", id=poll.id, closes=_local(context, poll)
     )
@@ -64,7 +59,7 @@ async def show_results(update: Update, context: Ctx) -> None:
     if poll is None:
         return
     if not poll.closed and poll.closes_at <= datetime.now(UTC):
-        poll = await _stop(context.bot, context.deps.surveys.quick_polls, poll)
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
     await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
 
 
@@ -75,37 +70,9 @@ async def close_now(update: Update, context: Ctx) -> None:
     if poll is None:
         return
     if not poll.closed:
-        poll = await _stop(context.bot, context.deps.surveys.quick_polls, poll)
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
     await say(update, context, "surveys.quick_polls.closed", id=poll.id)
     await context.bot.send_message(message_of(update).chat_id, results_text(update, context, poll))
-
-
-def schedule_quick_polls(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """On start: close the quick polls whose time passed while the bot was down."""
-    if app.job_queue is not None:
-        app.job_queue.run_once(close_due, when=0, name="quick_polls:start")
-
-
-async def close_due(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    """Stop every quick poll that is due (the database says which), then sleep till the next."""
-    deps = context.bot_data[DEPS_KEY]
-    assert isinstance(deps, Deps)
-    for poll in await deps.surveys.quick_polls.due():
-        await _stop(context.bot, deps.surveys.quick_polls, poll)
-    await reschedule(context.application)
-
-
-async def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """One wake-up job at the next closing time (the database is the schedule)."""
-    deps = app.bot_data[DEPS_KEY]
-    assert isinstance(deps, Deps)
-    if app.job_queue is None:
-        return
-    for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
-        job.schedule_removal()
-    next_closing = await deps.surveys.quick_polls.next_closing()
-    if next_closing is not None:
-        app.job_queue.run_once(close_due, when=next_closing, name=WAKE_JOB)
 
 
 def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
@@ -146,7 +113,10 @@ async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | No
     return poll
 
 
-async def _stop(bot: Bot, service: QuickPollService, poll: QuickPollResults) -> QuickPollResults:
+async def stop_poll(
+    bot: Bot, service: QuickPollService, poll: QuickPollResults
+) -> QuickPollResults:
+    """Close the poll in Telegram and keep its final totals (our own counts if already closed)."""
     try:
         stopped = await bot.stop_poll(poll.chat_id, poll.message_id)
         counts = [option.voter_count for option in stopped.options]

@@ -2,15 +2,20 @@
 
 One document per item; its id is ``item id * 4 + kind`` so an update finds its document by
 primary key. Triggers on the source tables keep it in step whoever writes (seed, moderation,
-admin edits). SQLite: an FTS5 table, accents folded by ``unicode61 remove_diacritics 2``, with
-prefix indexes. PostgreSQL: a ``tsvector`` column with a GIN index, ``simple`` configuration on
-text folded by ``search_fold()`` (no extension needed).
+admin edits). Both databases fold text as ``storage.folding.fold`` does (a test checks every
+letter it covers): SQLite, an FTS5 table whose ``unicode61 remove_diacritics 2`` tokenizer
+lowers case and drops accents, with prefix indexes, after the letters it cannot fold (« œ »,
+« ß », « ﬁ »…) are spelled out; the title is stored as written, for display, and indexed in
+``words``. PostgreSQL: a ``tsvector`` column with a GIN index, ``simple`` configuration on text
+folded by ``search_fold()`` (no extension needed).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from storage.folding import spelled_out
 
 KINDS = ("lab", "innovation", "event", "faq")  # position = kind code in the document id
 
@@ -34,12 +39,21 @@ _SOURCES = (
     ("faq_entries", 3, "{r}.question", "{r}.phrasings || ' ' || {r}.answer", "1 = 1"),
 )
 
-# Lower-case, accents off: the same folding as bot.services.search.service.fold for French text.
-_ACCENTED = "àáâãäåāçćčďèéêëēėęěìíîïīłñńňòóôõöøōŕřśšťùúûüūůýÿźżž"
-_PLAIN = "aaaaaaacccdeeeeeeeeiiiiilnnnooooooorrsstuuuuuuyyzzz"
+
+def _spelled(sql: str) -> str:
+    """``sql`` with the letters no tokenizer folds replaced by what ``fold`` makes of them."""
+    for letter, plain in spelled_out().items():
+        sql = f"replace({sql}, '{letter}', '{plain}')"
+    return sql
+
+
+# fold() step by step: lower case, letters spelled out, decomposed, marks dropped. lower() is
+# applied again last: under the C ctype the first leaves non-ASCII capitals alone, and their
+# decomposition makes them ASCII capitals.
+_MARKS = "'[\\u0300-\\u036f]'"
 _PG_FOLD = f"""
 CREATE OR REPLACE FUNCTION search_fold(t text) RETURNS text AS $$
-  SELECT replace(replace(translate(lower(t), '{_ACCENTED}', '{_PLAIN}'), 'œ', 'oe'), 'æ', 'ae')
+  SELECT lower(regexp_replace(normalize({_spelled("lower(t)")}, NFKD), {_MARKS}, '', 'g'))
 $$ LANGUAGE sql IMMUTABLE
 """
 
@@ -81,7 +95,7 @@ def is_installed(connection: Connection) -> bool:
 def _install_sqlite(connection: Connection) -> None:
     connection.execute(
         text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, body, "
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title UNINDEXED, words, "
             "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
         )
     )
@@ -90,9 +104,10 @@ def _install_sqlite(connection: Connection) -> None:
     )
     connection.execute(text("DELETE FROM search_fts"))
     for table, code, title, body, when in _SOURCES:
+        new_words = _spelled(f"{title} || ' ' || {body}".format(r="new"))
         insert = (
-            f"INSERT INTO search_fts(rowid, title, body) SELECT new.id * 4 + {code}, "
-            f"{title.format(r='new')}, {body.format(r='new')} WHERE {when.format(r='new')};"
+            f"INSERT INTO search_fts(rowid, title, words) SELECT new.id * 4 + {code}, "
+            f"{title.format(r='new')}, {new_words} WHERE {when.format(r='new')};"
         )
         delete = f"DELETE FROM search_fts WHERE rowid = old.id * 4 + {code};"
         triggers = {
@@ -103,11 +118,11 @@ def _install_sqlite(connection: Connection) -> None:
         for suffix, body_sql in triggers.items():
             connection.execute(text(f"DROP TRIGGER IF EXISTS search_{table}_{suffix}"))
             connection.execute(text(f"CREATE TRIGGER search_{table}_{suffix} {body_sql}"))
+        words = _spelled(f"{title} || ' ' || {body}".format(r=table))
         connection.execute(
             text(
-                f"INSERT INTO search_fts(rowid, title, body) SELECT id * 4 + {code}, "
-                f"{title.format(r=table)}, {body.format(r=table)} FROM {table} "
-                f"WHERE {when.format(r=table)}"
+                f"INSERT INTO search_fts(rowid, title, words) SELECT id * 4 + {code}, "
+                f"{title.format(r=table)}, {words} FROM {table} WHERE {when.format(r=table)}"
             )
         )
 

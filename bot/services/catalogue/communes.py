@@ -6,12 +6,13 @@ import csv
 import io
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
+
+from storage.folding import fold
 
 DEPARTEMENTS: dict[str, str] = {
     "22": "Côtes-d'Armor",
@@ -36,9 +37,7 @@ class Commune:
 
 def fold_place(name: str) -> str:
     """Accent-, case-, hyphen- and apostrophe-insensitive form of a place name (« St-Brieuc »)."""
-    text = name.casefold().replace("œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _SEPARATORS.sub(" ", text).strip()
+    text = _SEPARATORS.sub(" ", fold(name)).strip()
     # Members write « St Malo » as often as « Saint-Malo ».
     return _SAINT.sub(lambda m: "saint" if m.group(1) == "st" else "sainte", text)
 

@@ -6,6 +6,7 @@ counted when the organiser confirms (the preview shows the same count).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,11 @@ class AnnouncementService:
     def __init__(self, sessions: Sessions, delivery: DeliveryService) -> None:
         self._sessions = sessions
         self._delivery = delivery
+        self._confirmed_listeners: list[Callable[[int], None]] = []
+
+    def on_confirmed(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(announcement id)`` once an announcement is planned (show progress)."""
+        self._confirmed_listeners.append(listener)
 
     async def save_text(self, author_id: int, text: str) -> int:
         """Keep the draft text; returns how many members it would reach."""
@@ -71,6 +77,8 @@ class AnnouncementService:
             await drafts.drop(author_id, KIND)
             view = _view(row)
         self._delivery.notify()
+        for listener in self._confirmed_listeners:
+            listener(view.id)
         return view
 
     async def progress(self, announcement_id: int) -> tuple[AnnouncementView, Progress]:

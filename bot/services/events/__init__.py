@@ -18,8 +18,10 @@ def build_events(
     *,
     delivery: DeliverySettings | None = None,
     reminders: ReminderSettings | None = None,
+    texts: Texts | None = None,
 ) -> EventService:
     """Events with their outbox (``.delivery``) and reminders (``.reminders``)."""
     outbox = DeliveryService(sessions, delivery)
-    messages = EventMessages(Texts.load(config.bot.default_language), config.bot.tz)
+    texts = texts or Texts.load(config.bot.default_language)
+    messages = EventMessages(texts, config.bot.tz)
     return EventService(sessions, outbox, messages, reminders or ReminderSettings())

@@ -9,6 +9,7 @@ who said they come; cancelling tells those who come or asked a reminder, once.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,15 @@ class EventService:
         self.reminders = ReminderService(sessions, delivery, messages, reminders)
         self.messages = messages
         self._reminders = reminders or ReminderSettings()
+        self._schedule_listeners: list[Callable[[], None]] = []
+
+    def on_schedule_changed(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after an event is created, moved or cancelled (reminders moved)."""
+        self._schedule_listeners.append(listener)
+
+    def _schedule_changed(self) -> None:
+        for listener in self._schedule_listeners:
+            listener()
 
     # --- creation ---------------------------------------------------------------------------
 
@@ -93,6 +103,7 @@ class EventService:
             planned = await self._tell(session, repo.subscribers(event.theme), view, "new")
         if planned:
             self._delivery.notify()
+        self._schedule_changed()
         return view
 
     async def draft(self, member_id: int) -> dict[str, Any]:
@@ -211,6 +222,7 @@ class EventService:
             planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
         if planned:
             self._delivery.notify()
+        self._schedule_changed()
         return view
 
     async def cancel(self, event_id: int, now: datetime | None = None) -> EventView:
@@ -228,6 +240,7 @@ class EventService:
         await self._delivery.cancel_pending(f"reminder:{event_id}:")
         if planned:
             self._delivery.notify()
+        self._schedule_changed()
         return view
 
     async def _tell(

@@ -1,10 +1,14 @@
 """Who is talking to the bot: member records, languages and roles.
 
 Every update passes through :meth:`MemberService.remember`. To keep that off the database on the
-hot path, the service keeps a small in-process cache: a returning member costs a dict lookup, and
+hot path, the service keeps a bounded in-process cache: a returning member costs a lookup, and
 the row is written again only when their Telegram profile changed or ``refresh_after`` has passed
 (so ``last_seen_at`` is precise to that interval). On PostgreSQL with several instances, a
 language chosen on one instance reaches the others within that interval as well.
+
+The cache holds at most ``CACHE_SIZE`` members (the least recently seen leave first) and drops a
+member ``refresh_after`` after their last write, so a quiet member costs no memory (under 1 KiB
+each, 10 MiB at most).
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from cachetools import TTLCache
+
 from storage.db import Sessions
 from storage.models import utcnow
 from storage.repositories.members import MemberRepository
 
 ADMIN = "admin"
 MODERATOR = "moderator"
+CACHE_SIZE = 10_000  # members seen within ``refresh_after``; a community of a few thousand fits
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,15 @@ class MemberService:
         admin_ids: tuple[int, ...] = (),
         moderator_ids: tuple[int, ...] = (),
         refresh_after: timedelta = timedelta(minutes=10),
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self._sessions = sessions
         self._admin_ids = frozenset(admin_ids)
         self._moderator_ids = frozenset(moderator_ids)
         self._refresh_after = refresh_after
-        self._cache: dict[int, MemberView] = {}
+        self._cache: TTLCache[int, MemberView] = TTLCache(
+            maxsize=cache_size, ttl=refresh_after.total_seconds()
+        )
 
     async def remember(self, who: Identity) -> MemberView:
         """The member's view, written to the database only when something changed."""

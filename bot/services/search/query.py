@@ -9,13 +9,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
+from storage.folding import fold
 from storage.repositories.search import Term
 
 MAX_INPUT = 300  # characters read from a message (Telegram allows 4,096)
@@ -31,26 +31,13 @@ _STOP_TEXT = """
     votre vous y est-ce combien comment quand sont etait ete faire fait peux peut veux veut dire
     the of and or not near to in on for what is are when how who an
 """
-STOP_WORDS = frozenset(_STOP_TEXT.split())
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (« Économie » → « economie », « cœur » → « coeur »)."""
-    text = text.casefold().translate(_LATIN)
-    if text.isascii():
-        return text  # the common case, without decomposing every character
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
-_LATIN = str.maketrans(
-    {c: unicodedata.normalize("NFKD", c)[0] for c in _ACCENTED} | {"œ": "oe", "æ": "ae"}
-)
+STOP_WORDS = frozenset(fold(word) for word in _STOP_TEXT.split())
 
 
 def words(text: str) -> list[str]:
     """The folded words of the input that may say what is searched (stop words left out)."""
-    found = [fold(w) for w in _WORD.findall(text[:MAX_INPUT])]
+    # Folded before it is cut into words, as the search index does (« ﬁlm », « l·l »).
+    found = _WORD.findall(fold(text[:MAX_INPUT]))
     kept = [w for w in found if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(kept))[:MAX_TERMS]
 

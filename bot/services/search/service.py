@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.search.query import (
     Vocabulary,
-    fold,
     is_question,
     matches,
     title_words,
@@ -30,6 +29,7 @@ from bot.services.search.query import (
     words,
 )
 from storage.db import Sessions
+from storage.folding import fold
 from storage.models import SavedSearch
 from storage.repositories import search_index
 from storage.repositories.search import Candidate, SearchRepository, Term

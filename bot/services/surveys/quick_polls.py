@@ -8,6 +8,7 @@ Percentages are over the voters, rounded half up, like the surveys.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,6 +77,11 @@ class QuickPollService:
 
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
+        self._schedule_listeners: list[Callable[[], None]] = []
+
+    def on_schedule_changed(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after a poll is posted (a new closing time to wake up at)."""
+        self._schedule_listeners.append(listener)
 
     async def posted(
         self,
@@ -99,7 +105,10 @@ class QuickPollService:
                     created_by=created_by,
                 )
             )
-            return await _results(QuickPollRepository(session), row)
+            results = await _results(QuickPollRepository(session), row)
+        for listener in self._schedule_listeners:
+            listener()
+        return results
 
     async def on_vote(self, poll_id: str, member_id: int, option_ids: list[int]) -> bool:
         """Store (or retract) a vote; False if the poll is not a quick poll."""
