@@ -23,8 +23,9 @@ from telegram.ext import (
 )
 
 from bot.context import DEPS_KEY, Ctx, Deps
+from bot.formatting import format_number
 from handlers.access import admins_only
-from handlers.common import chat_of, message_of, query_of, say, sender
+from handlers.common import chat_of, message_of, query_of, say, say_plural, sender
 from handlers.proposals.keys import quiet_per_message_warning
 
 PATTERN = r"^announce:(send|discard)$"
@@ -63,7 +64,7 @@ async def on_text(update: Update, context: Ctx) -> str:
             ]
         ]
     )
-    await say(update, context, "delivery.announce.count", count=count, reply_markup=markup)
+    await say_plural(update, context, "delivery.announce.count", count, reply_markup=markup)
     return Step.CONFIRM
 
 
@@ -108,14 +109,15 @@ async def update_progress(context: CallbackContext[Any, Any, Any, Any]) -> None:
     if member is not None:
         language = deps.texts.pick_language(member.language, member.telegram_language)
     key = "delivery.announce.done" if progress.done else "delivery.announce.progress"
+    counts = {
+        "sent": progress.sent,
+        "total": progress.total,
+        "blocked": progress.blocked,
+        "failed": progress.failed,
+        "doubt": progress.in_doubt,
+    }
     text = deps.texts.get(
-        language,
-        key,
-        sent=progress.sent,
-        total=progress.total,
-        blocked=progress.blocked,
-        failed=progress.failed,
-        doubt=progress.in_doubt,
+        language, key, **{name: format_number(n, language) for name, n in counts.items()}
     )
     with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
         await context.bot.edit_message_text(

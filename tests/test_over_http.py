@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.console.bot_api import FakeTelegram, commands_key
 from bot.runner import start_updates
 from bot.startup import prepare_database
+from tests.support.driver import plain
 from tests.support.http_server import BotApiHttpServer
 
 ANNE = 4242
@@ -35,7 +36,7 @@ async def server(fake: FakeTelegram) -> AsyncIterator[BotApiHttpServer]:
 
 
 def bot_said(fake: FakeTelegram, chat_id: int, prefix: str) -> bool:
-    return any(text.startswith(prefix) for text in fake.bot_texts(chat_id))
+    return any(plain(text).startswith(prefix) for text in fake.bot_texts(chat_id))
 
 
 async def test_application_long_polls_the_http_double_welcome_help_language_menus(
@@ -135,7 +136,7 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = plain(result.stdout)
     assert "Console Innov'Deizh" in out
     assert "🤖 Bonjour Vous ! 👋" in out
     assert "[5] ✍️ Proposer une initiative" in out

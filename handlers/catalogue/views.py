@@ -8,10 +8,12 @@ from urllib.parse import quote
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
+from bot.formatting import format_number, format_span
 from bot.services.catalogue.communes import DEPARTEMENTS
 from bot.services.catalogue.service import EventCard, InnovationCard, LabCard, ListPage
 from bot.texts import Markup
 from handlers.catalogue.keys import button
+from handlers.common import language
 
 View = tuple[str, InlineKeyboardMarkup]
 
@@ -136,19 +138,8 @@ def innovation_card(update: Update, context: Ctx, card: InnovationCard) -> View:
 
 
 def when(update: Update, context: Ctx, start: datetime, end: datetime | None) -> str:
-    """« jeudi 24 octobre 2013, 09:00 – 17:30 » in Europe/Paris, in the member's language."""
-    tz = context.deps.config.bot.tz
-    start = start.astimezone(tz)
-    days = _t(update, context, "date.days").split()
-    months = _t(update, context, "date.months").split()
-    text = _t(
-        update, context, "date.day",
-        weekday=days[start.weekday()], day=start.day, month=months[start.month - 1],
-        year=start.year, time=start.strftime("%H:%M"),
-    )  # fmt: skip
-    if end is not None:
-        text += " – " + end.astimezone(tz).strftime("%H:%M")
-    return text
+    """« jeudi 24 octobre 2013 à 9 h – 17 h 30 » in Europe/Paris, in the member's language."""
+    return format_span(start, end, context.deps.config.bot.tz, language(update, context))
 
 
 def event_card(
@@ -156,6 +147,7 @@ def event_card(
 ) -> View:
     event = card.event
     place = ", ".join(p for p in (event.place, event.address, event.commune) if p)
+    lang = language(update, context)
     head = [
         _t(update, context, "event.title", title=event.title),
         _t(
@@ -170,9 +162,10 @@ def event_card(
         [] if figures_only else [_t(update, context, "event.description", text=event.description)]
     )
     if card.figures:
+        values = [format_number(f.value, lang) for f in card.figures]
         figures = "\n".join(
-            _t(update, context, "event.figure", label=f.label, value=f"{f.value:g}", unit=f.unit)
-            for f in card.figures
+            _t(update, context, "event.figure", label=f.label, value=value, unit=f.unit)
+            for f, value in zip(card.figures, values, strict=True)
         )
         body.append(_t(update, context, "event.figures", figures=Markup(figures)))
     text = "\n".join(p for p in head if p) + "\n\n" + "\n\n".join(p for p in body if p.strip())

@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext
 
 from bot.context import DEPS_KEY, Ctx, Deps
+from bot.formatting import format_clock
 from bot.services.surveys.quick_polls import (
     QuickPollResults,
     QuickPollService,
@@ -18,7 +19,7 @@ from bot.services.surveys.quick_polls import (
     parse_command,
 )
 from handlers.access import admins_only
-from handlers.common import is_private, message_of, say, sender
+from handlers.common import is_private, language, message_of, say, sender
 
 WAKE_JOB = "quick_polls:wake"
 
@@ -53,7 +54,11 @@ async def post(update: Update, context: Ctx) -> None:
     )
     await reschedule(context.application)
     await say(
-        update, context, "surveys.quick_polls.posted", id=poll.id, closes=_local(context, poll)
+        update,
+        context,
+        "surveys.quick_polls.posted",
+        id=poll.id,
+        closes=_local(update, context, poll),
     )
 
 
@@ -115,17 +120,21 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
         "surveys.quick_polls.state_closed" if poll.closed else "surveys.quick_polls.state_open",
     )
     lines = [
-        t(
+        context.deps.plural(
             update,
             "surveys.quick_polls.results_title",
+            poll.voters,
             question=poll.question,
-            n=poll.voters,
             state=state,
         )
     ]
     if not poll.totals_known:
         lines.append(
-            t(update, "surveys.quick_polls.anonymous_pending", closes=_local(context, poll))
+            t(
+                update,
+                "surveys.quick_polls.anonymous_pending",
+                closes=_local(update, context, poll),
+            )
         )
         return "\n".join(lines)
     for option, count, share in zip(poll.options, poll.counts, poll.percents, strict=True):
@@ -158,5 +167,5 @@ async def _stop(bot: Bot, service: QuickPollService, poll: QuickPollResults) -> 
     return refreshed or poll
 
 
-def _local(context: Ctx, poll: QuickPollResults) -> str:
-    return f"{poll.closes_at.astimezone(context.deps.config.bot.tz):%H:%M}"
+def _local(update: Update, context: Ctx, poll: QuickPollResults) -> str:
+    return format_clock(poll.closes_at, context.deps.config.bot.tz, language(update, context))

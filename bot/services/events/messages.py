@@ -104,7 +104,7 @@ class EventMessages:
                 )
             )
         else:
-            lines.append(t.get(language, "events.card.coming", count=event.coming))
+            lines.append(t.plural(language, "events.card.coming", event.coming))
         return "\n".join(lines)
 
     def buttons(self, event: EventView, language: str) -> list[list[dict[str, str]]]:
