@@ -63,7 +63,11 @@ async def test_language_button_of_the_help(chat_with: Chat) -> None:
     await chat.say("/aide")
     assert chat.last_text().startswith("Ce que je sais faire")
     await chat.press("🌐 Langue / Language")
-    assert chat.last_text() == "Dans quelle langue veux-tu que je te parle ?"
+    assert chat.last_text() == (
+        "Dans quelle langue veux-tu que je te parle ?\n"
+        "Brezhoneg : traduction en attente de relecture par une personne qui parle cette langue."
+    )
+    assert chat.button_labels() == ["🇫🇷 Français", "🇬🇧 English", "Brezhoneg"]
 
 
 async def test_language_switch_is_kept(chat_with: Chat, fake: FakeTelegram, deps: Deps) -> None:
