@@ -111,6 +111,8 @@ async def test_command_menus_per_language_and_per_role(app: BotApp, fake: FakeTe
     assert {"aide", "langue", "proposer"} <= set(french)
     assert {"help", "language", "submit"} <= set(english)
     assert french == [c.fr for c in MENU_COMMANDS if c.audience == "member"]
+    assert names(None, "br") == french  # Breton lists the French commands, described in Breton
+    assert fake.commands[commands_key(None, "br")][0]["description"] == "Degemer ha lañser"
     assert "stats" not in french
     assert "moderation" not in french
     assert moderator == [*french, "moderation"]
