@@ -24,10 +24,10 @@ from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bench.common import BASELINE_TOKEN, machine
-from bot.console.bot_api import FakeTelegram, RateLimits
 from bot.services.delivery.outbox import DeliveryService
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
+from tests.support.bot_api import FakeTelegram, RateLimits
 from tests.support.http_server import BotApiHttpServer
 
 TEXT = "⏰ Rappel : débriefing jeudi 13 février à 14h, Maison des associations de Rennes."

@@ -32,10 +32,11 @@ PACE = 29 / 1.02
 async def child(count: int) -> dict[str, float]:
     from bot.app import build_application, build_deps
     from bot.config import parse_config
-    from bot.console.bot_api import FakeTelegram, InProcessBotApi, RateLimits
+    from bot.console.bot_api import InProcessBotApi
     from storage.db import create_engine
     from storage.migrate import upgrade
     from storage.models import Event, EventReminder, Member, OutboxMessage, Rsvp
+    from tests.support.bot_api import FakeTelegram, RateLimits
 
     folder = tempfile.mkdtemp()
     url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"

@@ -79,7 +79,7 @@ def build_handlers() -> HandlerTable:
         "survey": surveys.open_from_link,
         "lab": catalogue.open_lab,
         "innovation": catalogue.open_innovation,
-        "event": catalogue.open_event,
+        "event": events.open_from_link,
     }
     menu_targets: dict[str, menu.MenuTarget] = {
         "help": help_command.show_help,
@@ -97,8 +97,7 @@ def build_handlers() -> HandlerTable:
         ("chercher", "search"): search.on_command,
         "labs": catalogue.show_labs,
         "innovations": catalogue.show_themes,
-        # /events belongs to the meetings feature (upcoming only); this lists past ones too.
-        "rencontres": catalogue.show_events,
+        "rencontres": events.list_events,  # the same list as /evenements
         ("autour", "nearby"): nearby.ask_location,
         ("evenements", "events"): events.list_events,
         ("abonnements", "follow"): events.show_follow,

@@ -11,12 +11,13 @@ import pytest
 
 from bot.app import build_application, build_deps
 from bot.config import Config, parse_config
-from bot.console.bot_api import FakeTelegram, InProcessBotApi
+from bot.console.bot_api import InProcessBotApi
 from bot.context import BotApp, Deps
 from bot.startup import prepare_database
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
 from storage.seeding import import_catalogue
+from tests.support.bot_api import FakeTelegram
 from tests.support.databases import (
     create_postgres_database,
     drop_postgres_database,

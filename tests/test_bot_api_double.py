@@ -35,13 +35,8 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.console.bot_api import (
-    FakeTelegram,
-    HtmlParseError,
-    InProcessBotApi,
-    RateLimits,
-    parse_html,
-)
+from bot.console.bot_api import HtmlParseError, InProcessBotApi, parse_html
+from tests.support.bot_api import FakeTelegram, RateLimits
 from tests.support.http_server import BotApiHttpServer
 
 USER = 4242

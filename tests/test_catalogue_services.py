@@ -1,19 +1,16 @@
-"""Browsing and near-me services on SQLite and PostgreSQL."""
+"""Browsing and near-me services on SQLite and PostgreSQL (events: test_events_service.py)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.service import CatalogueService
 from storage.db import Sessions, create_engine, create_sessions
-from storage.models import Event, Innovation
+from storage.models import Innovation
 from storage.seeding import import_catalogue
-
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -28,7 +25,7 @@ async def sessions(db_url: str) -> AsyncIterator[Sessions]:
 
 
 async def test_labs_pages_and_neighbours(sessions: Sessions) -> None:
-    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
+    browse = CatalogueService(sessions, CommuneDirectory.load())
     first, last = await browse.labs(0), await browse.labs(2)
     assert (len(first.items), first.pages, first.total) == (8, 3, 17)
     assert len(last.items) == 1
@@ -40,24 +37,11 @@ async def test_labs_pages_and_neighbours(sessions: Sessions) -> None:
     assert await browse.lab(slug="nexistepas") is None
 
 
-async def test_events_upcoming_first_then_past(sessions: Sessions) -> None:
-    async with sessions.begin() as session:
-        for slug, days in (("loin", 40), ("proche", 3)):
-            session.add(Event(slug=slug, title=slug, starts_at=NOW + timedelta(days=days)))
-    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
-    events = await browse.events()
-    assert [e.title for e in events.upcoming] == ["proche", "loin"]
-    assert events.past[0].title == "Réunion de débriefing de la journée Innov'Deizh"
-    following = await browse.next_event()
-    assert following is not None
-    assert following.event.slug == "proche"
-
-
 async def test_innovations_by_departement_and_commune_coordinates(sessions: Sessions) -> None:
     async with sessions.begin() as session:
         session.add(Innovation(title="Ressourcerie", commune="Quimperlé", departement="29"))
         session.add(Innovation(title="En attente", commune="Brest", departement="29", status="x"))
-    browse = CatalogueService(sessions, CommuneDirectory.load(), clock=lambda: NOW)
+    browse = CatalogueService(sessions, CommuneDirectory.load())
     finistere = await browse.innovations(0, departement="29")
     assert [i.title for i in finistere.items] == ["Ressourcerie"]
     card = await browse.innovation(finistere.items[0].id)

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
-from bot.services.delivery.pacing import FakeClock
 from bot.services.members.service import Identity
 from storage.models import Member
 from tests.conftest import ADMIN_ID
+from tests.support.bot_api import FakeTelegram
+from tests.support.clock import FakeClock
 from tests.support.driver import MemberChat, plain
 
 MEMBERS = range(50001, 50041)

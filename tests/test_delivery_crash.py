@@ -11,10 +11,10 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import func, select
 
-from bot.console.bot_api import FakeTelegram
 from bot.services.delivery.outbox import DeliveryService
 from storage.db import create_engine, create_sessions
 from storage.models import OutboxMessage
+from tests.support.bot_api import FakeTelegram
 from tests.support.http_server import BotApiHttpServer
 
 CHATS = range(1, 1001)

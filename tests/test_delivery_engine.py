@@ -8,10 +8,10 @@ from sqlalchemy import select
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
 from bot.services.delivery.outbox import DeliveryService
-from bot.services.delivery.pacing import FakeClock
 from bot.services.delivery.types import DeliverySettings, DoubtPolicy
 from storage.db import create_engine, create_sessions
 from storage.models import OutboxMessage
+from tests.support.clock import FakeClock
 from tests.support.delivery import START, bot_on, limited_double
 
 TEXT = {"kind": "text", "text": "Réunion <b>jeudi</b>"}

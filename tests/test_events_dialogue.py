@@ -13,9 +13,9 @@ from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
-from bot.services.delivery.pacing import FakeClock
 from storage.models import Event, EventReminder
 from tests.conftest import ADMIN_ID, MEMBER_ID
+from tests.support.clock import FakeClock
 from tests.support.driver import MemberChat
 
 PARIS = ZoneInfo("Europe/Paris")

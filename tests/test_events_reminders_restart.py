@@ -13,9 +13,9 @@ from bot.context import Deps
 from bot.delivery_worker import telegram_sender
 from bot.jobs import WAKE_JOB, wake
 from bot.services.delivery.engine import DeliveryEngine
-from bot.services.delivery.pacing import FakeClock
 from storage.models import EventReminder
 from tests.conftest import MEMBER_ID
+from tests.support.clock import FakeClock
 
 
 async def test_restart_sends_in_grace_once_and_marks_too_late_missed(

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.commands import publish_commands
-from bot.console.bot_api import FakeTelegram, commands_key
+from bot.console.bot_api import commands_key
 from bot.context import BotApp, Deps
 from handlers import MENU_COMMANDS
 from storage.models import Member
 from tests.conftest import ADMIN_ID, MODERATOR_ID, MODERATORS_CHAT_ID
+from tests.support.bot_api import FakeTelegram
 from tests.support.driver import MemberChat
 
 Chat = Callable[..., MemberChat]

@@ -12,9 +12,9 @@ from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
-from bot.services.delivery.pacing import FakeClock
 from storage.models import Survey, SurveyAnswer, SurveyPoll
 from tests.conftest import ADMIN_ID
+from tests.support.clock import FakeClock
 from tests.support.driver import MemberChat, plain
 from tests.support.surveys import add_event
 

@@ -29,6 +29,7 @@ KEY_LITERAL = re.compile(r"""(?<![\w{])["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
 # handlers/catalogue/views.py names its keys without the "catalogue." prefix (its _t helper).
 RELATIVE = {"handlers/catalogue/views.py": "catalogue."}
 RELATIVE_SHORT = re.compile(r"""_t\(\s*update,\s*context,\s*"([a-z_]+)"\s*[,)]""")
+F_STRING_KEY = re.compile(r"""\bf["']([a-z_]+\.[a-z0-9_.]*)\{""")
 
 PROPOSAL_FIELDS = (
     *("name", "description", "theme", "place", "organisation", "website", "contact", "photo"),
@@ -36,6 +37,9 @@ PROPOSAL_FIELDS = (
 BUILT_WITH_F_STRINGS = [
     # bot/services/events/messages.py: f"events.delay.{unit}" (plural bases)
     *(f"events.delay.{unit}" for unit in ("days", "hours", "minutes")),
+    # bot/services/events/messages.py: the card's follow-up headings and answer buttons
+    *(f"events.card.follow_ups.{kind}" for kind in ("proposal", "platform", "other")),
+    *(f"events.button.{name}" for name in ("yes", "no", "remind", "ics")),
     # bot/services/events/service.py: f"events.notice.{kind}"
     *(f"events.notice.{kind}" for kind in ("new", "moved", "cancelled")),
     # handlers/search/inline.py: f"search.inline.{hit.kind}"
@@ -135,6 +139,20 @@ def test_every_key_the_code_uses_exists(texts: Texts, language: str) -> None:
 @pytest.mark.parametrize("key", BUILT_WITH_F_STRINGS)
 def test_every_key_built_with_an_f_string_exists(texts: Texts, language: str, key: str) -> None:
     assert resolvable(texts, language, key)
+
+
+def test_every_f_string_key_of_the_sources_is_listed(texts: Texts) -> None:
+    sections = {key.split(".")[0] for key in texts.catalogue("fr")}
+    unlisted = []
+    for folder in ("bot", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            for prefix in F_STRING_KEY.findall(path.read_text(encoding="utf-8")):
+                if prefix.split(".")[0] not in sections or name in RELATIVE:
+                    continue
+                if not any(key.startswith(prefix) for key in BUILT_WITH_F_STRINGS):
+                    unlisted.append(f"{name}: {prefix}…")
+    assert unlisted == []
 
 
 def test_the_date_error_reasons_listed_are_the_parser_s() -> None:

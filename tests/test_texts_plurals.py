@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.events.messages import EventMessages, EventView
+from bot.services.events.messages import EventMessages
+from bot.services.events.views import EventView
 from bot.texts import Texts
 from tests.support.driver import plain
 
@@ -19,11 +20,11 @@ def texts() -> Texts:
     return Texts.load()
 
 
-def event(coming: int) -> EventView:
+def event(coming: int, *, upcoming: bool = True) -> EventView:
     return EventView(
         id=1, title="Forum ESS", description="", place="", address="", theme="",
         starts_at=datetime(2031, 3, 15, 9, tzinfo=UTC), ends_at=None, capacity=None,
-        repeats_yearly=False, cancelled=False, schedule_rev=0, coming=coming,
+        repeats_yearly=False, cancelled=False, schedule_rev=0, coming=coming, upcoming=upcoming,
     )  # fmt: skip
 
 
@@ -44,6 +45,12 @@ def test_the_event_card_counts_people_in_words(
     card = EventMessages(texts, ZoneInfo("Europe/Paris")).card_text(event(coming), language)
     assert expected in card
     assert "(s)" not in card
+
+
+def test_a_past_event_counts_who_had_said_they_would_come(texts: Texts) -> None:
+    messages = EventMessages(texts, ZoneInfo("Europe/Paris"))
+    assert "1 personne avait dit venir" in messages.card_text(event(1, upcoming=False), "fr")
+    assert "2 people had said" in messages.card_text(event(2, upcoming=False), "en")
 
 
 @pytest.mark.parametrize(

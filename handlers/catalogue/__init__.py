@@ -1,1 +1,1 @@
-"""handlers/catalogue."""
+"""Catalogue in Telegram: /labs, /innovations, cards edited in place, near me, QR codes."""

@@ -1,19 +1,19 @@
-"""/labs, /innovations, /events, their cards and deep links; buttons edit the card in place."""
+"""/labs, /innovations, their cards and deep links; buttons edit the card in place.
+
+Events are the events feature's (handlers/events): their card is never drawn here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
-from bot.services.catalogue.service import Item
 from handlers.catalogue import nearby
 from handlers.catalogue import views as view
 from handlers.catalogue.keys import button, number, parse
-from handlers.common import chat_of, query_of, say
+from handlers.common import chat_of, query_of
+from handlers.events import cards as events
 
 
 async def show(update: Update, context: Ctx, shown: view.View) -> None:
@@ -96,36 +96,6 @@ async def send_pin(update: Update, context: Ctx, innovation_id: int) -> None:
     await context.bot.send_location(chat_of(update).id, card.latitude, card.longitude)
 
 
-async def show_events(update: Update, context: Ctx) -> None:
-    """/rencontres: upcoming events first, then past ones, as buttons to their cards."""
-    events = await context.deps.catalogue.events()
-    rows = _event_rows("📅 ", events.upcoming) + _event_rows("🗂 ", events.past)
-    key = "catalogue.events.header" if events.upcoming else "catalogue.events.none_upcoming"
-    await show(update, context, (context.deps.t(update, key), InlineKeyboardMarkup(rows)))
-
-
-async def show_past_events(update: Update, context: Ctx) -> None:
-    """The past events as buttons to their cards (shown after the upcoming ones' cards)."""
-    events = await context.deps.catalogue.events()
-    if events.past:
-        rows = _event_rows("🗂 ", events.past)
-        await say(
-            update, context, "catalogue.events.past", reply_markup=InlineKeyboardMarkup(rows)
-        )
-
-
-def _event_rows(mark: str, events: Sequence[Item]) -> list[list[InlineKeyboardButton]]:
-    return [[button(mark + event.title, "ev", event.id)] for event in events[:8]]
-
-
-async def show_event(update: Update, context: Ctx, event_id: int | None, slug: str = "") -> bool:
-    card = await context.deps.catalogue.event(event_id, slug)
-    if card is None:
-        return False
-    await show(update, context, view.event_card(update, context, card))
-    return True
-
-
 async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
     """An FAQ answer; entries that ``shows`` live data show that card instead."""
     entry = await context.deps.catalogue.faq(faq_id)
@@ -133,19 +103,10 @@ async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
         return False
     kind, _, slug = entry.shows.partition(":")
     if kind == "next-event":
-        card = await context.deps.catalogue.next_event()
-        if card is None:
-            await show_events(update, context)  # says nothing is planned, lists past ones
-        else:
-            await show(update, context, view.event_card(update, context, card))
+        await events.show_next(update, context)  # its card, else says nothing is planned
         return True
-    elif kind == "event-figures":
-        figures = await context.deps.catalogue.event(slug=slug)
-        if figures is not None:
-            await show(
-                update, context, view.event_card(update, context, figures, figures_only=True)
-            )
-            return True
+    if kind == "event-figures" and await events.open_card(update, context, slug=slug):
+        return True
     answer = entry.answer or context.deps.t(update, "catalogue.faq.nothing_yet")
     text = context.deps.t(update, "catalogue.faq.card", question=entry.question, answer=answer)
     keyboard = InlineKeyboardMarkup(
@@ -177,10 +138,10 @@ async def on_button(update: Update, context: Ctx) -> None:
         await show_innovations(update, context, action, ids[0], number(ids[1]))
     elif action == "inno":
         found = await show_innovation(update, context, first)
-    elif action == "evs":
-        await show_events(update, context)
+    elif action == "evs":  # buttons sent before events had their own card
+        await events.list_events(update, context)
     elif action == "ev":
-        found = await show_event(update, context, first)
+        found = await events.open_card(update, context, first)
     elif action == "faq":
         found = await show_faq(update, context, first)
     else:
@@ -191,14 +152,10 @@ async def on_button(update: Update, context: Ctx) -> None:
     await query.answer()
 
 
-# Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id>, event-<id or slug>.
+# Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id> (event-…: handlers/events).
 async def open_lab(update: Update, context: Ctx, rest: str) -> bool:
     return await show_lab(update, context, int(rest) if rest.isdigit() else None, rest)
 
 
 async def open_innovation(update: Update, context: Ctx, rest: str) -> bool:
     return rest.isdigit() and await show_innovation(update, context, int(rest))
-
-
-async def open_event(update: Update, context: Ctx, rest: str) -> bool:
-    return await show_event(update, context, int(rest) if rest.isdigit() else None, rest)

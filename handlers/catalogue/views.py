@@ -1,19 +1,16 @@
-"""Texts and keyboards of the lists and cards (labs, innovations, events, FAQ)."""
+"""Texts and keyboards of the lists and cards (labs, innovations); events have their own card
+(handlers/events/views.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import quote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
-from bot.formatting import format_number, format_span
 from bot.services.catalogue.communes import DEPARTEMENTS
-from bot.services.catalogue.service import EventCard, InnovationCard, LabCard, ListPage
-from bot.texts import Markup
+from bot.services.catalogue.service import InnovationCard, LabCard, ListPage
 from handlers.catalogue.keys import button
-from handlers.common import language
 
 View = tuple[str, InlineKeyboardMarkup]
 
@@ -38,9 +35,13 @@ def deep_link(context: Ctx, payload: str) -> str:
     return f"https://t.me/{context.bot.username}?start={payload}"
 
 
+def share_url(context: Ctx, payload: str, title: str) -> str:
+    """Telegram's share sheet with a card's deep link (no callback: nothing to store)."""
+    return f"https://t.me/share/url?url={quote(deep_link(context, payload))}&text={quote(title)}"
+
+
 def share_button(update: Update, context: Ctx, payload: str, title: str) -> InlineKeyboardButton:
-    """Telegram's share sheet with the card's deep link (no callback: nothing to store)."""
-    url = f"https://t.me/share/url?url={quote(deep_link(context, payload))}&text={quote(title)}"
+    url = share_url(context, payload, title)
     return InlineKeyboardButton(_t(update, context, "button.share"), url=url)
 
 
@@ -134,47 +135,6 @@ def innovation_card(update: Update, context: Ctx, card: InnovationCard) -> View:
             share_button(update, context, f"innovation-{found.id}", found.title),
         ]
     )
-    return text, InlineKeyboardMarkup(rows)
-
-
-def when(update: Update, context: Ctx, start: datetime, end: datetime | None) -> str:
-    """« jeudi 24 octobre 2013 à 9 h – 17 h 30 » in Europe/Paris, in the member's language."""
-    return format_span(start, end, context.deps.config.bot.tz, language(update, context))
-
-
-def event_card(
-    update: Update, context: Ctx, card: EventCard, *, figures_only: bool = False
-) -> View:
-    event = card.event
-    place = ", ".join(p for p in (event.place, event.address, event.commune) if p)
-    lang = language(update, context)
-    head = [
-        _t(update, context, "event.title", title=event.title),
-        _t(
-            update,
-            context,
-            "event.when",
-            when=when(update, context, event.starts_at, event.ends_at),
-        ),
-        lines(update, context, ("event.place", {"place": place})),
-    ]
-    body = (
-        [] if figures_only else [_t(update, context, "event.description", text=event.description)]
-    )
-    if card.figures:
-        values = [format_number(f.value, lang) for f in card.figures]
-        figures = "\n".join(
-            _t(update, context, "event.figure", label=f.label, value=value, unit=f.unit)
-            for f, value in zip(card.figures, values, strict=True)
-        )
-        body.append(_t(update, context, "event.figures", figures=Markup(figures)))
-    text = "\n".join(p for p in head if p) + "\n\n" + "\n\n".join(p for p in body if p.strip())
-    rows = [
-        [
-            button(_t(update, context, "button.back"), "evs", 0),
-            share_button(update, context, f"event-{event.id}", event.title),
-        ]
-    ]
     return text, InlineKeyboardMarkup(rows)
 
 

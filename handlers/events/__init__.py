@@ -1,1 +1,3 @@
-"""handlers/events."""
+"""Events in Telegram: the event card with RSVP, /evenements (/rencontres), /abonnements,
+organisers' event commands.
+"""

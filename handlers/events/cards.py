@@ -1,4 +1,5 @@
-"""Members and events: /evenements, the card buttons (RSVP, .ics), /abonnements, admin moves."""
+"""Members and events: the one list (/evenements, /events, /rencontres), the card wherever it is
+opened (buttons, deep links, the FAQ), its buttons (RSVP, .ics), /abonnements, admin moves."""
 
 from __future__ import annotations
 
@@ -10,52 +11,90 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest
 
 from bot.context import Ctx
-from bot.delivery_worker import keyboard
 from bot.jobs import reschedule
 from bot.services.events.calendar_files import event_ics, ics_filename
-from bot.services.events.messages import PATTERN, EventView, parse_button
+from bot.services.events.messages import PATTERN, parse_button
 from bot.services.events.service import EventNotFound
+from bot.services.events.views import EventView
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
-from handlers.catalogue.browsing import show_past_events
 from handlers.common import chat_of, language, message_of, query_of, say, sender
+from handlers.events.views import card_view, past_keyboard, send, show
 from storage.models import utcnow
 
 BUTTON_PATTERN = PATTERN
 FOLLOW_PATTERN = r"^events:follow:(\d{1,4})$"
-
-
-async def send_card(update: Update, context: Ctx, event: EventView) -> None:
-    """The event card with its buttons, in the member's language."""
-    messages = context.deps.events.messages
-    lang = language(update, context)
-    await context.bot.send_message(
-        chat_id=chat_of(update).id,
-        text=messages.card_text(event, lang),
-        reply_markup=keyboard(messages.buttons(event, lang)),
-    )
+UPCOMING_CARDS = 5
+PAST_BUTTONS = 8
 
 
 async def list_events(update: Update, context: Ctx) -> None:
-    """/evenements: the next gatherings, one card each with RSVP buttons, then the past ones."""
-    events = await context.deps.events.upcoming(utcnow(), limit=5)
-    if not events:
-        await say(update, context, "events.list.empty")
+    """/evenements, /events, /rencontres: the next gatherings as cards, then the past ones."""
+    now = utcnow()
+    service = context.deps.events
+    upcoming = await service.upcoming(now, limit=UPCOMING_CARDS)
+    past = await service.past(now, limit=PAST_BUTTONS)
+    t = context.deps.t
+    if not upcoming:  # one message: « Retour » on a card can turn it into the whole list
+        text = t(update, "events.list.empty")
+        if past:
+            text += "\n\n" + t(update, "events.list.past")
+        await show(update, context, (text, past_keyboard(past)))
+        return
+    await say(update, context, "events.list.header")
+    for event in upcoming:
+        await send(update, context, card_view(update, context, event))
+    if past:
+        await say(update, context, "events.list.past", reply_markup=past_keyboard(past))
+
+
+async def open_card(
+    update: Update, context: Ctx, event_id: int | None = None, slug: str = ""
+) -> bool:
+    """The event's card (edited in place when a button asked for it); False if there is none."""
+    try:
+        event = await context.deps.events.card(event_id, slug=slug)
+    except EventNotFound:
+        return False
+    await show(update, context, card_view(update, context, event))
+    return True
+
+
+async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
+    """Deep link and poster QR code: t.me/<bot>?start=event-<id or slug>."""
+    if rest.isdigit() and len(rest) <= 12:
+        return await open_card(update, context, int(rest))
+    return bool(rest) and await open_card(update, context, slug=rest)
+
+
+async def show_next(update: Update, context: Ctx) -> None:
+    """« Quand a lieu la prochaine rencontre ? »: its card, else the list (nothing planned)."""
+    event = await context.deps.events.next_event(utcnow())
+    if event is None:
+        await list_events(update, context)
     else:
-        await say(update, context, "events.list.header")
-        for event in events:
-            await send_card(update, context, event)
-    await show_past_events(update, context)
+        await show(update, context, card_view(update, context, event))
 
 
 async def on_button(update: Update, context: Ctx) -> None:
-    """« Je viens », « Je ne viens pas », « Me rappeler », « Ajouter à mon agenda »."""
+    """A card's buttons: « Je viens », « Je ne viens pas », « Me rappeler », « Ajouter à mon
+    agenda »; a past event's card; « Retour » to the list."""
     query = query_of(update)
     parsed = parse_button(query.data or "")
     if parsed is None:
         await query.answer()
         return
     action, event_id = parsed
+    if action == "list":
+        await query.answer()
+        await list_events(update, context)
+        return
+    if action == "card":
+        if await open_card(update, context, event_id):
+            await query.answer()
+        else:
+            await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
+        return
     service = context.deps.events
     try:
         if action == "ics":
@@ -69,16 +108,16 @@ async def on_button(update: Update, context: Ctx) -> None:
         return
     key = "events.rsvp.full" if outcome.full else f"events.rsvp.{action}"
     await query.answer(context.deps.t(update, key), show_alert=outcome.full)
-    lang = language(update, context)
     message = query.message
     if message is not None and not outcome.full:
         # Refresh the count on the card the member pressed (same text -> Telegram says 400).
+        text, markup = card_view(update, context, outcome.event)
         with contextlib.suppress(BadRequest):
             await context.bot.edit_message_text(
                 chat_id=message.chat.id,
                 message_id=message.message_id,
-                text=service.messages.card_text(outcome.event, lang),
-                reply_markup=keyboard(service.messages.buttons(outcome.event, lang)),
+                text=text,
+                reply_markup=markup,
             )
 
 

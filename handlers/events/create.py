@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.context import Ctx
 from bot.formatting import format_day
 from bot.jobs import reschedule
-from bot.services.events.messages import EventView
+from bot.services.events.views import EventView
 from bot.services.french_dates import (
     DateNotUnderstood,
     mismatched_weekday,

@@ -1,1 +1,1 @@
-"""handlers/proposals."""
+"""Proposals in Telegram: the /proposer dialogue and the moderators' cards."""

@@ -1,1 +1,1 @@
-"""handlers/search."""
+"""Search in Telegram: /chercher, plain text in private, and inline mode."""

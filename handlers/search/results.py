@@ -16,7 +16,7 @@ from bot.services.search.query import words
 from bot.services.search.service import SearchResult
 from bot.texts import Markup
 from handlers.catalogue import browsing as catalogue
-from handlers.catalogue.keys import CARD_ACTIONS, button
+from handlers.catalogue.keys import card_button
 from handlers.common import message_of, query_of, say, sender
 
 PATTERN = r"^srch:(p:[0-9]{1,12}|w:[a-z0-9.]{1,44}):[0-9]{1,3}$"
@@ -110,7 +110,7 @@ def results_view(
     if result.corrected:
         header += "\n" + t(update, "search.corrected", words=result.corrected)
     rows = [
-        [button(f"{start + n}. {EMOJI[h.kind]} {h.title}", CARD_ACTIONS[h.kind], h.ref_id)]
+        [card_button(f"{start + n}. {EMOJI[h.kind]} {h.title}", h.kind, h.ref_id)]
         for n, h in enumerate(result.hits, 1)
     ]
     nav = []

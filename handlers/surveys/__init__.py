@@ -1,1 +1,3 @@
-"""handlers/surveys."""
+"""Surveys in Telegram: answering with native polls, organisers' survey commands, results,
+quick polls.
+"""

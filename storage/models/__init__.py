@@ -2,7 +2,7 @@
 
 from storage.models.base import Base, UtcDateTime, utcnow
 from storage.models.catalogue import FaqEntry, Innovation, Lab, SeedRecord
-from storage.models.conversations import ConversationState
+from storage.models.conversations import ConversationState, OrganiserDraft
 from storage.models.delivery import Announcement, OutboxMessage
 from storage.models.events import (
     Event,
@@ -10,7 +10,6 @@ from storage.models.events import (
     EventFollowUp,
     EventReminder,
     EventSubscription,
-    OrganiserDraft,
     Rsvp,
 )
 from storage.models.members import Member

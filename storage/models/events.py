@@ -1,5 +1,4 @@
-"""Events: gatherings with their figures and follow-ups, RSVPs, reminders, subscriptions and
-organisers' drafts."""
+"""Events: gatherings with their figures and follow-ups, RSVPs, reminders and subscriptions."""
 
 from __future__ import annotations
 
@@ -113,14 +112,3 @@ class EventSubscription(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     theme: Mapped[str] = mapped_column(String(100), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
-class OrganiserDraft(Base):
-    """An event or announcement an organiser is composing, saved at each answer."""
-
-    __tablename__ = "meeting_drafts"
-
-    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "event" | "announce"
-    data: Mapped[str] = mapped_column(Text, default="{}")
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

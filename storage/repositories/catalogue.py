@@ -1,15 +1,14 @@
-"""Catalogue queries: labs, approved innovations, events and FAQ entries by pages, and counts."""
+"""Catalogue queries: labs, approved innovations and FAQ entries by pages, and counts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Event, EventFigure, FaqEntry, Innovation, Lab, Member
+from storage.models import Event, FaqEntry, Innovation, Lab, Member
 
 APPROVED = Innovation.status == "approved"
 
@@ -64,25 +63,6 @@ class CatalogueRepository:
     async def innovation(self, innovation_id: int) -> Innovation | None:
         found = await self._session.get(Innovation, innovation_id)
         return found if found is not None and found.status == "approved" else None
-
-    async def events(self, *, upcoming: bool, now: datetime) -> list[Any]:
-        """(id, title, starts_at): upcoming ones soonest first, past ones latest first."""
-        query = select(Event.id, Event.title, Event.starts_at)
-        if upcoming:
-            query = query.where(Event.starts_at >= now).order_by(Event.starts_at)
-        else:
-            query = query.where(Event.starts_at < now).order_by(Event.starts_at.desc())
-        return list(await self._session.execute(query))
-
-    async def event(self, event_id: int) -> Event | None:
-        return await self._session.get(Event, event_id)
-
-    async def event_by_slug(self, slug: str) -> Event | None:
-        return await self._session.scalar(select(Event).where(Event.slug == slug))
-
-    async def figures(self, event_id: int) -> Sequence[EventFigure]:
-        query = select(EventFigure).where(EventFigure.event_id == event_id)
-        return list(await self._session.scalars(query.order_by(EventFigure.position)))
 
     async def faq(self, faq_id: int) -> FaqEntry | None:
         return await self._session.get(FaqEntry, faq_id)

@@ -1,13 +1,14 @@
-"""Stored dialogue states."""
+"""Stored dialogue states, and organisers' drafts of events and announcements."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConversationState
+from storage.models import ConversationState, OrganiserDraft, utcnow
 
 
 class ConversationRepository:
@@ -43,3 +44,30 @@ class ConversationRepository:
 def _parts(key: str) -> list[object]:
     parts = json.loads(key)
     return parts if isinstance(parts, list) else [parts]
+
+
+class OrganiserDraftRepository:
+    """What an organiser has typed so far in /nouvel_evenement or /annonce, one row per kind."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, member_id: int, kind: str) -> dict[str, Any]:
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
+        return {} if row is None else dict(json.loads(row.data))
+
+    async def save(self, member_id: int, kind: str, data: dict[str, Any]) -> None:
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
+        body = json.dumps(data, ensure_ascii=False)
+        if row is None:
+            self._session.add(OrganiserDraft(member_id=member_id, kind=kind, data=body))
+        else:
+            row.data = body
+            row.updated_at = utcnow()
+        await self._session.flush()
+
+    async def drop(self, member_id: int, kind: str) -> None:
+        row = await self._session.get(OrganiserDraft, (member_id, kind))
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()

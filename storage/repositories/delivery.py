@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import Member, OutboxMessage
 
 PENDING = "pending"
 CLAIMED_COLUMNS = (
@@ -162,3 +162,15 @@ class OutboxRepository:
 
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self._session.get(OutboxMessage, row_id)
+
+
+class AnnouncementRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def audience(self) -> list[int]:
+        """Members who accept announcements and have not blocked the bot."""
+        query = select(Member.telegram_id).where(
+            Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
+        )
+        return list(await self._session.scalars(query.order_by(Member.telegram_id)))

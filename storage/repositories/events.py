@@ -1,8 +1,8 @@
-"""Queries of events as meetings: RSVPs, reminders, subscriptions, drafts."""
+"""Queries of events: lists and cards (figures, follow-ups), RSVPs, reminders, subscriptions,
+drafts."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Event,
+    EventFigure,
+    EventFollowUp,
     EventReminder,
     EventSubscription,
     Member,
-    OrganiserDraft,
     Rsvp,
     utcnow,
 )
@@ -30,7 +31,11 @@ class EventRepository:
     async def event(self, event_id: int) -> Event | None:
         return await self._session.get(Event, event_id)
 
+    async def event_by_slug(self, slug: str) -> Event | None:
+        return await self._session.scalar(select(Event).where(Event.slug == slug))
+
     async def upcoming(self, now: datetime, limit: int) -> list[Event]:
+        """Events still to come and not cancelled, soonest first."""
         query = (
             select(Event)
             .where(Event.starts_at >= now, Event.cancelled_at.is_(None))
@@ -38,6 +43,32 @@ class EventRepository:
             .limit(limit)
         )
         return list(await self._session.scalars(query))
+
+    async def past(self, now: datetime, limit: int) -> list[tuple[int, str]]:
+        """(id, title) of events that took place (not cancelled), latest first."""
+        query = (
+            select(Event.id, Event.title)
+            .where(Event.starts_at < now, Event.cancelled_at.is_(None))
+            .order_by(Event.starts_at.desc())
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in await self._session.execute(query)]
+
+    async def figures_of(self, event_ids: list[int]) -> dict[int, list[EventFigure]]:
+        """Per event: its published figures, in their order."""
+        query = select(EventFigure).where(EventFigure.event_id.in_(event_ids))
+        result: dict[int, list[EventFigure]] = {}
+        for figure in await self._session.scalars(query.order_by(EventFigure.position)):
+            result.setdefault(figure.event_id, []).append(figure)
+        return result
+
+    async def follow_ups_of(self, event_ids: list[int]) -> dict[int, list[EventFollowUp]]:
+        """Per event: what came out of it, in its order."""
+        query = select(EventFollowUp).where(EventFollowUp.event_id.in_(event_ids))
+        result: dict[int, list[EventFollowUp]] = {}
+        for follow_up in await self._session.scalars(query.order_by(EventFollowUp.position)):
+            result.setdefault(follow_up.event_id, []).append(follow_up)
+        return result
 
     async def add_event(self, **fields: Any) -> Event:
         event = Event(**fields)
@@ -164,32 +195,3 @@ class EventRepository:
     async def event_themes(self) -> list[str]:
         query = select(Event.theme).where(Event.theme != "").distinct().order_by(Event.theme)
         return list(await self._session.scalars(query))
-
-    async def announcement_audience(self) -> list[int]:
-        """Members who accept announcements and have not blocked the bot."""
-        query = select(Member.telegram_id).where(
-            Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
-        )
-        return list(await self._session.scalars(query.order_by(Member.telegram_id)))
-
-    # --- drafts -----------------------------------------------------------------------------
-
-    async def draft(self, member_id: int, kind: str) -> dict[str, Any]:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        return {} if row is None else dict(json.loads(row.data))
-
-    async def save_draft(self, member_id: int, kind: str, data: dict[str, Any]) -> None:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        body = json.dumps(data, ensure_ascii=False)
-        if row is None:
-            self._session.add(OrganiserDraft(member_id=member_id, kind=kind, data=body))
-        else:
-            row.data = body
-            row.updated_at = utcnow()
-        await self._session.flush()
-
-    async def drop_draft(self, member_id: int, kind: str) -> None:
-        row = await self._session.get(OrganiserDraft, (member_id, kind))
-        if row is not None:
-            await self._session.delete(row)
-            await self._session.flush()

@@ -1,1 +1,3 @@
-"""tests/support."""
+"""Test-only helpers: the Bot API over loopback HTTP, databases, the member-chat driver,
+feature fixtures.
+"""

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from telegram import Bot
 
 from bot.app import OFFLINE_TOKEN
-from bot.console.bot_api import FakeTelegram, InProcessBotApi, RateLimits
-from bot.services.delivery.pacing import FakeClock
+from bot.console.bot_api import InProcessBotApi
+from tests.support.bot_api import FakeTelegram, RateLimits
+from tests.support.clock import FakeClock
 
 START = datetime(2027, 2, 10, 9, 0, tzinfo=UTC)
 

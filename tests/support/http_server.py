@@ -16,6 +16,7 @@ from tornado.netutil import bind_sockets
 
 from bot.console.bot_api.records import JsonDict, Upload
 from bot.console.bot_api.state import FakeTelegram
+from tests.support.bot_api import ConnectionDropped
 
 _LOGGER = logging.getLogger(__name__)
 # Form values are strings; these stay strings even when they look like JSON ("123", "true").
@@ -155,13 +156,11 @@ class BotApiHttpServer:
         except ValueError:
             _respond(connection, 400, _json(_error(400, "Bad Request: can't parse request")))
             return
-        fault = self.fake.take_fault(method, params)
-        if fault is not None and fault.kind == "drop":
+        try:
+            status, body = await self.fake.call(method, params, files)
+        except ConnectionDropped:
             connection.close()
             return
-        status, body = await self.fake.call(method, params, files)
-        if fault is not None:
-            await asyncio.sleep(fault.delay)
         _respond(connection, status, _json(body))
 
 

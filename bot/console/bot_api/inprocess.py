@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from .records import Upload
@@ -20,7 +20,7 @@ _UNAUTHORIZED = b'{"ok": false, "error_code": 401, "description": "Unauthorized"
 
 
 class InProcessBotApi(BaseRequest):
-    """Answers PTB's requests from a FakeTelegram; faults behave like network failures."""
+    """Answers PTB's requests from a FakeTelegram, within PTB's read timeout as over HTTP."""
 
     __slots__ = ("_fake", "_read_timeout")
 
@@ -30,7 +30,7 @@ class InProcessBotApi(BaseRequest):
 
     @property
     def read_timeout(self) -> float | None:
-        """Default read timeout, used when a simulated answer comes late."""
+        """Default read timeout, for calls that give none."""
         return self._read_timeout
 
     async def initialize(self) -> None:
@@ -59,19 +59,14 @@ class InProcessBotApi(BaseRequest):
         if not prefix.endswith(f"/bot{fake.token}"):
             return 401, _UNAUTHORIZED
         params: dict[str, Any] = request_data.parameters if request_data else {}
-        fault = fake.take_fault(api_method, params)
-        if fault is not None and fault.kind == "drop":
-            raise NetworkError("httpx.RemoteProtocolError: Server disconnected (double)")
         files = _files(request_data) if request_data and request_data.contains_files else None
-        status, body = await fake.call(api_method, params, files)
-        if fault is not None:
-            timeout = (
-                self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-            )
-            if timeout is not None and fault.delay > timeout:
-                await asyncio.sleep(timeout)
-                raise TimedOut
-            await asyncio.sleep(fault.delay)
+        timeout = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        try:
+            # Only a long poll (or an answer a test made late) waits here.
+            async with asyncio.timeout(timeout):
+                status, body = await fake.call(api_method, params, files)
+        except TimeoutError:
+            raise TimedOut from None
         return status, json.dumps(body).encode()
 
 

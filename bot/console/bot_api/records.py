@@ -10,7 +10,7 @@ JsonDict = dict[str, Any]
 
 @dataclass
 class ApiCall:
-    """One Bot API call as the double saw it; status 0 means the connection was dropped."""
+    """One Bot API call as the double saw it (status 0: a connection dropped by a test)."""
 
     method: str
     params: JsonDict
@@ -56,11 +56,3 @@ class ApiError(Exception):
 def bad_request(reason: str) -> ApiError:
     """A 400 error worded as Telegram does ("Bad Request: ...")."""
     return ApiError(400, f"Bad Request: {reason}")
-
-
-@dataclass
-class Fault:
-    """A transport fault queued for a method: drop the connection or answer late."""
-
-    kind: str  # "drop" or "delay"
-    delay: float = 0.0

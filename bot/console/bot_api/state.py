@@ -1,4 +1,8 @@
-"""FakeTelegram: a simulator of the Telegram Bot API for tests, benchmarks and the console."""
+"""FakeTelegram: a simulator of the Telegram Bot API for the console (and tests, benchmarks).
+
+It answers as Telegram does, refusals included. What only tests need (flood limits, forced
+errors, dropped connections, late answers) plugs in from tests/support/bot_api.py.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from typing import Any
 
 from . import methods_misc as misc
 from . import methods_send as send
-from .limits import RateLimits, max_in_window
 from .members import MemberSide
-from .records import ApiCall, ApiError, Fault, JsonDict, Upload
+from .records import ApiCall, ApiError, JsonDict, Upload
+from .store import FloodControl
 
 Handler = Callable[[Any, JsonDict, dict[str, Upload]], Any]
 # Telegram matches method names case-insensitively.
@@ -57,11 +61,11 @@ class FakeTelegram(MemberSide):
         token: str = "123456:TEST-token_abcdefghijklmnopqrstuvw",
         bot_id: int = 123456,
         bot_username: str = "innovdeizh_bot",
-        limits: RateLimits | None = None,
+        flood: FloodControl | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(
-            token=token, bot_id=bot_id, bot_username=bot_username, limits=limits, clock=clock
+            token=token, bot_id=bot_id, bot_username=bot_username, flood=flood, clock=clock
         )
 
     async def call(
@@ -70,13 +74,13 @@ class FakeTelegram(MemberSide):
         params: dict[str, Any],
         files: Mapping[str, bytes | Upload] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Run one Bot API method; answer (HTTP status, Telegram's JSON body)."""
+        """Run one Bot API method; answer (HTTP status, Telegram's JSON body).
+
+        Transports call this for every request; a subclass may wrap it to play faults.
+        """
         at = self.clock()
         key = method.lower()
         try:
-            failures = self.failures.get(key)
-            if failures:
-                raise failures.pop(0)
             if key == "getupdates":
                 result: Any = await misc.get_updates(self, params)
             else:
@@ -98,41 +102,6 @@ class FakeTelegram(MemberSide):
         self.calls.append(ApiCall(method, params, status, at))
         self.changed()
         return status, body
-
-    # --- failure injection ------------------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        status: int,
-        description: str,
-        *,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Answer the next ``times`` calls of ``method`` with this error; they do nothing."""
-        parameters = {"retry_after": retry_after} if retry_after is not None else None
-        error = ApiError(status, description, parameters)
-        self.failures.setdefault(method.lower(), []).extend([error] * times)
-
-    def drop_connections(self, method: str, times: int = 1) -> None:
-        """Close the connection of the next calls unanswered (and unperformed)."""
-        self.faults.setdefault(method.lower(), []).extend([Fault("drop")] * times)
-
-    def accept_then_timeout(self, method: str, delay: float, times: int = 1) -> None:
-        """Perform the next calls but answer only after ``delay`` seconds."""
-        self.faults.setdefault(method.lower(), []).extend([Fault("delay", delay)] * times)
-
-    def take_fault(self, method: str, params: JsonDict | None = None) -> Fault | None:
-        """For transports: the fault to apply to this call, if any (drops are recorded here)."""
-        faults = self.faults.get(method.lower())
-        if not faults:
-            return None
-        fault = faults.pop(0)
-        if fault.kind == "drop":
-            self.calls.append(ApiCall(method, params or {}, 0, self.clock()))
-            self.changed()
-        return fault
 
     # --- observation ------------------------------------------------------------------------
 
@@ -176,11 +145,6 @@ class FakeTelegram(MemberSide):
     def pending_updates(self) -> list[JsonDict]:
         """Updates queued and not yet confirmed through getUpdates."""
         return list(self.updates)
-
-    def max_sends_in_window(self, seconds: float = 1.0, chat_id: int | None = None) -> int:
-        """Most accepted sends (all chats, or one) within any ``seconds`` on the clock."""
-        times = sorted(t for t, chat in self.send_log if chat_id is None or chat == chat_id)
-        return max_in_window(times, seconds)
 
     # The public API takes a timeout, like asyncio.wait_for does.
     async def wait_for(

@@ -7,11 +7,21 @@ import itertools
 import mimetypes
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from .limits import RateLimiter, RateLimits
-from .records import ApiCall, ApiError, Fault, JsonDict, Message, Upload, bad_request
+from .records import ApiCall, ApiError, JsonDict, Message, Upload, bad_request
 from .validation import as_int
+
+
+class FloodControl(Protocol):
+    """Telegram's flood limits, for those who need them (tests/support/flood_limits.py).
+
+    The console runs without: its one member never receives 30 messages a second.
+    """
+
+    def admit(self, chat_id: int | None, now: float) -> int | None:
+        """Count a send about to be accepted at ``now``; or refuse it: the retry_after (s)."""
+        ...
 
 
 class Store:
@@ -23,7 +33,7 @@ class Store:
         token: str,
         bot_id: int,
         bot_username: str,
-        limits: RateLimits | None,
+        flood: FloodControl | None,
         clock: Callable[[], float],
     ) -> None:
         self.token = token
@@ -34,7 +44,7 @@ class Store:
             "username": bot_username,
         }
         self.clock = clock
-        self.limiter = RateLimiter(limits)
+        self.flood = flood
         self.users: dict[int, JsonDict] = {}
         self.chats: dict[int, JsonDict] = {}
         self.blocked: set[int] = set()
@@ -58,9 +68,6 @@ class Store:
         self.webhook: JsonDict = {"url": ""}
         self.allowed_updates: list[str] = []
         self.updates: list[JsonDict] = []
-        self.send_log: list[tuple[float, int | None]] = []  # accepted sends (time, chat)
-        self.failures: dict[str, list[ApiError]] = {}
-        self.faults: dict[str, list[Fault]] = {}
         self.poller: object | None = None
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -130,14 +137,14 @@ class Store:
         return found
 
     def throttle(self, chat_id: int | None) -> None:
-        """Count a send against the flood limits, or refuse it with 429."""
-        now = self.clock()
-        retry_after = self.limiter.acquire(chat_id, now)
+        """Count a send against the flood limits, if any, or refuse it with 429."""
+        if self.flood is None:
+            return
+        retry_after = self.flood.admit(chat_id, self.clock())
         if retry_after is not None:
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
             )
-        self.send_log.append((now, chat_id))
 
     # --- messages and updates ---------------------------------------------------------------
 

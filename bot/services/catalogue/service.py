@@ -1,21 +1,20 @@
-"""Browse the collection: labs, approved innovations and events as pages and cards.
+"""Browse the collection: labs and approved innovations as pages and cards, FAQ entries.
 
 Decisions: labs keep the order of the 2013 collection; innovations are listed by title within a
-theme or a département; events list upcoming ones first (soonest first), then past ones (latest
-first). A card of something deleted or not approved is simply not found.
+theme or a département. A card of something deleted or not approved is simply not found.
+Events, their figures and follow-ups are the events feature's (bot/services/events).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.nearby import Nearby, NearbyFinder
 from storage.db import Sessions
-from storage.models import Event, FaqEntry, Innovation
+from storage.models import FaqEntry, Innovation
 from storage.repositories.catalogue import CatalogueRepository
+from storage.repositories.events import EventRepository
 
 LABS_PER_PAGE = 8
 INNOVATIONS_PER_PAGE = 8
@@ -56,38 +55,13 @@ class InnovationCard:
     longitude: float | None
 
 
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: float
-    unit: str
-
-
-@dataclass(frozen=True)
-class EventCard:
-    event: Event
-    figures: tuple[Figure, ...]
-    upcoming: bool
-
-
-@dataclass(frozen=True)
-class EventsList:
-    upcoming: tuple[Item, ...]
-    past: tuple[Item, ...]
-
-
 def _pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
 class CatalogueService:
-    def __init__(
-        self,
-        sessions: Sessions,
-        communes: CommuneDirectory,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self._sessions, self._communes, self._clock = sessions, communes, clock
+    def __init__(self, sessions: Sessions, communes: CommuneDirectory) -> None:
+        self._sessions, self._communes = sessions, communes
         self._nearby = NearbyFinder(sessions, communes)
 
     async def counts(self) -> dict[str, int]:
@@ -122,7 +96,8 @@ class CatalogueService:
             )
             if lab is None:
                 return None
-            event = await repo.event(lab.event_id) if lab.event_id is not None else None
+            events = EventRepository(session)
+            event = await events.event(lab.event_id) if lab.event_id is not None else None
             innovations = await repo.innovations_of_lab(lab.id)
             order = await repo.lab_ids()
         at = order.index(lab.id)
@@ -170,42 +145,6 @@ class CatalogueService:
             if commune is not None:
                 latitude, longitude = commune.latitude, commune.longitude
         return InnovationCard(found, Item(lab.id, lab.title) if lab else None, latitude, longitude)
-
-    async def events(self) -> EventsList:
-        """Upcoming events first (soonest first), then past ones (latest first)."""
-        now = self._clock()
-        async with self._sessions() as session:
-            repo = CatalogueRepository(session)
-            upcoming = await repo.events(upcoming=True, now=now)
-            past = await repo.events(upcoming=False, now=now)
-        return EventsList(
-            tuple(Item(r.id, r.title) for r in upcoming), tuple(Item(r.id, r.title) for r in past)
-        )
-
-    async def event(
-        self, event_id: int | None = None, slug: str | None = None
-    ) -> EventCard | None:
-        """An event with its published figures."""
-        async with self._sessions() as session:
-            repo = CatalogueRepository(session)
-            event = (
-                await repo.event(event_id)
-                if event_id is not None
-                else await repo.event_by_slug(slug or "")
-            )
-            if event is None:
-                return None
-            figures = await repo.figures(event.id)
-        return EventCard(
-            event,
-            tuple(Figure(f.label, f.value, f.unit) for f in figures),
-            event.starts_at >= self._clock(),
-        )
-
-    async def next_event(self) -> EventCard | None:
-        """The soonest upcoming event, if any."""
-        upcoming = (await self.events()).upcoming
-        return await self.event(upcoming[0].id) if upcoming else None
 
     async def faq(self, faq_id: int) -> FaqEntry | None:
         async with self._sessions() as session:

@@ -1,1 +1,3 @@
-"""bot/services/delivery."""
+"""Delivery: everything sent to many chats goes through the outbox, once, at Telegram's pace;
+organisers' announcements.
+"""

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from storage.db import Sessions
 from storage.models import Announcement
-from storage.repositories.events import EventRepository
+from storage.repositories.conversations import OrganiserDraftRepository
+from storage.repositories.delivery import AnnouncementRepository
 
 if TYPE_CHECKING:  # the outbox builds this service: no import cycle at run time
     from bot.services.delivery.outbox import DeliveryService, Progress
@@ -41,26 +42,21 @@ class AnnouncementService:
     async def save_text(self, author_id: int, text: str) -> int:
         """Keep the draft text; returns how many members it would reach."""
         async with self._sessions.begin() as session:
-            repo = EventRepository(session)
-            await repo.save_draft(author_id, KIND, {"text": text})
-            return len(await repo.announcement_audience())
-
-    async def draft_text(self, author_id: int) -> str | None:
-        async with self._sessions.begin() as session:
-            return (await EventRepository(session).draft(author_id, KIND)).get("text")
+            await OrganiserDraftRepository(session).save(author_id, KIND, {"text": text})
+            return len(await AnnouncementRepository(session).audience())
 
     async def discard(self, author_id: int) -> None:
         async with self._sessions.begin() as session:
-            await EventRepository(session).drop_draft(author_id, KIND)
+            await OrganiserDraftRepository(session).drop(author_id, KIND)
 
     async def confirm(self, author_id: int, chat_id: int, message_id: int) -> AnnouncementView:
         """Plan the draft to every recipient; the progress message is ``message_id``."""
         async with self._sessions.begin() as session:
-            repo = EventRepository(session)
-            text = (await repo.draft(author_id, KIND)).get("text")
+            drafts = OrganiserDraftRepository(session)
+            text = (await drafts.get(author_id, KIND)).get("text")
             if text is None:
                 raise LookupError("no draft")
-            recipients = await repo.announcement_audience()
+            recipients = await AnnouncementRepository(session).audience()
             row = Announcement(
                 author_id=author_id,
                 text=text,
@@ -72,7 +68,7 @@ class AnnouncementService:
             await session.flush()
             payload = {"kind": "text", "text": text}
             await self._delivery.plan_in(session, f"{KIND}:{row.id}", recipients, payload)
-            await repo.drop_draft(author_id, KIND)
+            await drafts.drop(author_id, KIND)
             view = _view(row)
         self._delivery.notify()
         return view

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.services.delivery.types import DeliverySettings
@@ -28,30 +28,6 @@ class RealClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
-
-
-class FakeClock:
-    """A clock tests move by hand: ``sleep`` advances it at once instead of waiting."""
-
-    def __init__(self, start: datetime) -> None:
-        self._start = start
-        self._elapsed = 0.0
-
-    def now(self) -> datetime:
-        return self._start + timedelta(seconds=self._elapsed)
-
-    def monotonic(self) -> float:
-        return self._elapsed
-
-    def advance(self, seconds: float) -> None:
-        self._elapsed += max(0.0, seconds)
-
-    async def sleep(self, seconds: float) -> None:
-        # Let the sends already started reach the Bot API at the current time first, as they
-        # would in real time (a few ms), then jump.
-        for _ in range(50):
-            await asyncio.sleep(0)
-        self.advance(seconds)
 
 
 class Pacer:

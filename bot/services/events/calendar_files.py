@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.events.messages import EventView
+from bot.services.events.views import EventView
 
 DEFAULT_LENGTH = timedelta(hours=2)
 # The EU rule (since 1996): summer time from the last Sunday of March 02:00 to the last Sunday
@@ -62,9 +62,8 @@ def event_ics(event: EventView, tz: ZoneInfo, stamp: datetime) -> bytes:
     end = (event.ends_at or event.starts_at + DEFAULT_LENGTH).astimezone(tz)
     entry.add("dtstart", start)
     entry.add("dtend", end)
-    where = ", ".join(part for part in (event.place, event.address) if part)
-    if where:
-        entry.add("location", where)
+    if event.where:
+        entry.add("location", event.where)
     if event.description:
         entry.add("description", event.description)
     if event.repeats_yearly:

@@ -1,25 +1,26 @@
-"""What members receive about an event: the card text, its buttons, reminders and notices.
+"""The one event card: its text and buttons in a member's language, reminders and notices.
 
-Payloads are built here (per language) and stored in the outbox; buttons carry
-"events:<action>:<event id>" callback data, parsed by the same helper in handlers/events.py.
+Telegram-free on purpose: the same card goes into the outbox (new-event notices, moves,
+reminders) and is shown by handlers/events/cards.py (which adds the navigation row). Buttons
+carry "events:<action>:<event id>" callback data, built and parsed here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
+from bot.formatting import format_number
+from bot.services.events.views import EventView
 from bot.services.french_dates import format_when
 from bot.texts import Texts
-from storage.models import Event
 
-PATTERN = r"^events:(yes|no|remind|ics):(\d+)$"
+PATTERN = r"^events:(yes|no|remind|ics|card|list):(\d{1,12})$"
 _PARSE = re.compile(PATTERN)
-MAP_URL = "https://www.openstreetmap.org/search?query={query}"
+# Follow-up kinds of the collection (storage/seed/catalogue.toml), each under its own heading.
+FOLLOW_UP_KINDS = ("proposal", "platform")
+Rows = list[list[dict[str, str]]]
 
 
 def button_data(action: str, event_id: int) -> str:
@@ -32,108 +33,91 @@ def parse_button(data: str) -> tuple[str, int] | None:
     return None if match is None else (match[1], int(match[2]))
 
 
-@dataclass(frozen=True)
-class EventView:
-    """An event as members see it, with the number of people coming."""
-
-    id: int
-    title: str
-    description: str
-    place: str
-    address: str
-    theme: str
-    starts_at: datetime
-    ends_at: datetime | None
-    capacity: int | None
-    repeats_yearly: bool
-    cancelled: bool
-    schedule_rev: int
-    coming: int
-
-    @property
-    def map_url(self) -> str:
-        where = ", ".join(part for part in (self.place, self.address) if part)
-        return MAP_URL.format(query=quote_plus(where)) if where else ""
-
-
-def view_of(event: Event, coming: int) -> EventView:
-    """The member-facing view of an event row."""
-    return EventView(
-        id=event.id,
-        title=event.title,
-        description=event.description,
-        place=event.place,
-        address=event.address,
-        theme=event.theme,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        capacity=event.capacity,
-        repeats_yearly=event.repeats_yearly,
-        cancelled=event.cancelled_at is not None,
-        schedule_rev=event.schedule_rev,
-        coming=coming,
-    )
-
-
 class EventMessages:
-    """Render event texts and buttons in a member's language."""
+    """Render the event card, reminders and notices in a member's language."""
 
     def __init__(self, texts: Texts, tz: ZoneInfo) -> None:
         self.texts = texts
         self.tz = tz
 
     def when(self, event: EventView, language: str) -> str:
+        """The one date style of every event text (bot/services/french_dates.py)."""
         return format_when(event.starts_at, self.tz, language)
 
     def card_text(self, event: EventView, language: str, header: str = "") -> str:
+        """Title, date, place, then the description, the figures and the follow-ups."""
         t = self.texts
-        lines = [header] if header else []
-        lines.append(t.get(language, "events.card.title", title=event.title))
-        lines.append(t.get(language, "events.card.when", when=self.when(event, language)))
-        if event.place or event.address:
-            where = ", ".join(p for p in (event.place, event.address) if p)
-            lines.append(t.get(language, "events.card.where", where=where))
-        if event.description:
-            lines.append(t.get(language, "events.card.description", text=event.description))
+        head = [header] if header else []
+        head.append(t.get(language, "events.card.title", title=event.title))
+        head.append(t.get(language, "events.card.when", when=self.when(event, language)))
+        if event.where:
+            head.append(t.get(language, "events.card.where", where=event.where))
         if event.repeats_yearly:
-            lines.append(t.get(language, "events.card.yearly"))
+            head.append(t.get(language, "events.card.yearly"))
+        head += self._attendance(event, language)
+        blocks = ["\n".join(head)]
+        if event.description:
+            blocks.append(t.get(language, "events.card.description", text=event.description))
+        if event.figures:
+            lines = [t.get(language, "events.card.figures")]
+            lines += (
+                t.get(
+                    language,
+                    "events.card.figure",
+                    label=f.label,
+                    value=format_number(f.value, language),
+                    unit=f.unit,
+                )
+                for f in event.figures
+            )
+            blocks.append("\n".join(lines))
+        blocks += self._follow_ups(event, language)
+        return "\n\n".join(blocks)
+
+    def _attendance(self, event: EventView, language: str) -> list[str]:
+        t = self.texts
+        if event.cancelled:
+            return [t.get(language, "events.card.cancelled")]
+        if not event.upcoming:
+            return [t.plural(language, "events.card.came", event.coming)] if event.coming else []
         if event.capacity:
-            lines.append(
+            return [
                 t.get(
                     language, "events.card.coming_of", count=event.coming, capacity=event.capacity
                 )
-            )
-        else:
-            lines.append(t.plural(language, "events.card.coming", event.coming))
-        return "\n".join(lines)
+            ]
+        return [t.plural(language, "events.card.coming", event.coming)]
 
-    def buttons(self, event: EventView, language: str) -> list[list[dict[str, str]]]:
-        t = self.texts
-        rows = [
-            [
-                {
-                    "text": t.get(language, "events.button.yes"),
-                    "data": button_data("yes", event.id),
-                },
-                {"text": t.get(language, "events.button.no"), "data": button_data("no", event.id)},
-            ],
-            [
-                {
-                    "text": t.get(language, "events.button.remind"),
-                    "data": button_data("remind", event.id),
-                },
-                {
-                    "text": t.get(language, "events.button.ics"),
-                    "data": button_data("ics", event.id),
-                },
-            ],
+    def _follow_ups(self, event: EventView, language: str) -> list[str]:
+        groups: dict[str, list[str]] = {}
+        for follow_up in event.follow_ups:
+            kind = follow_up.kind if follow_up.kind in FOLLOW_UP_KINDS else "other"
+            item = self.texts.get(language, "events.card.item", text=follow_up.text)
+            groups.setdefault(kind, []).append(item)
+        return [
+            "\n".join([self.texts.get(language, f"events.card.follow_ups.{kind}"), *items])
+            for kind, items in groups.items()
         ]
+
+    def buttons(self, event: EventView, language: str) -> Rows:
+        """The answers (« Je viens »…, .ics) while they make sense, then the map if any."""
+        t = self.texts
+
+        def answer(name: str) -> dict[str, str]:
+            label = t.get(language, f"events.button.{name}")
+            return {"text": label, "data": button_data(name, event.id)}
+
+        rows = (
+            [[answer("yes"), answer("no")], [answer("remind"), answer("ics")]]
+            if event.takes_answers
+            else []
+        )
         if event.map_url:
             rows.append([{"text": t.get(language, "events.button.map"), "url": event.map_url}])
         return rows
 
     def card_payload(self, event: EventView, language: str, header: str = "") -> dict[str, Any]:
-        """A text payload: the card with its buttons, under an optional header."""
+        """A text payload for the outbox: the card with its buttons, under an optional header."""
         return {
             "kind": "text",
             "text": self.card_text(event, language, header),

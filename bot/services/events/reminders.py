@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.delivery.outbox import DeliveryService, outbox_rows
-from bot.services.events.messages import EventMessages, EventView, view_of
+from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings
+from bot.services.events.views import EventView, views_of
 from bot.services.events.yearly import roll_yearly
 from bot.texts import Texts
 from storage.db import Sessions
@@ -59,8 +60,8 @@ class ReminderService:
         """Fire (or mark missed) every reminder due by ``now``.
 
         Marking a reminder fired and planning its sends happen in one transaction, so a crash
-        can neither lose nor double them. Each batch reads its events, counts and recipients
-        in three queries and plans every send in one insert.
+        can neither lose nor double them. Each batch reads its events, their cards (counts,
+        figures, follow-ups) and recipients in five queries and plans every send in one insert.
         """
         fired = missed = planned = 0
         # Short transactions taken in turn with the delivery engine's writes: on SQLite a long
@@ -73,7 +74,7 @@ class ReminderService:
                 due = await repo.due_reminders(now, batch)
                 ids = sorted({reminder.event_id for reminder in due})
                 events = await repo.events_by_id(ids)
-                coming = await repo.coming_counts(ids)
+                views = {v.id: v for v in await views_of(repo, list(events.values()), now)}
                 recipients = await repo.recipients_of(ids)
                 rows: list[dict[str, object]] = []
                 for reminder in due:
@@ -88,8 +89,7 @@ class ReminderService:
                         continue
                     reminder.state, reminder.fired_at = "fired", now
                     fired += 1
-                    view = view_of(event, coming.get(event.id, 0))
-                    rows += self._rows(reminder, view, recipients.get(event.id, []))
+                    rows += self._rows(reminder, views[event.id], recipients.get(event.id, []))
                 planned += await self._delivery.insert_in(session, rows)
             if planned:
                 self._delivery.notify()

@@ -16,26 +16,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery.outbox import DeliveryService
-from bot.services.events.messages import EventMessages, EventView, view_of
+from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
 from bot.services.events.reminders import ReminderService
+from bot.services.events.views import EventLink, EventView, view_in, view_of, views_of
 from storage.db import Sessions
 from storage.models import utcnow
+from storage.repositories.conversations import OrganiserDraftRepository
 from storage.repositories.events import COMING, EventRepository
 
 ANSWERS = ("yes", "no", "remind")
-Recipients = list[tuple[int, str, str]]
 
 
 class EventNotFound(LookupError):
     """No such event (or it was removed)."""
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    """What an organiser has typed so far in /nouvel_evenement."""
-
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,7 @@ class EventService:
                 reminder_offsets=",".join(str(o) for o in reminder_offsets),
             )
             await arm(repo, event, offsets_of(event, self._reminders), now)
-            view = view_of(event, 0)
+            view = view_of(event, 0, now)
             planned = await self._tell(session, repo.subscribers(event.theme), view, "new")
         if planned:
             self._delivery.notify()
@@ -103,20 +97,20 @@ class EventService:
 
     async def draft(self, member_id: int) -> dict[str, Any]:
         async with self._sessions.begin() as session:
-            return await EventRepository(session).draft(member_id, "event")
+            return await OrganiserDraftRepository(session).get(member_id, "event")
 
     async def save_answer(self, member_id: int, **fields: Any) -> dict[str, Any]:
         """Keep one more answer of the organiser's draft; returns the whole draft."""
         async with self._sessions.begin() as session:
-            repo = EventRepository(session)
-            data = await repo.draft(member_id, "event")
+            drafts = OrganiserDraftRepository(session)
+            data = await drafts.get(member_id, "event")
             data.update(fields)
-            await repo.save_draft(member_id, "event", data)
+            await drafts.save(member_id, "event", data)
             return data
 
     async def discard_draft(self, member_id: int) -> None:
         async with self._sessions.begin() as session:
-            await EventRepository(session).drop_draft(member_id, "event")
+            await OrganiserDraftRepository(session).drop(member_id, "event")
 
     async def publish_draft(self, member_id: int) -> EventView:
         """Create the event the organiser composed, then forget the draft."""
@@ -135,20 +129,36 @@ class EventService:
 
     # --- members ----------------------------------------------------------------------------
 
-    async def card(self, event_id: int) -> EventView:
+    async def card(
+        self, event_id: int | None = None, *, slug: str = "", now: datetime | None = None
+    ) -> EventView:
+        """The card of one event (by id, else by slug): figures, follow-ups, people coming."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            event = await repo.event(event_id)
+            if event_id is not None:
+                event = await repo.event(event_id)
+            else:
+                event = await repo.event_by_slug(slug)
             if event is None:
-                raise EventNotFound(event_id)
-            return view_of(event, await repo.count_coming(event_id))
+                raise EventNotFound(event_id if event_id is not None else slug)
+            return await view_in(repo, event, now or utcnow())
 
     async def upcoming(self, now: datetime, limit: int = 10) -> list[EventView]:
-        """Events still to come, soonest first."""
+        """Events still to come (not cancelled), soonest first."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            events = await repo.upcoming(now, limit)
-            return [view_of(e, await repo.count_coming(e.id)) for e in events]
+            return await views_of(repo, await repo.upcoming(now, limit), now)
+
+    async def next_event(self, now: datetime) -> EventView | None:
+        """The soonest event still to come, if any."""
+        soonest = await self.upcoming(now, limit=1)
+        return soonest[0] if soonest else None
+
+    async def past(self, now: datetime, limit: int = 8) -> list[EventLink]:
+        """Events that took place, latest first (as buttons to their cards)."""
+        async with self._sessions.begin() as session:
+            rows = await EventRepository(session).past(now, limit)
+        return [EventLink(event_id, title) for event_id, title in rows]
 
     async def rsvp(self, event_id: int, member_id: int, answer: str) -> RsvpOutcome:
         """Record « je viens / je ne viens pas / me rappeler »; refused when full."""
@@ -162,9 +172,9 @@ class EventService:
             coming = await repo.count_coming(event_id)
             already = await repo.answer_of(event_id, member_id) == COMING
             if answer == COMING and not already and event.capacity and coming >= event.capacity:
-                return RsvpOutcome(view_of(event, coming), answer, full=True)
+                return RsvpOutcome(await view_in(repo, event, utcnow()), answer, full=True)
             await repo.set_answer(event_id, member_id, answer)
-            return RsvpOutcome(view_of(event, await repo.count_coming(event_id)), answer)
+            return RsvpOutcome(await view_in(repo, event, utcnow()), answer)
 
     async def follows(self, member_id: int) -> set[str]:
         async with self._sessions.begin() as session:
@@ -196,7 +206,7 @@ class EventService:
             event.starts_at = starts_at
             event.schedule_rev += 1
             await arm(repo, event, offsets_of(event, self._reminders), now)
-            view = view_of(event, await repo.count_coming(event_id))
+            view = await view_in(repo, event, now)
             recipients = repo.recipients(event_id, (COMING,))
             planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
         if planned:
@@ -213,7 +223,7 @@ class EventService:
             if event.cancelled_at is None:
                 event.cancelled_at = now or utcnow()
             await repo.cancel_reminders(event_id)
-            view = view_of(event, await repo.count_coming(event_id))
+            view = await view_in(repo, event, now or utcnow())
             planned = await self._tell(session, repo.recipients(event_id), view, "cancelled")
         await self._delivery.cancel_pending(f"reminder:{event_id}:")
         if planned:

@@ -1,1 +1,1 @@
-"""bot/services/members."""
+"""Members: who is talking to the bot, their language and their role."""

@@ -1,1 +1,1 @@
-"""bot/services/privacy."""
+"""Privacy (RGPD): a member's export and erasure across every feature, from one registry."""

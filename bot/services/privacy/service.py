@@ -86,10 +86,6 @@ class PrivacyService:
         self._covered.update(tables)
 
     @property
-    def features(self) -> tuple[str, ...]:
-        return tuple(self._features)
-
-    @property
     def tables(self) -> frozenset[str]:
         """The tables some registered feature (or the service itself) takes care of."""
         return frozenset(self._covered)

@@ -1,1 +1,1 @@
-"""bot/services/proposals."""
+"""Proposals: the guided dialogue that proposes an initiative, its draft, and moderation."""

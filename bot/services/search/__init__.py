@@ -1,1 +1,1 @@
-"""bot/services/search."""
+"""Search: labs, innovations, events and FAQ together, forgiving accents, endings and typos."""

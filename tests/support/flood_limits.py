@@ -1,4 +1,7 @@
-"""Flood limits of the Bot API as sliding windows on an injected clock."""
+"""Flood limits of the Bot API as sliding windows on an injected clock (tests, benchmarks).
+
+RateLimiter is the FloodControl the double's sends pass through (bot/console/bot_api/store.py).
+"""
 
 from __future__ import annotations
 
@@ -39,10 +42,11 @@ class _Window:
 
 
 class RateLimiter:
-    """Refuses sends over the limits and records the accepted ones."""
+    """Refuses sends over the limits (none: refuses nothing) and records the accepted ones."""
 
     def __init__(self, limits: RateLimits | None) -> None:
         self.limits = limits
+        self.send_log: list[tuple[float, int | None]] = []  # accepted sends (time, chat)
         self._total = _Window(limits.per_second_total, 1.0) if limits else None
         self._per_chat: dict[int, _Window] = {}
         self._per_group: dict[int, _Window] = {}
@@ -64,7 +68,7 @@ class RateLimiter:
                 windows.append(group)
         return windows
 
-    def acquire(self, chat_id: int | None, now: float) -> int | None:
+    def admit(self, chat_id: int | None, now: float) -> int | None:
         """Take a slot for a send at ``now``; if none is free, return the retry_after to answer."""
         windows = self._windows(chat_id)
         wait = max((window.wait(now) for window in windows), default=0.0)
@@ -75,6 +79,7 @@ class RateLimiter:
             return fixed if fixed is not None else max(1, math.ceil(wait))
         for window in windows:
             window.times.append(now)
+        self.send_log.append((now, chat_id))
         return None
 
 

@@ -1,0 +1,69 @@
+"""The event card and the events list as Telegram shows them: text and keyboard.
+
+Every path that shows an event ends here: /evenements, /events, /rencontres, a search hit, the
+FAQ, a deep link or a poster's QR code, the button of a past event. The card is the one
+rendered by EventMessages (the same the outbox sends to followers), plus a navigation row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import Ctx
+from bot.delivery_worker import keyboard
+from bot.services.events.messages import Rows, button_data
+from bot.services.events.views import EventLink, EventView
+from handlers.catalogue.views import share_url
+from handlers.common import chat_of, language
+
+View = tuple[str, InlineKeyboardMarkup | None]
+LABEL_LIMIT = 60  # characters of a title on a button (Telegram cuts long labels anyway)
+
+
+def card_view(update: Update, context: Ctx, event: EventView) -> View:
+    """The card: its answers while it is to come, the map, then « Retour » and « Partager »."""
+    messages = context.deps.events.messages
+    lang = language(update, context)
+    t = context.deps.t
+    navigation = [
+        {"text": t(update, "events.button.back"), "data": button_data("list", 0)},
+        {
+            "text": t(update, "events.button.share"),
+            "url": share_url(context, f"event-{event.id}", event.title),
+        },
+    ]
+    rows = [*messages.buttons(event, lang), navigation]
+    return messages.card_text(event, lang), keyboard(rows)
+
+
+def past_keyboard(events: Sequence[EventLink]) -> InlineKeyboardMarkup | None:
+    """Past events as buttons to their cards, latest first."""
+    rows: Rows = []
+    for event in events:
+        label = "🗂 " + event.title
+        if len(label) > LABEL_LIMIT:
+            label = label[: LABEL_LIMIT - 1].rstrip() + "…"
+        rows.append([{"text": label, "data": button_data("card", event.id)}])
+    return keyboard(rows)
+
+
+async def send(update: Update, context: Ctx, view: View) -> None:
+    text, markup = view
+    await context.bot.send_message(chat_of(update).id, text, reply_markup=markup)
+
+
+async def show(update: Update, context: Ctx, view: View) -> None:
+    """Edit the pressed message in place, or send a new one for a command or a link."""
+    query = update.callback_query
+    if query is None:
+        await send(update, context, view)
+        return
+    text, markup = view
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # the same button pressed twice: nothing to change
+        if "not modified" not in str(exc):
+            raise
