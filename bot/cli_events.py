@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.app import build_deps
 from bot.config import Config
+from bot.formatting import format_when
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.startup import prepare_database
 from storage.models import utcnow
@@ -87,7 +88,8 @@ async def _publish(items: list[dict[str, Any]], config: Config) -> int:
                 repeats_yearly=bool(item.get("yearly", False)),
                 reminder_offsets=offsets,
             )
-            print(f"event {event.id}: {event.title}, {when.astimezone(tz):%d/%m/%Y %H:%M}")
+            shown = format_when(when, tz, config.bot.default_language)
+            print(f"event {event.id}: {event.title}, {shown}")
     finally:
         await deps.engine.dispose()
     return 0

@@ -1,5 +1,6 @@
-"""Publish the command menus: French by default, English for "en", and fuller menus in the
-private chats of moderators and administrators (and in the moderators' group).
+"""Publish the command menus: French by default, one menu per other language of bot.languages,
+and fuller menus in the private chats of moderators and administrators (and the moderators'
+group).
 
 Menus are a convenience only: every organiser command checks the sender's role itself.
 """
@@ -12,6 +13,7 @@ from telegram import BotCommand, BotCommandScope, BotCommandScopeChat, BotComman
 from telegram.error import TelegramError
 
 from bot.context import BotApp, Deps, deps_of
+from bot.languages import REFERENCE
 from bot.texts import Texts
 from handlers import COMMANDS
 from handlers.menu import ADMIN, MEMBER, MODERATOR
@@ -20,7 +22,10 @@ log = logging.getLogger(__name__)
 
 
 def menu(texts: Texts, language: str, viewer: str) -> list[BotCommand]:
-    """The command list shown to ``viewer`` (member, moderator, admin) speaking ``language``."""
+    """The command list shown to ``viewer`` (member, moderator, admin) speaking ``language``.
+
+    Commands have French and English names; other languages (Breton) list the French ones.
+    """
     return [
         BotCommand(command.name_in(language), texts.get(language, f"commands.{command.menu}"))
         for command in COMMANDS
@@ -45,11 +50,11 @@ async def publish_commands(app: BotApp) -> bool:
     deps = deps_of(app)
     try:
         for scope, viewer in audiences(deps):
-            for language in ("fr", "en"):
+            for language in deps.texts.languages:
                 await app.bot.set_my_commands(
                     menu(deps.texts, language, viewer),
                     scope=scope,
-                    language_code=None if language == "fr" else language,
+                    language_code=None if language == REFERENCE else language,
                 )
     except TelegramError as exc:
         log.warning("could not publish the command menus (%s); starting anyway", exc)

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.languages import CODES as LANGUAGES
+
 DEFAULT_CONFIG_PATH = Path("config.toml")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/innovdeizh.sqlite3"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-LANGUAGES = ("fr", "en")
 # Telegram tokens are "<bot id>:<secret>"; the secret is letters, digits, '-' and '_'.
 TOKEN_PATTERN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$")
 

@@ -57,6 +57,11 @@ class Deps:
         user = update.effective_user if isinstance(update, Update) else None
         return self.texts.get(self.language_of(user), key, **params)
 
+    def plural(self, update: object, key: str, count: int, /, **params: Any) -> str:
+        """Catalogue text ``key.<plural category of count>`` in the sender's language."""
+        user = update.effective_user if isinstance(update, Update) else None
+        return self.texts.plural(self.language_of(user), key, count, **params)
+
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's context with a typed ``deps`` property (PTB's contexttypesbot pattern)."""

@@ -22,6 +22,7 @@ from telegram.error import BadRequest
 
 from bot.context import AnyApp, Ctx, Deps, deps_of
 from bot.delivery_worker import telegram_sender
+from bot.formatting import format_number
 from bot.services.delivery.engine import DeliveryEngine
 from handlers.surveys.quick_polls import stop_poll
 from storage.models import utcnow
@@ -167,14 +168,15 @@ async def _show_progress(context: Ctx) -> None:
     if member is not None:
         language = deps.texts.pick_language(member.language, member.telegram_language)
     key = "delivery.announce.done" if progress.done else "delivery.announce.progress"
+    counts = {
+        "sent": progress.sent,
+        "total": progress.total,
+        "blocked": progress.blocked,
+        "failed": progress.failed,
+        "doubt": progress.in_doubt,
+    }
     text = deps.texts.get(
-        language,
-        key,
-        sent=progress.sent,
-        total=progress.total,
-        blocked=progress.blocked,
-        failed=progress.failed,
-        doubt=progress.in_doubt,
+        language, key, **{name: format_number(n, language) for name, n in counts.items()}
     )
     with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
         await context.bot.edit_message_text(

@@ -62,3 +62,21 @@ async def say(
         text=context.deps.t(update, key, **params),
         reply_markup=reply_markup,
     )
+
+
+async def say_plural(
+    update: Update,
+    context: Ctx,
+    key: str,
+    count: int,
+    /,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **params: Any,
+) -> Message:
+    """Like :func:`say`, with the plural form of ``key`` for ``count`` (CLDR categories)."""
+    return await context.bot.send_message(
+        chat_id=chat_of(update).id,
+        text=context.deps.plural(update, key, count, **params),
+        reply_markup=reply_markup,
+    )

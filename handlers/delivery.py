@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from handlers.access import admins_only
-from handlers.common import chat_of, message_of, query_of, say, sender
+from handlers.common import chat_of, message_of, query_of, say, say_plural, sender
 from handlers.keys import Key, quiet_per_message_warning
 
 # The announcement's confirmation buttons.
@@ -57,7 +57,7 @@ async def on_text(update: Update, context: Ctx) -> str:
             ]
         ]
     )
-    await say(update, context, "delivery.announce.count", count=count, reply_markup=markup)
+    await say_plural(update, context, "delivery.announce.count", count, reply_markup=markup)
     return Step.CONFIRM
 
 

@@ -78,7 +78,7 @@ async def test_event_card_in_paris_time_with_figures(chat_with: Callable[..., Me
     chat = chat_with()
     await chat.say("/start event-innov-deizh-2013")
     text = chat.last_text()
-    assert "jeudi 24 octobre 2013 à 9h" in text  # the one date style of event cards
+    assert "jeudi 24 octobre 2013 à 9 h" in text  # the one date style of event cards
     assert "Rennes" in text
     assert "Disco Soupe" in text
     assert "Participants : 300 personnes" in text

@@ -79,7 +79,7 @@ async def test_create_rsvp_ics_and_three_reminders(
     assert "dans 7 jours" in reminders_seen[0]
     assert "demain" in reminders_seen[1]
     assert "dans 2 heures" in reminders_seen[2]
-    assert "samedi 13 février 2027 à 14h" in reminders_seen[2]
+    assert "samedi 13 février 2027 à 14 h" in reminders_seen[2]
     labels = member.button_labels(member.last_message())
     assert labels[:2] == ["✅ Je viens", "❌ Je ne viens pas"]
     assert "🗺️ Voir le plan" in labels

@@ -41,7 +41,7 @@ async def test_followers_hear_of_new_moved_and_cancelled_gatherings(
     assert "C'est déplacé" in admin.last_text()
     await _deliver(app, deps)
     assert "Changement d'horaire" in member.last_text()
-    assert "15 mars 2031 à 10h" in member.last_text()
+    assert "15 mars 2031 à 10 h" in member.last_text()
 
     await member.say(f"/annuler_evenement {event.id}")
     assert member.last_text() == "Cette action est réservée aux organisateurs."

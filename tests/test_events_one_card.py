@@ -19,7 +19,7 @@ from bot.services.catalogue.qr_codes import deep_link
 from bot.services.delivery.engine import DeliveryEngine
 from tests.conftest import MEMBER_ID
 from tests.support.clock import FakeClock
-from tests.support.driver import MemberChat
+from tests.support.driver import MemberChat, plain
 
 FOLLOWER_ID = MEMBER_ID + 1
 TITLE = "Forum des jardins partagés"
@@ -28,7 +28,7 @@ RSVP = ["✅ Je viens", "❌ Je ne viens pas", "⏰ Me rappeler", "📆 Ajouter 
 
 def _card(chat: MemberChat, message: dict[str, Any]) -> tuple[str, list[list[dict[str, str]]]]:
     """What the member sees of a message: its text and its buttons."""
-    return str(message["text"]), chat.fake.buttons(message)
+    return plain(str(message["text"])), chat.fake.buttons(message)
 
 
 def _answers(buttons: list[list[dict[str, str]]]) -> list[tuple[str, str]]:
@@ -82,7 +82,7 @@ async def test_an_upcoming_event_has_one_card_wherever_it_is_opened(
     text, buttons = seen["search"]
     assert text.startswith(f"📅 {TITLE}\n🕒 ")
     assert "📍 Le Diapason, Campus de Beaulieu, Rennes" in text
-    assert "👥 0 personne(s) viennent" in text
+    assert "👥 0 personne vient" in text
     assert [label for label, _ in _answers(buttons)] == RSVP
     for path, card in seen.items():
         assert card == (text, buttons), path
@@ -90,7 +90,7 @@ async def test_an_upcoming_event_has_one_card_wherever_it_is_opened(
     assert _answers(notice_buttons) == _answers(buttons)
 
     await chat.press("✅ Je viens", chat.last_message()["message_id"])
-    assert "👥 1 personne(s) viennent" in chat.last_text()  # the same card, refreshed in place
+    assert "👥 1 personne vient" in chat.last_text()  # the same card, refreshed in place
     assert [label for label, _ in _answers(chat.fake.buttons(chat.last_message()))] == RSVP
 
 

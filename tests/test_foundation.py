@@ -64,7 +64,11 @@ async def test_language_button_of_the_help(chat_with: Chat) -> None:
     await chat.say("/aide")
     assert chat.last_text().startswith("Ce que je sais faire")
     await chat.press("🌐 Langue / Language")
-    assert chat.last_text() == "Dans quelle langue veux-tu que je te parle ?"
+    assert chat.last_text() == (
+        "Dans quelle langue veux-tu que je te parle ?\n"
+        "Brezhoneg : traduction en attente de relecture par une personne qui parle cette langue."
+    )
+    assert chat.button_labels() == ["🇫🇷 Français", "🇬🇧 English", "Brezhoneg"]
 
 
 async def test_language_switch_is_kept(chat_with: Chat, fake: FakeTelegram, deps: Deps) -> None:
@@ -109,6 +113,8 @@ async def test_command_menus_per_language_and_per_role(app: BotApp, fake: FakeTe
     assert {"help", "language", "submit"} <= set(english)
     menus = [c for c in COMMANDS if c.menu is not None]
     assert french == [c.fr for c in menus if c.audience == "member"]
+    assert names(None, "br") == french  # Breton lists the French commands, described in Breton
+    assert fake.commands[commands_key(None, "br")][0]["description"] == "Degemer ha lañser"
     assert "stats" not in french
     assert "moderation" not in french
     assert moderator == [*french, "moderation"]

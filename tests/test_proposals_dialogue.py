@@ -57,7 +57,7 @@ async def test_whole_dialogue_with_photo_location_skip_back_and_edit(
     await chat.press("Nom")
     assert "1/8" in chat.last_text()
     await chat.say("Ressourcerie Ti Récup")
-    assert "<b>Nom :</b>" in chat.last_message()["html"]
+    assert "<b>Nom\u00a0:</b>" in chat.last_message()["html"]
     assert "Ressourcerie Ti Récup" in chat.last_text()
     await chat.press("📨 Envoyer")
     assert "est envoyée" in chat.last_text()

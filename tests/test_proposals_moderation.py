@@ -182,7 +182,7 @@ async def test_moderation_command_lists_pending_oldest_first(
     moderator = chat_with(MODERATOR_ID)
     await moderator.say("/moderation")
     texts = moderator.texts()
-    assert "2 proposition(s) en attente" in texts[-3]
+    assert "2 propositions en attente" in texts[-3]
     assert "Première initiative" in texts[-2]
     assert "Seconde initiative" in texts[-1]
     await moderator.press("✅ Publier")  # from the private list, the newest card

@@ -182,7 +182,7 @@ async def test_near_me_gives_five_nearest_with_distances(
     text = chat.last_text()
     assert "Les 5 innovations les plus proches" in text
     assert text.index("Lorient 0") < text.index("Lorient 1") < text.index("Quimper A")
-    assert "1.0 km" in text
+    assert "1,0 km" in text
     assert "Brest B" not in text
     assert "Nantes C" not in text
 

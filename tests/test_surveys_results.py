@@ -68,8 +68,8 @@ async def test_results_of_the_2013_questionnaire(db_url: str) -> None:
     assert f"89{NBSP}% de satisfaits, dont 43{NBSP}% tout à fait" in text
     assert f"100{NBSP}% de satisfaits, dont 62{NBSP}% tout à fait" in text
     assert "<b>Plénière de clôture</b> (n = 42)" in text
-    assert f"Oui, c'est une nécessité : 54{NBSP}% (25)" in text
-    assert "« Bravo &lt;b&gt;!&lt;/b&gt; »" in text  # member input is escaped
+    assert f"Oui, c'est une nécessité{NBSP}: 54{NBSP}% (25)" in text
+    assert f"«{NBSP}Bravo &lt;b&gt;!&lt;/b&gt;{NBSP}»" in text  # member input is escaped
     assert "arrondis à l'unité la plus proche" in text
     english = "\n".join(results_messages(texts, "en", results))
     assert "89% satisfied, 43% fully" in english
@@ -109,7 +109,7 @@ async def test_comparison_with_the_previous_edition(sqlite_url: str) -> None:
     opening = next(q for q in results.questions if q.key == "opening_plenary")
     assert (opening.satisfied, opening.previous_satisfied, opening.delta) == (86, 80, 6)
     text = "\n".join(results_messages(Texts.load(), "fr", results))
-    assert "+6 points par rapport à « Rencontre Innov'Deizh : ton avis »" in text
+    assert f"+6 points par rapport à «{NBSP}Rencontre Innov'Deizh : ton avis{NBSP}»" in text
 
 
 async def test_csv_and_json_exports_are_anonymous_unless_announced(db_url: str) -> None:

@@ -1,10 +1,11 @@
-"""The catalogue: every French key has an English twin with the same placeholders."""
+"""The catalogue: every French key has an English twin with the same placeholders; Breton is
+partial by design (French fills the gaps) but never invents a key or a placeholder."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.texts import Texts, placeholders
+from bot.texts import LOCALES, Texts, placeholders
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +36,28 @@ def test_language_choice_order(texts: Texts) -> None:
     assert texts.pick_language("", "en-GB") == "en"
     assert texts.pick_language("", "de") == "fr"
     assert texts.pick_language("", None) == "fr"
+
+
+def test_breton_is_partial_but_never_invents_keys_or_placeholders(texts: Texts) -> None:
+    french, breton = texts.catalogue("fr"), texts.catalogue("br")
+    assert sorted(set(breton) - set(french)) == [], "Breton keys with no French reference"
+    assert [key for key in breton if placeholders(breton[key]) != placeholders(french[key])] == []
+    assert {"start.welcome", "help.text", "commands.submit", "proposals.intro"} <= set(breton)
+
+
+def test_a_missing_breton_text_falls_back_to_french_string_by_string(texts: Texts) -> None:
+    assert not texts.has("br", "privacy.notice")
+    assert texts.get("br", "privacy.notice") == texts.get("fr", "privacy.notice")
+    assert texts.get("br", "start.welcome", name="Anna").startswith("Demat Anna")
+
+
+def test_telegram_breton_is_understood(texts: Texts) -> None:
+    assert texts.pick_language("", "br") == "br"
+    assert texts.languages == ("fr", "en", "br")
+
+
+def test_every_breton_file_says_it_awaits_review() -> None:
+    for path in sorted((LOCALES / "br").glob("*.toml")):
+        top = " ".join(path.read_text(encoding="utf-8").splitlines()[:2])
+        assert top.startswith("# "), path.name
+        assert "awaiting # review by a Breton speaker" in top, path.name

@@ -3,6 +3,7 @@
 A date without a year is the next one to come (today included). A typed weekday that does not
 match the date does not block (the issue's own example, « jeudi 13 février 2027 », is a
 Saturday): the date wins, and :func:`mismatched_weekday` lets the preview warn the organiser.
+Showing a date is bot.formatting's job (Babel); ``format_when`` is re-exported here for callers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.formatting import format_when
+
+__all__ = ["DateNotUnderstood", "format_when", "mismatched_weekday", "parse_french_datetime"]
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
@@ -95,22 +100,3 @@ def _combine(day: date, match: re.Match[str], tz: ZoneInfo) -> datetime:
     if hour > 23 or minute > 59:
         raise DateNotUnderstood("time")
     return datetime.combine(day, time(hour, minute), tzinfo=tz)
-
-
-_FR_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_FR_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def format_when(when: datetime, tz: ZoneInfo, language: str) -> str:
-    """« jeudi 13 février 2027 à 9h30 » (fr) or « Thursday 13 February 2027, 9:30 » (en)."""
-    local = when.astimezone(tz)
-    if language == "en":
-        return f"{local:%A} {local.day} {local:%B %Y}, {local.hour}:{local:%M}"
-    minutes = f"{local.minute:02d}" if local.minute else ""
-    return (
-        f"{_FR_DAYS[local.weekday()]} {local.day} {_FR_MONTHS[local.month - 1]} {local.year}"
-        f" à {local.hour}h{minutes}"
-    )

@@ -10,8 +10,9 @@ from telegram import (
 )
 
 from bot.context import Ctx
+from bot.formatting import format_km
 from handlers.catalogue.keys import button
-from handlers.common import chat_of, message_of
+from handlers.common import chat_of, language, message_of
 
 
 async def ask_location(update: Update, context: Ctx) -> None:
@@ -41,24 +42,18 @@ async def on_location(update: Update, context: Ctx) -> None:
     nearest = await context.deps.catalogue.nearest_innovations(
         location.latitude, location.longitude
     )
-    t = context.deps.t
+    t, lang = context.deps.t, language(update, context)
     if not nearest:
         await context.bot.send_message(chat_of(update).id, t(update, "catalogue.nearby.none"))
         return
+    numbered = [(n, i, format_km(i.km, lang)) for n, i in enumerate(nearest, 1)]
     listed = "\n".join(
-        t(update, "catalogue.nearby.line", n=n, title=i.title, commune=i.commune, km=_km(i.km))
-        for n, i in enumerate(nearest, 1)
+        t(update, "catalogue.nearby.line", n=n, title=i.title, commune=i.commune, km=km)
+        for n, i, km in numbered
     )
-    rows = [
-        [button(f"{n}. {i.title} · {_km(i.km)} km", "inno", i.id)]
-        for n, i in enumerate(nearest, 1)
-    ]
+    rows = [[button(f"{n}. {i.title} · {km}\u00a0km", "inno", i.id)] for n, i, km in numbered]
     await context.bot.send_message(
         chat_of(update).id,
-        t(update, "catalogue.nearby.found", count=len(nearest)) + "\n" + listed,
+        context.deps.texts.plural(lang, "catalogue.nearby.found", len(nearest)) + "\n" + listed,
         reply_markup=InlineKeyboardMarkup(rows),
     )
-
-
-def _km(km: float) -> str:
-    return f"{km:.1f}" if km < 10 else f"{km:.0f}"

@@ -7,7 +7,7 @@ French or picked (today / tomorrow / in a week, then the hour is typed).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
+from bot.formatting import format_day
 from bot.services.events.views import EventView
 from bot.services.french_dates import (
     DateNotUnderstood,
@@ -104,14 +105,15 @@ async def on_day_button(update: Update, context: Ctx) -> str:
     shift = int(choice[1:])
     day = (utcnow().astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
     await _save(update, context, day=day.isoformat())
-    await say(update, context, "events.create.ask_hour", day=day.strftime("%d/%m/%Y"))
+    shown = format_day(day, context.deps.language_of(update.effective_user))
+    await say(update, context, "events.create.ask_hour", day=shown)
     return Step.HOUR
 
 
 async def on_hour(update: Update, context: Ctx) -> str:
     draft = await context.deps.events.draft(sender(update).id)
-    day = datetime.fromisoformat(draft["day"]).strftime("%d/%m/%Y")
-    message_text = f"{day} {message_of(update).text or ''}"
+    day = date.fromisoformat(draft["day"])
+    message_text = f"{day.day}/{day.month}/{day.year} {message_of(update).text or ''}"
     try:
         when = parse_french_datetime(message_text, utcnow(), context.deps.config.bot.tz)
     except DateNotUnderstood:

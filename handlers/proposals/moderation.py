@@ -26,7 +26,16 @@ from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
 from handlers.access import moderators_only
-from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.common import (
+    chat_of,
+    is_private,
+    language,
+    message_of,
+    query_of,
+    say,
+    say_plural,
+    sender,
+)
 from handlers.keys import Key, quiet_per_message_warning
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
@@ -181,11 +190,11 @@ async def list_pending(update: Update, context: Ctx) -> None:
     if not cards:
         await say(update, context, "proposals.moderation.nothing_pending")
         return
-    await say(
+    await say_plural(
         update,
         context,
         "proposals.moderation.pending_header",
-        count=len(cards),
+        len(cards),
         shown=min(len(cards), LIST_LIMIT),
     )
     lang = language(update, context)

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import Ctx, Deps
+from bot.formatting import format_when
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
@@ -28,8 +29,8 @@ def shorten(text: str, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def when(deps: Deps, moment: datetime | None) -> str:
-    return moment.astimezone(deps.config.bot.tz).strftime("%d/%m/%Y %H:%M") if moment else "—"
+def when(deps: Deps, lang: str, moment: datetime | None) -> str:
+    return format_when(moment, deps.config.bot.tz, lang) if moment else "—"
 
 
 def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
@@ -41,7 +42,7 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
             "proposals.moderation.card",
             number=proposal.id,
             author=card.author or texts.get(lang, "proposals.moderation.author_unknown"),
-            sent=when(deps, proposal.sent_at),
+            sent=when(deps, lang, proposal.sent_at),
             **summary_params(texts, lang, proposal),
         )
     ]
@@ -57,7 +58,7 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
                 lang,
                 f"proposals.moderation.decided_{proposal.status}",
                 who=decided_by or str(proposal.decided_by or ""),
-                date=when(deps, proposal.decided_at),
+                date=when(deps, lang, proposal.decided_at),
                 reason=Markup(reason_text(deps, lang, shorten(proposal.reason))),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
+from bot.formatting import format_when
 from bot.services.proposals.rules import (
     DESCRIPTION_MAX,
     EDITABLE,
@@ -176,7 +177,6 @@ async def show_similar(
 
 async def offer(update: Update, context: Ctx, draft: DraftView) -> State:
     """« Tu as une proposition en cours » with resume / start again."""
-    started = draft.created_at.astimezone(context.deps.config.bot.tz)
     rows = [
         [button(update, context, "proposals.resume_button", keys.RESUME, draft.id)],
         [button(update, context, "proposals.restart_button", keys.RESTART, draft.id)],
@@ -186,7 +186,7 @@ async def offer(update: Update, context: Ctx, draft: DraftView) -> State:
         context,
         "proposals.offer",
         name=draft.name or "…",
-        date=started.strftime("%d/%m/%Y %H:%M"),
+        date=format_when(draft.created_at, context.deps.config.bot.tz, language(update, context)),
         reply_markup=InlineKeyboardMarkup(rows),
     )
     return State.OFFER

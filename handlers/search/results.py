@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
+from bot.formatting import format_number
 from bot.services.search.query import words
 from bot.services.search.service import SearchResult
 from bot.texts import Markup
@@ -97,12 +98,10 @@ def results_view(
         for n, hit in enumerate(result.hits, 1)
     )
     if result.capped:
-        header = t(update, "search.header_many", count=result.total, query=text[:100])
+        total = format_number(result.total, context.deps.language_of(update.effective_user))
+        header = t(update, "search.header_many", count=total, query=text[:100])
     else:
-        language = context.deps.language_of(update.effective_user)
-        header = context.deps.texts.plural(
-            language, "search.found", result.total, query=text[:100]
-        )
+        header = context.deps.plural(update, "search.found", result.total, query=text[:100])
     if result.corrected:
         header += "\n" + t(update, "search.corrected", words=result.corrected)
     rows = [

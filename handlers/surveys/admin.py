@@ -8,12 +8,13 @@ from typing import Any
 from telegram import InputFile, Update
 
 from bot.context import Ctx
+from bot.formatting import format_when
 from bot.services.catalogue.qr_codes import png as qr_png
 from bot.services.surveys.exports import NamedExportRefused
 from bot.services.surveys.planning import NoEvent, SurveyClosed, SurveyInfo, SurveyNotFound
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
-from handlers.common import message_of, say, sender
+from handlers.common import language, message_of, say, say_plural, sender
 from handlers.surveys.keys import GO
 
 MAX_FILE_BYTES = 64 * 1024
@@ -62,13 +63,13 @@ async def _create(update: Update, context: Ctx, slug: str, spec: Any) -> None:
     except NoEvent:
         await say(update, context, "surveys.admin.no_event", slug=slug)
         return
-    await say(
+    await say_plural(
         update,
         context,
         "surveys.admin.created",
+        info.questions,
         id=info.id,
         title=info.title,
-        questions=info.questions,
         event=info.event_title or "—",
     )
 
@@ -109,14 +110,15 @@ async def schedule(update: Update, context: Ctx) -> None:
         await say(update, context, "surveys.admin.already_closed", id=survey_id)
         return
     assert info.scheduled_for is not None
-    local_when = info.scheduled_for.astimezone(context.deps.config.bot.tz)
-    await say(
+    await say_plural(
         update,
         context,
         "surveys.admin.scheduled",
+        info.invited,
         id=info.id,
-        when=f"{local_when:%d/%m/%Y %H:%M}",
-        invited=info.invited,
+        when=format_when(
+            info.scheduled_for, context.deps.config.bot.tz, language(update, context)
+        ),
         event=info.event_title,
     )
 
@@ -205,8 +207,8 @@ async def export(update: Update, context: Ctx) -> None:
     if result is None:
         await say(update, context, "surveys.admin.not_found", id=survey_id)
         return
-    caption = context.deps.t(
-        update, "surveys.admin.export_caption", rows=result.rows, filename=result.filename
+    caption = context.deps.plural(
+        update, "surveys.admin.export_caption", result.rows, filename=result.filename
     )
     await context.bot.send_document(
         sender(update).id,

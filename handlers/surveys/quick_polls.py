@@ -9,6 +9,7 @@ from telegram import Bot, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
+from bot.formatting import format_clock
 from bot.services.surveys.quick_polls import (
     QuickPollResults,
     QuickPollService,
@@ -16,7 +17,7 @@ from bot.services.surveys.quick_polls import (
     parse_command,
 )
 from handlers.access import admins_only
-from handlers.common import is_private, message_of, say, sender
+from handlers.common import is_private, language, message_of, say, sender
 
 
 @admins_only
@@ -48,7 +49,11 @@ async def post(update: Update, context: Ctx) -> None:
         draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )
     await say(
-        update, context, "surveys.quick_polls.posted", id=poll.id, closes=_local(context, poll)
+        update,
+        context,
+        "surveys.quick_polls.posted",
+        id=poll.id,
+        closes=_local(update, context, poll),
     )
 
 
@@ -82,17 +87,21 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
         "surveys.quick_polls.state_closed" if poll.closed else "surveys.quick_polls.state_open",
     )
     lines = [
-        t(
+        context.deps.plural(
             update,
             "surveys.quick_polls.results_title",
+            poll.voters,
             question=poll.question,
-            n=poll.voters,
             state=state,
         )
     ]
     if not poll.totals_known:
         lines.append(
-            t(update, "surveys.quick_polls.anonymous_pending", closes=_local(context, poll))
+            t(
+                update,
+                "surveys.quick_polls.anonymous_pending",
+                closes=_local(update, context, poll),
+            )
         )
         return "\n".join(lines)
     for option, count, share in zip(poll.options, poll.counts, poll.percents, strict=True):
@@ -128,5 +137,5 @@ async def stop_poll(
     return refreshed or poll
 
 
-def _local(context: Ctx, poll: QuickPollResults) -> str:
-    return f"{poll.closes_at.astimezone(context.deps.config.bot.tz):%H:%M}"
+def _local(update: Update, context: Ctx, poll: QuickPollResults) -> str:
+    return format_clock(poll.closes_at, context.deps.config.bot.tz, language(update, context))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.formatting import format_number
 from bot.services.surveys.charts import ChartLabels
 from bot.services.surveys.results import QuestionResult, SurveyResults
 from bot.texts import Texts
@@ -19,18 +20,19 @@ def results_messages(texts: Texts, lang: str, results: SurveyResults) -> list[st
     lines = [t(lang, "surveys.results.header", title=results.title)]
     if results.event_title:
         lines.append(t(lang, "surveys.results.event", event=results.event_title))
+    responses = texts.plural(lang, "surveys.results.respondents", results.respondents)
     if results.response_rate is not None:
         lines.append(
             t(
                 lang,
                 "surveys.results.respondents_rate",
-                respondents=results.respondents,
-                invited=results.invited,
+                responses=responses,
+                invited=texts.plural(lang, "surveys.results.invited", results.invited),
                 rate=results.response_rate,
             )
         )
     else:
-        lines.append(t(lang, "surveys.results.respondents", respondents=results.respondents))
+        lines.append(responses)
     if not results.respondents:
         lines.append(t(lang, "surveys.results.none"))
         return ["\n".join(lines)]
@@ -52,9 +54,8 @@ def question_lines(texts: Texts, lang: str, q: QuestionResult, previous: str) ->
             short = textwrap.shorten(comment, MAX_COMMENT_CHARS, placeholder="…")
             lines.append(t(lang, "surveys.results.comment", text=short))
         if len(q.comments) > MAX_COMMENTS:
-            lines.append(
-                t(lang, "surveys.results.more_comments", count=len(q.comments) - MAX_COMMENTS)
-            )
+            more = len(q.comments) - MAX_COMMENTS
+            lines.append(texts.plural(lang, "surveys.results.more_comments", more))
         return lines
     lines = [t(lang, "surveys.results.question", label=label, n=q.answered)]
     if q.satisfied is not None:
@@ -68,10 +69,8 @@ def question_lines(texts: Texts, lang: str, q: QuestionResult, previous: str) ->
                 )
             )
     if q.mean is not None:
-        mean = f"{q.mean:.1f}"
-        lines.append(
-            t(lang, "surveys.results.score", mean=mean.replace(".", ",") if lang == "fr" else mean)
-        )
+        mean = format_number(q.mean, lang, decimals=1)
+        lines.append(t(lang, "surveys.results.score", mean=mean))
     if q.answered and q.kind != "score":
         for option, count, share in zip(q.options, q.counts, q.percents, strict=True):
             lines.append(

@@ -10,6 +10,16 @@ from telegram import Update
 from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp
 
+# French typography puts no-break spaces (U+00A0, U+202F) before « : ; ! ? % » and inside « »,
+# and CLDR puts thin spaces around the « – » of a time span (U+2009): the driver reads them as
+# plain spaces so expected strings stay readable (test_texts_typography checks the real ones).
+_FOLD = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def plain(text: str) -> str:
+    """``text`` with no-break and thin spaces read as plain spaces."""
+    return text.translate(_FOLD)
+
 
 @dataclass
 class MemberChat:
@@ -30,9 +40,21 @@ class MemberChat:
     async def press(self, label: str, message_id: int | None = None) -> None:
         """Press the button labelled ``label`` (default message: the newest with buttons)."""
         message_id = message_id or self.newest_with_buttons()["message_id"]
+        label = self._real_label(message_id, label)
         await self.deliver(
             self.fake.press(self.user_id, message_id, chat_id=self.chat_id, text=label)
         )
+
+    def _real_label(self, message_id: int, label: str) -> str:
+        """The button's own text for ``label`` typed with plain spaces."""
+        for message in self.fake.bot_messages(self.chat_id):
+            if message["message_id"] != message_id:
+                continue
+            for row in self.fake.buttons(message):
+                for button in row:
+                    if plain(button["text"]) == plain(label):
+                        return str(button["text"])
+        return label
 
     async def press_data(self, data: str, message_id: int | None = None) -> None:
         """Press a button with raw callback data (forged or replayed presses included)."""
@@ -42,7 +64,7 @@ class MemberChat:
         )
 
     def texts(self) -> list[str]:
-        return self.fake.bot_texts(self.chat_id)
+        return [plain(text) for text in self.fake.bot_texts(self.chat_id)]
 
     def last_text(self) -> str:
         return self.texts()[-1]
@@ -53,7 +75,7 @@ class MemberChat:
     def message_containing(self, fragment: str) -> dict[str, Any]:
         """The newest bot message whose text contains ``fragment`` (edits applied)."""
         for message in reversed(self.fake.bot_messages(self.chat_id)):
-            if fragment in str(message.get("text") or message.get("caption") or ""):
+            if fragment in plain(str(message.get("text") or message.get("caption") or "")):
                 return message
         raise AssertionError(f"no bot message containing {fragment!r} in chat {self.chat_id}")
 
@@ -65,4 +87,4 @@ class MemberChat:
 
     def button_labels(self, message: dict[str, Any] | None = None) -> list[str]:
         message = message or self.newest_with_buttons()
-        return [button["text"] for row in self.fake.buttons(message) for button in row]
+        return [plain(button["text"]) for row in self.fake.buttons(message) for button in row]

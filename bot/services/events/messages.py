@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.formatting import format_number
 from bot.services.events.views import EventView
 from bot.services.french_dates import format_when
 from bot.texts import Texts
@@ -57,7 +58,7 @@ class EventMessages:
                     language,
                     "events.card.figure",
                     label=f.label,
-                    value=f"{f.value:g}",
+                    value=format_number(f.value, language),
                     unit=f.unit,
                 )
                 for f in event.figures
@@ -71,16 +72,14 @@ class EventMessages:
         if event.cancelled:
             return [t.get(language, "events.card.cancelled")]
         if not event.upcoming:
-            return (
-                [t.get(language, "events.card.came", count=event.coming)] if event.coming else []
-            )
+            return [t.plural(language, "events.card.came", event.coming)] if event.coming else []
         if event.capacity:
             return [
                 t.get(
                     language, "events.card.coming_of", count=event.coming, capacity=event.capacity
                 )
             ]
-        return [t.get(language, "events.card.coming", count=event.coming)]
+        return [t.plural(language, "events.card.coming", event.coming)]
 
     def _follow_ups(self, event: EventView, language: str) -> list[str]:
         groups: dict[str, list[str]] = {}

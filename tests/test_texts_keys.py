@@ -1,0 +1,168 @@
+"""Every catalogue key the code uses exists, in every language (French fallback included).
+
+Keys are found by reading the sources of bot/ and handlers/: every string literal shaped like a
+key (``"section.name"``, section being a top-level table of the French catalogue) must be a key
+or a plural base, unless it is a conversation state (the StrEnum values of handlers/). Keys built
+with f-strings cannot be read that way: they are listed by hand below, one per value.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import handlers
+from bot.languages import CODES
+from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
+from bot.services.proposals.moderation import REASON_CODES
+from bot.texts import Texts
+from handlers import COMMANDS
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY_LITERAL = re.compile(r"""(?<![\w{])["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+# handlers/catalogue/views.py names its keys without the "catalogue." prefix (its _t helper).
+RELATIVE = {"handlers/catalogue/views.py": "catalogue."}
+RELATIVE_SHORT = re.compile(r"""_t\(\s*update,\s*context,\s*"([a-z_]+)"\s*[,)]""")
+F_STRING_KEY = re.compile(r"""\bf["']([a-z_]+\.[a-z0-9_.]*)\{""")
+
+PROPOSAL_FIELDS = (
+    *("name", "description", "theme", "place", "organisation", "website", "contact", "photo"),
+)
+BUILT_WITH_F_STRINGS = [
+    # bot/commands.py: f"commands.{command.menu}", the menu text of each row of the table
+    *(f"commands.{command.menu}" for command in COMMANDS if command.menu is not None),
+    # bot/services/events/messages.py: f"events.delay.{unit}" (plural bases)
+    *(f"events.delay.{unit}" for unit in ("days", "hours", "minutes")),
+    # bot/services/events/messages.py: the card's follow-up headings and answer buttons
+    *(f"events.card.follow_ups.{kind}" for kind in ("proposal", "platform", "other")),
+    *(f"events.button.{name}" for name in ("yes", "no", "remind", "ics")),
+    # bot/services/events/service.py: f"events.notice.{kind}"
+    *(f"events.notice.{kind}" for kind in ("new", "moved", "cancelled")),
+    # handlers/search/inline.py: f"search.inline.{hit.kind}"
+    *(f"search.inline.{kind}" for kind in ("lab", "innovation", "event", "faq")),
+    # handlers/events/cards.py: f"events.rsvp.{action}" (ics answers with a file instead)
+    *(f"events.rsvp.{action}" for action in ("yes", "no", "remind")),
+    # handlers/events/*.py: f"events.create.date_{exc.reason}"
+    *(f"events.create.date_{reason}" for reason in ("format", "month", "no_such_day", "time")),
+    # handlers/proposals/moderation.py
+    *(f"proposals.moderation.done_{status}" for status in ("published", "refused")),
+    *(f"proposals.moderation.prompt_{kind}" for kind in ("reason", "question")),
+    # handlers/proposals/moderation_cards.py
+    *(f"proposals.moderation.trail_{action}" for action in ("asked", "answered")),
+    *(f"proposals.moderation.decided_{status}" for status in ("published", "refused")),
+    *(f"proposals.moderation.reason.{code}" for code in REASON_CODES),
+    # handlers/proposals/steps.py: the questions and the fields of the edit keyboard
+    *(f"proposals.ask.{step}" for step in (*PROPOSAL_FIELDS, "visibility")),
+    *(f"proposals.field.{step}" for step in PROPOSAL_FIELDS),
+    # handlers/proposals/steps.py: f'proposals.contact_is_{visibility}'
+    "proposals.contact_is_public",
+    "proposals.contact_is_private",
+    # handlers/proposals/input.py: f"proposals.{'cancelled' if … else 'same'}"
+    "proposals.cancelled",
+    "proposals.same",
+    # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
+    *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return Texts.load()
+
+
+def conversation_states() -> set[str]:
+    """The values of the StrEnum state classes of every handlers module."""
+    states: set[str] = set()
+    for module_info in pkgutil.walk_packages(handlers.__path__, "handlers."):
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
+                states.update(member.value for member in value)
+    return states
+
+
+def keys_in_sources(sections: set[str]) -> dict[str, str]:
+    """Key-shaped literals of bot/ and handlers/, with the file each was found in."""
+    found: dict[str, str] = {}
+    for folder in ("bot", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            source = path.read_text(encoding="utf-8")
+            prefix = RELATIVE.get(name, "")
+            literals = KEY_LITERAL.findall(source)
+            if prefix:
+                literals = [prefix + key for key in literals + RELATIVE_SHORT.findall(source)]
+            for key in literals:
+                if key.split(".")[0] in sections:
+                    found.setdefault(key, name)
+    return found
+
+
+def resolvable(texts: Texts, language: str, key: str) -> bool:
+    """A text (with the French fallback) or a plural base with an ``other`` form."""
+    try:
+        texts.raw(language, key)
+    except KeyError:
+        return texts.has(language, f"{key}.other") or texts.has("fr", f"{key}.other")
+    return True
+
+
+def test_the_scan_finds_the_keys_it_should(texts: Texts) -> None:
+    sections = {key.split(".")[0] for key in texts.catalogue("fr")}
+    found = keys_in_sources(sections)
+    assert found["start.welcome"] == "handlers/start.py"
+    assert found["catalogue.lab.title"] == "handlers/catalogue/views.py"
+    assert found["catalogue.page"] == "handlers/catalogue/views.py"
+    assert found["proposals.too_long"] == "bot/services/proposals/rules.py"  # Invalid("…")
+    assert found["events.card.coming"] == "bot/services/events/messages.py"  # plural(…)
+    assert len(found) > 250
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_every_key_the_code_uses_exists(texts: Texts, language: str) -> None:
+    sections = {key.split(".")[0] for key in texts.catalogue("fr")}
+    states = conversation_states()
+    found = keys_in_sources(sections)
+    missing = sorted(
+        f"{key} ({where})"
+        for key, where in found.items()
+        if not resolvable(texts, language, key) and key not in states
+    )
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", CODES)
+@pytest.mark.parametrize("key", BUILT_WITH_F_STRINGS)
+def test_every_key_built_with_an_f_string_exists(texts: Texts, language: str, key: str) -> None:
+    assert resolvable(texts, language, key)
+
+
+def test_every_f_string_key_of_the_sources_is_listed(texts: Texts) -> None:
+    sections = {key.split(".")[0] for key in texts.catalogue("fr")}
+    unlisted = []
+    for folder in ("bot", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            for prefix in F_STRING_KEY.findall(path.read_text(encoding="utf-8")):
+                if prefix.split(".")[0] not in sections or name in RELATIVE:
+                    continue
+                if not any(key.startswith(prefix) for key in BUILT_WITH_F_STRINGS):
+                    unlisted.append(f"{name}: {prefix}…")
+    assert unlisted == []
+
+
+def test_the_date_error_reasons_listed_are_the_parser_s() -> None:
+    now, tz = datetime(2026, 1, 5, tzinfo=UTC), ZoneInfo("Europe/Paris")
+    reasons = set()
+    for typed in ("n'importe quoi", "13 brumaire 14h", "30/02 14h", "13/02 25h"):
+        with pytest.raises(DateNotUnderstood) as caught:
+            parse_french_datetime(typed, now, tz)
+        reasons.add(caught.value.reason)
+    assert {f"events.create.date_{reason}" for reason in reasons} <= set(BUILT_WITH_F_STRINGS)

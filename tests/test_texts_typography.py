@@ -1,0 +1,65 @@
+"""French typography, applied once when a catalogue loads (bot.formatting.french_typography).
+
+The rule chosen (Imprimerie nationale): a narrow no-break space (U+202F) before « ; ! ? », a
+no-break space (U+00A0) before « : » and « % » and inside « ». Only catalogue wording is
+typeset: parameters (member input) and HTML tags stay exactly as they are. Other tests read
+texts through tests/support/driver.py, which folds these spaces back to plain ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.formatting import french_typography
+from bot.texts import Texts
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+BREAKABLE_BEFORE_PUNCTUATION = re.compile(r"(?: [;!?:%»]|« )")
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return Texts.load()
+
+
+def test_the_real_characters_in_a_french_text(texts: Texts) -> None:
+    assert texts.get("fr", "language.ask") == f"Dans quelle langue veux-tu que je te parle{NNBSP}?"
+    assert texts.get("fr", "start.welcome", name="Anne").startswith(f"Bonjour Anne{NNBSP}! 👋")
+    assert texts.get("fr", "events.create.ask_place").startswith(f"Où{NNBSP}? Le nom du lieu")
+    assert f"«{NBSP}Maison des associations, Rennes{NBSP}»" in texts.get(
+        "fr", "events.create.ask_place"
+    )
+    assert texts.get("fr", "catalogue.card.theme", theme="Mobilité") == f"🏷 Thème{NBSP}: Mobilité"
+    assert texts.get("fr", "surveys.results.satisfaction", satisfied=89, fully=43) == (
+        f"89{NBSP}% de satisfaits, dont 43{NBSP}% tout à fait"
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "br"])
+def test_no_breakable_space_is_left_before_french_punctuation(texts: Texts, language: str) -> None:
+    catalogue = texts.catalogue(language)
+    left = [key for key, text in catalogue.items() if BREAKABLE_BEFORE_PUNCTUATION.search(text)]
+    assert left == []
+
+
+def test_english_keeps_its_own_typography(texts: Texts) -> None:
+    assert texts.get("en", "language.ask") == "Which language shall I speak to you?"
+    assert NBSP not in texts.get("en", "events.rsvp.full")  # « Remind me » with plain spaces
+
+
+def test_parameters_are_left_as_typed(texts: Texts) -> None:
+    sent = texts.get("fr", "proposals.sent", name="Quoi ? <b>Ça</b> : oui")
+    assert f"«{NBSP}Quoi ? &lt;b&gt;Ça&lt;/b&gt; : oui{NBSP}»" in sent
+
+
+def test_tags_and_links_are_left_as_written() -> None:
+    html = '<a href="https://exemple.bzh/?q=a ; b : c">Lien :</a> « ok » !'
+    assert french_typography(html) == (
+        f'<a href="https://exemple.bzh/?q=a ; b : c">Lien{NBSP}:</a> «{NBSP}ok{NBSP}»{NNBSP}!'
+    )
+
+
+def test_spaces_already_no_break_are_normalised_not_doubled() -> None:
+    assert french_typography(f"50{NBSP}% ; 3 {NNBSP}!") == f"50{NBSP}%{NNBSP}; 3{NNBSP}!"
