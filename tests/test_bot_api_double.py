@@ -442,7 +442,7 @@ async def test_wait_for_times_out_clearly(tg: FakeTelegram) -> None:
         await tg.wait_for(lambda: False, timeout=0.05)
 
 
-async def test_webhook_and_polling_conflict(bot: PtbBot, tg: FakeTelegram) -> None:
+async def test_webhook_and_polling_conflict(bot: PtbBot) -> None:
     assert await bot.set_webhook("https://example.org/hook", secret_token="s3cret")
     assert (await bot.get_webhook_info()).url == "https://example.org/hook"
     with pytest.raises(Conflict, match="webhook is active"):

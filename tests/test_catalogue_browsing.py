@@ -91,9 +91,7 @@ async def test_event_card_in_paris_time_with_figures(chat_with: Callable[..., Me
     )
 
 
-async def test_deep_links_open_each_card_kind(
-    chat_with: Callable[..., MemberChat], app: BotApp
-) -> None:
+async def test_deep_links_open_each_card_kind(chat_with: Callable[..., MemberChat]) -> None:
     chat = chat_with()
     await chat.say("/start lab-vers-une-mobilite-durable")
     assert "Vers une mobilité durable" in chat.last_text()

@@ -67,7 +67,7 @@ async def _plan(url: str) -> None:
         await engine.dispose()
 
 
-async def _finish(fake: FakeTelegram, url: str, base_url: str, *policies: str) -> None:
+async def _finish(url: str, base_url: str, *policies: str) -> None:
     """Restart the worker and let it send everything left, then stop it cleanly."""
     process = await _worker(url, base_url, *policies)
     engine = create_engine(url)
@@ -109,7 +109,7 @@ async def _sigkill_then_restart(db_url: str, policy: str) -> None:
         in_flight = {r.chat_id for r in await _rows(db_url) if r.state == "sending"}
         assert 0 < len(in_flight) <= CONCURRENCY
 
-        await _finish(fake, db_url, base_url, f"announce={policy}")
+        await _finish(db_url, base_url, f"announce={policy}")
         rows = {r.chat_id: r for r in await _rows(db_url)}
     doubted = {chat for chat, row in rows.items() if row.in_doubt}
     assert doubted == in_flight
@@ -139,7 +139,7 @@ async def test_sigterm_leaves_nobody_in_doubt(sqlite_url: str) -> None:
         assert not [r for r in stopped if r.state == "sending"]
         assert 300 <= len([r for r in stopped if r.state == "sent"]) < 1000
 
-        await _finish(fake, sqlite_url, base_url)
+        await _finish(sqlite_url, base_url)
         rows = await _rows(sqlite_url)
     assert not [r for r in rows if r.in_doubt]
     assert all(r.state == "sent" for r in rows)

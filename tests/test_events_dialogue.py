@@ -89,7 +89,7 @@ async def test_create_rsvp_ics_and_three_reminders(
 
 
 async def test_ics_has_the_summer_local_time(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     summer = datetime(2027, 7, 8, 18, 30, tzinfo=PARIS)
     event = await deps.events.create(title="Rencontre d'été", starts_at=summer)
@@ -105,7 +105,7 @@ async def test_ics_has_the_summer_local_time(
 
 
 async def test_non_admins_cannot_create_events_or_announce(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     member = chat_with(MEMBER_ID)
     await member.say("/nouvel_evenement")

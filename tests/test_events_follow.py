@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
@@ -22,7 +21,7 @@ async def _deliver(app: BotApp, deps: Deps) -> None:
 
 
 async def test_followers_hear_of_new_moved_and_cancelled_gatherings(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    app: BotApp, deps: Deps, chat_with: Callable[..., MemberChat]
 ) -> None:
     member = chat_with(MEMBER_ID)
     await member.say("/abonnements")

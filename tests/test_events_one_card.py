@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.catalogue.qr_codes import deep_link
@@ -43,7 +42,7 @@ def _answers(buttons: list[list[dict[str, str]]]) -> list[tuple[str, str]]:
 
 
 async def test_an_upcoming_event_has_one_card_wherever_it_is_opened(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    app: BotApp, deps: Deps, chat_with: Callable[..., MemberChat]
 ) -> None:
     follower = chat_with(FOLLOWER_ID, first_name="Yann")
     await follower.say("/abonnements")

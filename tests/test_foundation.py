@@ -86,9 +86,7 @@ async def test_language_switch_is_kept(chat_with: Chat, fake: FakeTelegram, deps
     assert fake.callback_answers, "the button press was answered"
 
 
-async def test_language_choice_survives_a_new_process(
-    chat_with: Chat, deps: Deps, fake: FakeTelegram
-) -> None:
+async def test_language_choice_survives_a_new_process(chat_with: Chat, deps: Deps) -> None:
     chat = chat_with(language_code="fr")
     await chat.say("/language")
     await chat.press("🇬🇧 English")

@@ -23,11 +23,12 @@ OTHER_ID = 7777
 
 async def everything(deps: Deps) -> list[tuple[str, dict[str, Any]]]:
     """Every row of every table of the schema, as (table, values)."""
-    rows = []
+    rows: list[tuple[str, dict[str, Any]]] = []
     async with deps.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            for row in await conn.execute(select(table)):
-                rows.append((table.name, dict(row._mapping)))
+            rows.extend(
+                (table.name, dict(row._mapping)) for row in await conn.execute(select(table))
+            )
     return rows
 
 
@@ -62,7 +63,7 @@ async def history_of_member(chat_with: ChatWith) -> tuple[MemberChat, MemberChat
 
 
 async def test_export_contains_exactly_the_members_data(
-    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+    chat_with: ChatWith, fake: FakeTelegram
 ) -> None:
     member, _ = await history_of_member(chat_with)
     await member.app.update_persistence()  # PTB writes dialogue states every second
@@ -83,9 +84,7 @@ async def test_export_contains_exactly_the_members_data(
     assert "Mona" not in dumped
 
 
-async def test_forget_erases_everything_personal(
-    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
-) -> None:
+async def test_forget_erases_everything_personal(chat_with: ChatWith, deps: Deps) -> None:
     member, _ = await history_of_member(chat_with)
     await member.app.update_persistence()  # the draft's dialogue state is in the database
     await member.say("/oublier")

@@ -66,14 +66,14 @@ async def database_rows(deps: Deps) -> list[tuple[str, dict[str, Any]]]:
     """Every row of every table the database has, read from its own schema (not our models)."""
 
     def read(conn: Connection) -> list[tuple[str, dict[str, Any]]]:
-        found = []
+        found: list[tuple[str, dict[str, Any]]] = []
         schema = inspect(conn)
         for name in schema.get_table_names():
             columns: list[ColumnClause[Any]] = [
                 column(c["name"]) for c in schema.get_columns(name)
             ]
-            for row in conn.execute(select(*columns).select_from(table(name))):
-                found.append((name, dict(row._mapping)))
+            rows = conn.execute(select(*columns).select_from(table(name)))
+            found.extend((name, dict(row._mapping)) for row in rows)
         return found
 
     async with deps.engine.connect() as conn:

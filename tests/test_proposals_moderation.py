@@ -96,9 +96,7 @@ async def test_refuse_with_a_chosen_reason_in_the_members_language(
         )
 
 
-async def test_refuse_with_a_typed_reason(
-    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
-) -> None:
+async def test_refuse_with_a_typed_reason(chat_with: ChatWith, deps: Deps) -> None:
     member = chat_with()
     await send_proposal(member)
     moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
@@ -173,9 +171,7 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
         assert len(list(innovations)) == 1
 
 
-async def test_moderation_command_lists_pending_oldest_first(
-    chat_with: ChatWith, fake: FakeTelegram
-) -> None:
+async def test_moderation_command_lists_pending_oldest_first(chat_with: ChatWith) -> None:
     member = chat_with()
     await send_proposal(member, "Première initiative solidaire")
     await send_proposal(member, "Seconde initiative coopérative")
@@ -207,7 +203,7 @@ async def test_long_questions_and_answers_are_refused_kindly(
     assert "1001 caractères, pour 1000" in member.last_text()
     for _ in range(3):  # several rounds: the card stays within Telegram's limit
         await member.say("R" * 1000)
-        await moderators.press("❓ Demander une précision", message_id=card_id(fake, deps))
+        await moderators.press("❓ Demander une précision", message_id=card_id(fake))
         await reply(moderators, "Q" * 1000)
         await member.press("✍️ Répondre")
     row = await only_proposal(deps)
@@ -216,7 +212,7 @@ async def test_long_questions_and_answers_are_refused_kindly(
     assert len(card["text"]) < 4096
 
 
-def card_id(fake: FakeTelegram, deps: Deps) -> int:
+def card_id(fake: FakeTelegram) -> int:
     for message in fake.bot_messages(MODERATORS_CHAT_ID):
         if "Proposition n°" in message.get("text", ""):
             return int(message["message_id"])

@@ -201,9 +201,7 @@ async def test_editing_the_contact_asks_its_visibility_then_returns_to_summary(
     )
 
 
-async def test_other_commands_are_handed_over(
-    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
-) -> None:
+async def test_other_commands_are_handed_over(chat_with: ChatWith, deps: Deps) -> None:
     chat = chat_with(ADMIN_ID)
     await chat.say("/proposer")
     await chat.say("Jardin partagé de Kervénanec")

@@ -154,10 +154,10 @@ async def test_privacy_registry_runs_each_feature(sessions: Sessions) -> None:
     privacy = PrivacyService(sessions)
     seen: list[str] = []
 
-    async def export(session: object, member: int) -> dict[str, int]:
+    async def export(_session: object, member: int) -> dict[str, int]:
         return {"rsvps": member}
 
-    async def erase(session: object, member: int) -> None:
+    async def erase(_session: object, member: int) -> None:
         seen.append(f"erase {member}")
 
     privacy.register("rsvps", export=export, erase=erase)

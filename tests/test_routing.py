@@ -122,7 +122,7 @@ async def test_a_survey_button_during_a_proposal_pauses_it(
 
 
 async def test_a_moderation_button_during_a_proposal_is_the_moderators(
-    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+    chat_with: ChatWith, fake: FakeTelegram
 ) -> None:
     chat = chat_with()
     await chat.say("/proposer")

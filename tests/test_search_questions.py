@@ -187,9 +187,7 @@ async def test_near_me_gives_five_nearest_with_distances(
     assert "Nantes C" not in text
 
 
-async def test_qr_code_for_admins_only(
-    chat_with: Callable[..., MemberChat], fake: FakeTelegram
-) -> None:
+async def test_qr_code_for_admins_only(chat_with: Callable[..., MemberChat]) -> None:
     member = chat_with()
     await member.say("/qr lab-vers-une-mobilite-durable")
     assert "réservée aux organisateurs" in member.last_text()

@@ -84,9 +84,7 @@ async def test_organisers_edits_and_deletions_survive_a_reimport(sessions: Sessi
         await session.execute(delete(EventFigure).where(EventFigure.key == "participants"))
     assert await import_catalogue(sessions) == SeedReport()
     async with sessions() as session:
-        titles = {
-            slug: title for slug, title in await session.execute(select(Lab.slug, Lab.title))
-        }
+        titles = dict((await session.execute(select(Lab.slug, Lab.title))).all())
         figures = set(await session.scalars(select(EventFigure.key)))
         innovation = await session.scalar(select(Innovation))
     assert titles["vers-une-mobilite-durable"] == "Mobilités"

@@ -44,7 +44,7 @@ async def survey_with_2013_answers(deps: Deps, admin: MemberChat) -> int:
     ],
 )
 async def test_members_cannot_manage_surveys(
-    app: BotApp, deps: Deps, chat_with: Callable[..., MemberChat], command: str
+    deps: Deps, chat_with: Callable[..., MemberChat], command: str
 ) -> None:
     member = chat_with(MEMBER_ID)
     await member.say(command)
@@ -54,7 +54,7 @@ async def test_members_cannot_manage_surveys(
 
 
 async def test_members_cannot_create_a_survey_from_a_file(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     member = chat_with(MEMBER_ID)
     update = fake.send_document(MEMBER_ID, TEMPLATE_2013.encode(), "enquete.toml")
@@ -66,7 +66,7 @@ async def test_members_cannot_create_a_survey_from_a_file(
 
 
 async def test_results_chart_and_exports_for_organisers_then_public(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     admin = chat_with(ADMIN_ID)
     member = chat_with(MEMBER_ID)
@@ -111,7 +111,7 @@ async def test_results_chart_and_exports_for_organisers_then_public(
 
 
 async def test_open_to_everyone_with_the_deep_link(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     admin = chat_with(ADMIN_ID)
     await admin.say(f"/enquete_creer {SEEDED_EVENT}")
@@ -139,7 +139,7 @@ async def test_open_to_everyone_with_the_deep_link(
 
 
 async def test_quick_poll_in_a_group(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     group_id = -100777
     fake.add_group(group_id, "Plénière")

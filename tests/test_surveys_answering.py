@@ -185,7 +185,7 @@ async def test_a_scheduled_survey_reaches_those_who_came_and_is_answered(
 
 
 async def test_a_member_who_did_not_come_cannot_answer(
-    app: BotApp, deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> None:
     await scheduled_survey(deps, fake, chat_with)
     outsider = chat_with(SILENT)
@@ -197,9 +197,7 @@ async def test_a_member_who_did_not_come_cannot_answer(
     assert "pas de questionnaire en cours" in outsider.last_text()
 
 
-async def test_a_restart_resumes_and_old_polls_still_count(
-    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
-) -> None:
+async def test_a_restart_resumes_and_old_polls_still_count(deps: Deps, fake: FakeTelegram) -> None:
     from bot.app import build_application
     from bot.console.bot_api import InProcessBotApi
 

@@ -95,7 +95,7 @@ async def test_schedule_answer_and_close(sessions: Sessions) -> None:
     )
     info = await planning.create(spec, "rencontre-2026", created_by=9)
     scheduled = await planning.schedule(
-        info.id, lambda chosen, telegram, event: {"kind": "text", "text": event}
+        info.id, lambda _chosen, _telegram, event: {"kind": "text", "text": event}
     )
     assert scheduled.invited == 2
     assert scheduled.scheduled_for == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
