@@ -66,7 +66,8 @@ async def main(members: int, runs: int) -> None:
             for _ in range(runs):
                 started = time.perf_counter()
                 results = await service.results(survey_id)
-                assert results is not None
+                if results is None:
+                    raise RuntimeError(f"survey {survey_id} has no results")
                 tallied = time.perf_counter() - started
                 results_messages(texts, "fr", results)
                 png = satisfaction_chart(results.satisfaction, chart_labels(texts, "fr", results))
@@ -78,7 +79,8 @@ async def main(members: int, runs: int) -> None:
             export_seconds = time.perf_counter() - started
         finally:
             await engine.dispose()
-    assert export is not None
+    if export is None:
+        raise RuntimeError(f"survey {survey_id} has no export")
     warm = median(timings[1:]) if runs > 1 else timings[0]
     tally = median(tally_timings[1:] or tally_timings)
     png_kib = median([float(size) for size in sizes]) / 1024

@@ -74,7 +74,8 @@ async def child(count: int) -> dict[str, float]:
     await app.initialize()
     await app.start()
     await asyncio.sleep(3)  # the start-up job has run; nothing is due yet
-    assert app.job_queue is not None
+    if app.job_queue is None:
+        raise RuntimeError("no JobQueue: install python-telegram-bot[job-queue]")
     jobs = len(app.job_queue.jobs())
     rss = rss_mib()
     deadline = time.monotonic() + LEAD + SPREAD + count / 10 + 60

@@ -83,5 +83,6 @@ def deps_of(app: AnyApp) -> Deps:
 
 def _deps_in(bot_data: dict[Any, Any]) -> Deps:
     deps = bot_data[DEPS_KEY]
-    assert isinstance(deps, Deps)
+    if not isinstance(deps, Deps):
+        raise TypeError(f"bot_data[{DEPS_KEY!r}] is a {type(deps).__name__}, not Deps")
     return deps

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.error import BadRequest
+from telegram.ext import Job
 
 from bot.context import AnyApp, Ctx, Deps, deps_of
 from bot.delivery_worker import telegram_sender
@@ -90,10 +91,9 @@ def follow_announcement(app: AnyApp, announcement_id: int) -> None:
 
 
 async def _woken(context: Ctx) -> None:
-    job = context.job
-    assert job is not None
-    assert isinstance(job.data, Wake)
-    wake = job.data
+    wake = _running_job(context).data
+    if not isinstance(wake, Wake):
+        raise TypeError(f"a wake-up job carries {wake!r}, not a Wake")
     try:
         await wake.handle_due(context)
         await wake_at_next_due(context.application, wake)
@@ -101,6 +101,13 @@ async def _woken(context: Ctx) -> None:
         # The database may be away for a moment: ask it again soon rather than never.
         _put(context.application, wake, utcnow() + RETRY_AFTER)
         raise
+
+
+def _running_job(context: Ctx) -> Job[Ctx]:
+    """The job this callback runs as (PTB sets ``context.job`` for job callbacks only)."""
+    if context.job is None:
+        raise RuntimeError("a job callback was called outside the JobQueue")
+    return context.job
 
 
 def _put(app: AnyApp, wake: Wake, when: datetime) -> None:
@@ -158,9 +165,9 @@ WAKES = (REMINDERS, QUICK_POLLS)
 
 async def _show_progress(context: Ctx) -> None:
     """The organiser's progress message (« 340/1 200 envoyés »), the summary once done."""
-    job = context.job
-    assert job is not None
-    assert isinstance(job.data, int)
+    job = _running_job(context)
+    if not isinstance(job.data, int):
+        raise TypeError(f"a progress job carries {job.data!r}, not an announcement id")
     deps = context.deps
     view, progress = await deps.delivery.announcements.progress(job.data)
     language = deps.language_of(None)

@@ -30,7 +30,8 @@ NEW = Key(FEATURE, "new", ("|".join(NEW_CHOICES),))
 
 def new_choice(*choices: str) -> re.Pattern[str]:
     """The pattern of the dialogue's buttons for ``choices`` (of NEW_CHOICES)."""
-    assert set(choices) <= set(NEW_CHOICES), choices
+    if unknown := set(choices) - set(NEW_CHOICES):
+        raise ValueError(f"not choices of the dialogue: {sorted(unknown)}")
     return Key(FEATURE, NEW.action, ("|".join(choices),)).pattern
 
 

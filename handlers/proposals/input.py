@@ -58,7 +58,8 @@ async def on_location(update: Update, context: Ctx) -> Next:
     if (offered := await stale_offer(update, context)) is not None:
         return offered
     location = message_of(update).location
-    assert location is not None
+    if location is None:
+        raise ValueError(f"update {update.update_id} has no location")
     try:
         outcome = await context.deps.proposals.set_location(
             sender(update).id, location.latitude, location.longitude

@@ -109,7 +109,8 @@ async def schedule(update: Update, context: Ctx) -> None:
     except SurveyClosed:
         await say(update, context, "surveys.admin.already_closed", id=survey_id)
         return
-    assert info.scheduled_for is not None
+    if info.scheduled_for is None:
+        raise RuntimeError(f"survey {info.id} was scheduled without a time")
     await say_plural(
         update,
         context,

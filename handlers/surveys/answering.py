@@ -65,7 +65,8 @@ async def send_step(update: Update, context: Ctx, chat_id: int, step: Step) -> S
             is_anonymous=False,
             allows_multiple_answers=question.kind == "multiple",
         )
-        assert message.poll is not None
+        if message.poll is None:
+            raise RuntimeError(f"sendPoll answered message {message.id} without a poll")
         await context.deps.surveys.answering.poll_sent(
             step.survey_id, sender(update).id, question.id, (message.poll.id, chat_id, message.id)
         )

@@ -44,7 +44,8 @@ async def post(update: Update, context: Ctx) -> None:
         # answer is the only way to learn its totals.
         close_date=None if draft.anonymous else closes_at,
     )
-    assert sent.poll is not None
+    if sent.poll is None:
+        raise RuntimeError(f"sendPoll answered message {sent.id} without a poll")
     poll = await context.deps.surveys.quick_polls.posted(
         draft, (sent.poll.id, message.chat_id, sent.id), sender(update).id, closes_at
     )

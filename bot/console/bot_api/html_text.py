@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 # Tag -> entity type; span only with class="tg-spoiler", pre may carry a language via <code>.
 _ENTITY_OF_TAG = {
@@ -114,8 +114,8 @@ class _Parser:
             elif char == "<":
                 i = self.end_tag(i) if source.startswith("</", i) else self.start_tag(i)
             else:
-                match = _PLAIN_RE.match(source, i)
-                assert match is not None
+                # Not at "<" or "&": the plain run matches at least this character.
+                match = cast("re.Match[str]", _PLAIN_RE.match(source, i))
                 self.emit(match.group())
                 i = match.end()
         if self.stack:
