@@ -18,6 +18,7 @@ BASELINE_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvw"
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Echo a text back: the whole job of the baseline bot."""
     message = update.effective_message
     if message is not None and message.text:
         await message.reply_text(message.text)
@@ -42,6 +43,7 @@ async def updates_per_second(
 
 
 def median(values: list[float]) -> float:
+    """The median of ``values``, as a float."""
     return statistics.median(values)
 
 
@@ -63,6 +65,7 @@ def rss_mib(pid: int | str = "self") -> float:
 
 
 def timed(function: Callable[[], Any]) -> float:
+    """Seconds ``function`` took to run once."""
     started = time.perf_counter()
     function()
     return time.perf_counter() - started

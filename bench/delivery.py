@@ -67,6 +67,7 @@ def _report(name: str, fake: FakeTelegram, recipients: int) -> dict[str, float]:
 
 
 async def ours(recipients: int) -> dict[str, float]:
+    """Our delivery worker's figures for ``recipients`` sends through the HTTP double."""
     fake = _double(recipients)
     server = BotApiHttpServer(fake)
     base_url = await server.start()
@@ -91,6 +92,7 @@ async def ours(recipients: int) -> dict[str, float]:
 
 
 async def baseline(recipients: int) -> dict[str, float]:
+    """PTB's AIORateLimiter figures for ``recipients`` sends through the HTTP double."""
     fake = _double(recipients)
     server = BotApiHttpServer(fake)
     base_url = await server.start()
@@ -108,6 +110,7 @@ async def baseline(recipients: int) -> dict[str, float]:
 
 
 async def main(recipients: int, baseline_recipients: int) -> None:
+    """Print both runs' figures, their ratios and whether ours meets its targets."""
     print(f"bench.delivery on {machine()}")
     base = await baseline(baseline_recipients)
     mine = await ours(recipients)

@@ -50,6 +50,7 @@ def answers(members: int, seed: int = 2013) -> dict[str, list[int | str | None]]
 
 
 async def main(members: int, runs: int) -> None:
+    """Print the setup, tally, render and export times for ``members`` over ``runs`` runs."""
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
         sessions = create_sessions(engine)

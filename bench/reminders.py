@@ -30,6 +30,7 @@ PACE = 29 / 1.02
 
 
 async def child(count: int) -> dict[str, float]:
+    """The figures of one start with ``count`` reminders due (run in a child process)."""
     from bot.app import build_application, build_deps
     from bot.config import parse_config
     from bot.console.bot_api import InProcessBotApi
@@ -120,6 +121,7 @@ def _lateness(rows: list[tuple[datetime, datetime | None]]) -> dict[str, float]:
 
 
 def run_child(count: int) -> dict[str, float]:
+    """The figures of :func:`child` for ``count``, measured in a fresh process."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.reminders", "--child", str(count)],
         check=True,
@@ -131,6 +133,7 @@ def run_child(count: int) -> dict[str, float]:
 
 
 def main(count: int) -> None:
+    """Print lateness, job count and memory per pending reminder for ``count`` reminders."""
     print(f"bench.reminders on {machine()}: {count} reminders due within {SPREAD:.0f} s")
     empty = run_child(0)
     full = run_child(count)

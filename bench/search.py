@@ -84,6 +84,7 @@ async def round_trips(url: str, queries: list[str]) -> float:
 
 
 async def echo_baseline(count: int) -> float:
+    """Round trips per second of a bare PTB echo bot on ``count`` updates."""
     fake = FakeTelegram()
     fake.add_user(MEMBER, "Anne", language_code="fr")
     app = bare_echo_application(fake)
@@ -94,6 +95,7 @@ async def echo_baseline(count: int) -> float:
 
 
 async def main(sizes: list[int], query_count: int, trip_count: int) -> None:
+    """Print search latency and round trips per second for each catalogue size."""
     print(f"machine: {machine()}")
     queries = two_word_queries(max(query_count, trip_count) + 20)
     with tempfile.TemporaryDirectory() as folder:

@@ -31,6 +31,7 @@ MEMBER = 4242
 
 
 async def throughput(database_url: str, count: int, rounds: int) -> dict[str, list[float]]:
+    """Updates per second of each kind, the echo baseline included, per round."""
     config = parse_config({"database": {"url": database_url}})
     deps = build_deps(config)
     await prepare_database(deps)
@@ -107,6 +108,7 @@ def _replied_since(fake: FakeTelegram, replies: int) -> bool:
 
 
 def report(results: dict[str, list[float]], starts: list[float], memory: list[float]) -> None:
+    """Print throughput against the echo baseline, start-up time and idle memory."""
     echo = median(results["echo"])
     print(f"machine: {machine()}")
     print(f"bare PTB echo: {echo:,.0f} updates/s (median of {len(results['echo'])} rounds)")
@@ -122,6 +124,7 @@ def report(results: dict[str, list[float]], starts: list[float], memory: list[fl
 
 
 async def main(count: int, rounds: int, runs: int) -> None:
+    """Measure on a fresh SQLite database, then print the report."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         results = await throughput(url, count, rounds)

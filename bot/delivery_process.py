@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def run(args: argparse.Namespace) -> None:
+    """Send what the outbox holds until SIGTERM (or until idle with ``--until-idle``)."""
     policies = {}
     for item in args.policy:
         kind, _, policy = item.partition("=")
@@ -67,6 +68,7 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the worker with the command line's options; 0 once it stopped cleanly."""
     asyncio.run(run(_parser().parse_args(argv)))
     return 0
 

@@ -124,10 +124,12 @@ def visible_length(html_text: str) -> int:
 
 
 def utf16_length(text: str) -> int:
+    """The length of ``text`` as Telegram counts it (UTF-16 code units)."""
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def load_language(folder: Path) -> dict[str, str]:
+    """Every key of one language folder's TOML files (a key defined twice: error)."""
     merged: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
         for key, value in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))).items():
@@ -138,6 +140,7 @@ def load_language(folder: Path) -> dict[str, str]:
 
 
 def placeholders(template: str) -> set[str]:
+    """The names of the ``{placeholders}`` in ``template``."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 

@@ -97,6 +97,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def button(key: Key, callback: Callback) -> CallbackQueryHandler[Ctx, Any]:
+    """The handler of the buttons of ``key``."""
     return CallbackQueryHandler(callback, pattern=key.pattern)
 
 

@@ -19,6 +19,7 @@ def sender(update: Update) -> User:
 
 
 def chat_of(update: Update) -> Chat:
+    """The chat the update came from (every routed update has one)."""
     chat = update.effective_chat
     if chat is None:
         raise ValueError(f"update {update.update_id} has no chat")
@@ -26,6 +27,7 @@ def chat_of(update: Update) -> Chat:
 
 
 def message_of(update: Update) -> Message:
+    """The update's message (every routed update has one)."""
     message = update.effective_message
     if message is None:
         raise ValueError(f"update {update.update_id} has no message")
@@ -33,17 +35,20 @@ def message_of(update: Update) -> Message:
 
 
 def query_of(update: Update) -> CallbackQuery:
+    """The pressed button's callback query (button handlers only)."""
     if update.callback_query is None:
         raise ValueError(f"update {update.update_id} is not a button press")
     return update.callback_query
 
 
 def is_private(update: Update) -> bool:
+    """Whether the update comes from a private chat with the bot."""
     chat = update.effective_chat
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
 def language(update: Update, context: Ctx) -> str:
+    """The sender's language for the bot's texts."""
     return context.deps.language_of(update.effective_user)
 
 

@@ -36,6 +36,7 @@ class Step(StrEnum):
 
 @admins_only
 async def start(update: Update, context: Ctx) -> str:
+    """/annonce: the admin is asked for the announcement's text."""
     await say(update, context, "delivery.announce.ask")
     return Step.TEXT
 
@@ -63,6 +64,7 @@ async def on_text(update: Update, context: Ctx) -> str:
 
 @admins_only
 async def on_discard(update: Update, context: Ctx) -> int:
+    """« Annuler »: the draft announcement is dropped, nothing is sent."""
     await query_of(update).answer()
     await context.deps.delivery.announcements.discard(sender(update).id)
     await say(update, context, "delivery.announce.cancelled")
@@ -86,6 +88,7 @@ async def on_send(update: Update, context: Ctx) -> int:
 
 
 async def on_cancel(update: Update, context: Ctx) -> int:
+    """/annuler: the draft announcement is dropped, nothing is sent."""
     await context.deps.delivery.announcements.discard(sender(update).id)
     await say(update, context, "delivery.announce.cancelled")
     return ConversationHandler.END

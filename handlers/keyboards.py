@@ -49,6 +49,7 @@ class KeyboardCache:
 
 
 def build(rows: Rows, label: Callable[[str], str]) -> StaticKeyboard:
+    """The keyboard of ``rows``, its labels given by ``label``."""
     return StaticKeyboard(
         [
             [InlineKeyboardButton(label(key), callback_data=data) for key, data in row]

@@ -70,6 +70,7 @@ class Command:
 
 
 def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
+    """The welcome menu's buttons, in the member's language."""
     language = context.deps.language_of(update.effective_user)
     return KEYBOARDS.get(context.deps.texts, language, WELCOME_ROWS)
 

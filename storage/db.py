@@ -18,6 +18,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 def is_sqlite(url: str) -> bool:
+    """Whether ``url`` names a SQLite database."""
     return url.startswith("sqlite")
 
 
@@ -34,6 +35,7 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def create_sessions(engine: AsyncEngine) -> Sessions:
+    """The session factory services open their transactions with."""
     # expire_on_commit=False: services hand detached rows to handlers after the commit.
     return async_sessionmaker(engine, expire_on_commit=False)
 

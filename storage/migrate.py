@@ -49,6 +49,7 @@ HEADS_CACHE = Path("__pycache__", "heads.json")  # relative to the migrations fo
 def alembic_config(
     connection: Connection | None = None, migrations: Path = MIGRATIONS
 ) -> AlembicConfig:
+    """Alembic's configuration on our migrations (on ``connection``, if given)."""
     from alembic.config import Config as AlembicConfig  # noqa: PLC0415 (see module docstring)
 
     cfg = AlembicConfig()

@@ -30,6 +30,7 @@ async def show(update: Update, context: Ctx, shown: view.View) -> None:
 
 
 async def not_found(update: Update, context: Ctx) -> None:
+    """Tell the member the card is gone (an alert under a pressed button)."""
     text = context.deps.t(update, "catalogue.not_found")
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
@@ -45,6 +46,7 @@ async def show_labs(update: Update, context: Ctx, page: int = 0) -> None:
 
 
 async def show_lab(update: Update, context: Ctx, lab_id: int | None, slug: str = "") -> bool:
+    """Show the lab's card; False if there is no such lab."""
     card = await context.deps.catalogue.lab(lab_id, slug)
     if card is None:
         return False
@@ -60,6 +62,7 @@ async def show_themes(update: Update, context: Ctx) -> None:
 
 
 async def show_innovations(update: Update, context: Ctx, action: str, key: str, page: int) -> None:
+    """The innovations of a theme or a département, one page, with paging."""
     catalogue = context.deps.catalogue
     if action == keys.THEME.action:
         themes = await catalogue.themes()
@@ -79,6 +82,7 @@ async def show_innovations(update: Update, context: Ctx, action: str, key: str, 
 
 
 async def show_innovation(update: Update, context: Ctx, innovation_id: int) -> bool:
+    """Show the innovation's card; False if there is no such innovation."""
     card = await context.deps.catalogue.innovation(innovation_id)
     if card is None:
         return False
@@ -118,44 +122,52 @@ async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
 
 # The buttons, one handler per action (patterns from keys.py): cards and lists edit in place.
 async def on_labs(update: Update, context: Ctx) -> None:
+    """A page of the labs list, in place."""
     (page,) = keys.LABS.values(query_of(update).data)
     await show_labs(update, context, int(page))
     await query_of(update).answer()
 
 
 async def on_lab(update: Update, context: Ctx) -> None:
+    """The lab's card, in place."""
     (lab_id,) = keys.LAB.values(query_of(update).data)
     await _answer(update, context, await show_lab(update, context, int(lab_id)))
 
 
 async def on_themes(update: Update, context: Ctx) -> None:
+    """The themes and départements to choose from, in place."""
     await show_themes(update, context)
     await query_of(update).answer()
 
 
 async def on_theme(update: Update, context: Ctx) -> None:
+    """A page of the theme's innovations, in place."""
     index, page = keys.THEME.values(query_of(update).data)
     await show_innovations(update, context, keys.THEME.action, index, int(page))
     await query_of(update).answer()
 
 
 async def on_departement(update: Update, context: Ctx) -> None:
+    """A page of the département's innovations, in place."""
     code, page = keys.DEPARTEMENT.values(query_of(update).data)
     await show_innovations(update, context, keys.DEPARTEMENT.action, code, int(page))
     await query_of(update).answer()
 
 
 async def on_innovation(update: Update, context: Ctx) -> None:
+    """The innovation's card, in place."""
     (innovation_id,) = keys.INNOVATION.values(query_of(update).data)
     await _answer(update, context, await show_innovation(update, context, int(innovation_id)))
 
 
 async def on_faq(update: Update, context: Ctx) -> None:
+    """The FAQ entry, in place."""
     (faq_id,) = keys.FAQ.values(query_of(update).data)
     await _answer(update, context, await show_faq(update, context, int(faq_id)))
 
 
 async def on_map(update: Update, context: Ctx) -> None:
+    """The innovation's map pin, as a new message."""
     (innovation_id,) = keys.MAP.values(query_of(update).data)
     await send_pin(update, context, int(innovation_id))
 
@@ -169,8 +181,10 @@ async def _answer(update: Update, context: Ctx, found: bool) -> None:
 
 # Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id> (event-…: handlers/events).
 async def open_lab(update: Update, context: Ctx, rest: str) -> bool:
+    """A lab link opens its card; False if there is no such lab."""
     return await show_lab(update, context, int(rest) if rest.isdigit() else None, rest)
 
 
 async def open_innovation(update: Update, context: Ctx, rest: str) -> bool:
+    """An innovation link opens its card; False if there is no such innovation."""
     return rest.isdigit() and await show_innovation(update, context, int(rest))

@@ -32,6 +32,7 @@ def lines(update: Update, context: Ctx, *parts: tuple[str, dict[str, object]] | 
 
 
 def deep_link(context: Ctx, payload: str) -> str:
+    """The t.me link that opens the bot on ``payload``."""
     return f"https://t.me/{context.bot.username}?start={payload}"
 
 
@@ -41,6 +42,7 @@ def share_url(context: Ctx, payload: str, title: str) -> str:
 
 
 def share_button(update: Update, context: Ctx, payload: str, title: str) -> InlineKeyboardButton:
+    """« Partager »: the card's deep link in Telegram's share sheet."""
     url = share_url(context, payload, title)
     return InlineKeyboardButton(_t(update, context, "button.share"), url=url)
 
@@ -48,6 +50,7 @@ def share_button(update: Update, context: Ctx, payload: str, title: str) -> Inli
 def nav_row(
     update: Update, context: Ctx, action: str, page: int, pages: int, *ids: int | str
 ) -> list[InlineKeyboardButton]:
+    """« Précédent » / « Suivant » buttons, as far as there are pages."""
     row = []
     if page > 0:
         row.append(button(_t(update, context, "button.previous"), action, *ids, page - 1))
@@ -71,6 +74,7 @@ def list_view(  # noqa: PLR0917
 
 
 def lab_card(update: Update, context: Ctx, lab: LabCard) -> View:
+    """The lab's card: text and keyboard."""
     text = "\n".join(
         part
         for part in (
@@ -104,6 +108,7 @@ def lab_card(update: Update, context: Ctx, lab: LabCard) -> View:
 
 
 def innovation_card(update: Update, context: Ctx, card: InnovationCard) -> View:
+    """The innovation's card: text and keyboard."""
     found = card.innovation
     departement = DEPARTEMENTS.get(found.departement, found.departement)
     place = f"{found.commune} ({departement})" if departement else found.commune

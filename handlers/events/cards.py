@@ -149,6 +149,7 @@ async def show_follow(update: Update, context: Ctx) -> None:
 
 
 async def on_follow(update: Update, context: Ctx) -> None:
+    """A follow button: the theme (or every gathering) followed or not, in place."""
     query = query_of(update)
     (index,) = keys.FOLLOW.values(query.data)
     themes = ["", *await context.deps.events.themes()]

@@ -59,12 +59,14 @@ async def _save(update: Update, context: Ctx, **fields: Any) -> dict[str, Any]:
 
 @admins_only
 async def start(update: Update, context: Ctx) -> str:
+    """/nouvel_evenement: a fresh draft; the admin is asked for the title."""
     await context.deps.events.discard_draft(sender(update).id)
     await say(update, context, "events.create.ask_title")
     return Step.TITLE
 
 
 async def on_title(update: Update, context: Ctx) -> str:
+    """The typed title is kept; the admin is asked for the date."""
     await _save(update, context, title=(message_of(update).text or "").strip()[:200])
     return await _ask_date(update, context)
 
@@ -82,6 +84,7 @@ async def _ask_date(update: Update, context: Ctx) -> str:
 
 
 async def on_date(update: Update, context: Ctx) -> str:
+    """A typed date (and time) is kept; the admin is asked for the place."""
     text = message_of(update).text or ""
     tz = context.deps.config.bot.tz
     try:
@@ -99,6 +102,7 @@ async def on_date(update: Update, context: Ctx) -> str:
 
 
 async def on_day_button(update: Update, context: Ctx) -> str:
+    """« Aujourd'hui », « Demain » or « Dans une semaine »: the hour is asked next."""
     query = query_of(update)
     await query.answer()
     (choice,) = keys.NEW.values(query.data)
@@ -111,6 +115,7 @@ async def on_day_button(update: Update, context: Ctx) -> str:
 
 
 async def on_hour(update: Update, context: Ctx) -> str:
+    """The typed hour completes the date; the admin is asked for the place."""
     draft = await context.deps.events.draft(sender(update).id)
     day = date.fromisoformat(draft["day"])
     message_text = f"{day.day}/{day.month}/{day.year} {message_of(update).text or ''}"
@@ -128,6 +133,7 @@ async def on_hour(update: Update, context: Ctx) -> str:
 
 
 async def on_place(update: Update, context: Ctx) -> str:
+    """The typed place is kept; the admin is asked for the address."""
     await _save(update, context, place=(message_of(update).text or "").strip()[:200])
     skip = _buttons(update, context, ("events.create.skip", "skip"))
     await say(update, context, "events.create.ask_address", reply_markup=skip)
@@ -143,6 +149,7 @@ async def _save_optional_text(update: Update, context: Ctx, field: str, limit: i
 
 
 async def on_address(update: Update, context: Ctx) -> str:
+    """The address (or « Passer ») is kept; the admin is asked for a description."""
     await _save_optional_text(update, context, "address", 300)
     skip = _buttons(update, context, ("events.create.skip", "skip"))
     await say(update, context, "events.create.ask_description", reply_markup=skip)
@@ -150,6 +157,7 @@ async def on_address(update: Update, context: Ctx) -> str:
 
 
 async def on_description(update: Update, context: Ctx) -> str:
+    """The description (or « Passer ») is kept; the capacity is asked next."""
     await _save_optional_text(update, context, "description", 2000)
     markup = _buttons(update, context, ("events.create.no_limit", "nolimit"))
     await say(update, context, "events.create.ask_capacity", reply_markup=markup)
@@ -157,6 +165,7 @@ async def on_description(update: Update, context: Ctx) -> str:
 
 
 async def on_capacity(update: Update, context: Ctx) -> str:
+    """A number of seats (or « Sans limite ») is kept; yearly or not is asked next."""
     if update.callback_query is not None:
         await update.callback_query.answer()
         await _save(update, context, capacity=None)
@@ -172,6 +181,7 @@ async def on_capacity(update: Update, context: Ctx) -> str:
 
 
 async def on_yearly(update: Update, context: Ctx) -> str:
+    """Yearly or not is kept; the admin sees the card as members will, to confirm."""
     query = query_of(update)
     await query.answer()
     draft = await _save(update, context, repeats_yearly=keys.NEW.values(query.data) == ("y1",))
@@ -204,6 +214,7 @@ async def on_yearly(update: Update, context: Ctx) -> str:
 
 @admins_only
 async def on_confirm(update: Update, context: Ctx) -> int:
+    """« Publier » publishes the event, « Abandonner » drops the draft."""
     query = query_of(update)
     await query.answer()
     service = context.deps.events
@@ -217,6 +228,7 @@ async def on_confirm(update: Update, context: Ctx) -> int:
 
 
 async def on_cancel(update: Update, context: Ctx) -> int:
+    """/annuler: the draft event is dropped."""
     await context.deps.events.discard_draft(sender(update).id)
     await say(update, context, "events.create.cancelled")
     return ConversationHandler.END

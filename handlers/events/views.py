@@ -51,6 +51,7 @@ def past_keyboard(events: Sequence[EventLink]) -> InlineKeyboardMarkup | None:
 
 
 async def send(update: Update, context: Ctx, view: View) -> None:
+    """Send ``view`` to the update's chat as a new message."""
     text, markup = view
     await context.bot.send_message(chat_of(update).id, text, reply_markup=markup)
 

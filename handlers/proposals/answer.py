@@ -59,6 +59,7 @@ async def on_answer(update: Update, context: Ctx) -> Next:
 
 
 async def on_answer_cancel(update: Update, context: Ctx) -> Next:
+    """/annuler instead of an answer: the member may answer later; the draft resumes."""
     await context.deps.proposals.moderation.stop_answering(sender(update).id)
     await say(update, context, "proposals.answer_cancelled")
     return await _back_to_draft(update, context)

@@ -42,6 +42,7 @@ async def on_commune(update: Update, context: Ctx) -> Next:
 
 
 async def on_visibility(update: Update, context: Ctx) -> Next:
+    """Contact shown publicly or not; the next question follows."""
     return await _change(
         update, context, keys.VISIBILITY, lambda s, m, d, a: s.set_visibility(m, d, bool(a))
     )

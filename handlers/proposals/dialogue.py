@@ -90,6 +90,7 @@ async def on_restart(update: Update, context: Ctx) -> Next:
 
 
 async def on_offer_other(update: Update, context: Ctx) -> Next:
+    """Anything but a button under the offer: the offer again (or a fresh draft)."""
     draft = await context.deps.proposals.draft(sender(update).id)
     if draft is None:
         return await _fresh(update, context)

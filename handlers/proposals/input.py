@@ -35,6 +35,7 @@ async def stale_offer(update: Update, context: Ctx) -> Next:
 
 
 async def no_draft(update: Update, context: Ctx) -> Next:
+    """Tell the member there is no proposal in progress; the dialogue ends."""
     await say(update, context, "proposals.no_draft")
     return END
 

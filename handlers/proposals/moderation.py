@@ -175,6 +175,7 @@ async def on_prompt_text(update: Update, context: Ctx) -> str | int:
 
 
 async def on_prompt_cancel(update: Update, context: Ctx) -> str | int:
+    """/annuler instead of a reason or a question: nothing is sent to the member."""
     await context.deps.proposals.moderation.cancel_prompt(sender(update).id)
     await say(update, context, "proposals.moderation.prompt_cancelled")
     return ConversationHandler.END

@@ -26,10 +26,12 @@ TEXT_MAX = 1000  # typed reasons, questions and answers
 
 
 def shorten(text: str, limit: int = SHORT) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def when(deps: Deps, lang: str, moment: datetime | None) -> str:
+    """The moment in the moderators' time zone and ``lang``, or « — » if unknown."""
     return format_when(moment, deps.config.bot.tz, lang) if moment else "—"
 
 
@@ -74,6 +76,8 @@ def reason_text(deps: Deps, lang: str, reason: str) -> str:
 
 
 def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
+    """The card's « Publier », « Refuser » and « Demander une précision » buttons."""
+
     def button(label_key: str, key: Key) -> list[InlineKeyboardButton]:
         return [key.button(deps.texts.get(lang, label_key), proposal.id, 0)]
 
@@ -87,6 +91,7 @@ def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardM
 
 
 def reasons_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
+    """One button per refusal reason, then « Écrire un motif » and « Retour »."""
     rows = [
         [
             keys.REASON.button(
@@ -145,6 +150,7 @@ async def refresh_card(context: Ctx, card: Card, decided_by: str = "") -> None:
 
 
 def member_language(deps: Deps, proposal: DraftView) -> str:
+    """The language the proposal's author reads the bot in."""
     cached = deps.members.cached(proposal.member_id or 0)
     return deps.texts.pick_language(cached.language if cached else "", proposal.language)
 

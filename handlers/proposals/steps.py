@@ -27,6 +27,7 @@ Rows = list[list[InlineKeyboardButton]]
 def button(
     update: Update, context: Ctx, label_key: str, key: Key, draft_id: int, *, argument: int = 0
 ) -> InlineKeyboardButton:
+    """A dialogue button of ``key`` for the draft, labelled in the member's language."""
     return key.button(context.deps.t(update, label_key), draft_id, argument)
 
 
@@ -88,6 +89,7 @@ async def show_suggestions(
 
 
 def place_of(draft: DraftView) -> str:
+    """The draft's place as shown: commune (département), or the shared point."""
     if draft.commune and draft.departement:
         return f"{draft.commune} ({draft.departement})"
     if draft.commune:

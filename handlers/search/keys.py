@@ -28,5 +28,6 @@ def compact(words: list[str]) -> Pages | None:
 
 
 def page_data(pages: Pages, page: int) -> str:
+    """The callback data of page ``page`` of ``pages``."""
     key, value = pages
     return key.data(value, page)

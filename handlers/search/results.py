@@ -74,6 +74,7 @@ async def on_saved_page(update: Update, context: Ctx) -> None:
 async def answer(
     update: Update, context: Ctx, text: str, *, page: int = 0, pages: Pages | None = None
 ) -> None:
+    """The search's answer: the FAQ entry it asks for, a page of results, or none found."""
     result = await context.deps.search.search(text, page=page)
     top = result.top
     direct = result.question or result.total == 1  # « une SCOP ? », « bonjour »
@@ -91,6 +92,7 @@ async def answer(
 def results_view(
     update: Update, context: Ctx, text: str, result: SearchResult, pages: Pages | None
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of results: numbered lines, a button per hit, and paging buttons."""
     t = context.deps.t
     start = result.page * 5
     listed = "\n".join(

@@ -39,6 +39,7 @@ class State(StrEnum):
 
 
 def answer_button(update: Update | None, context: Ctx, survey_id: int) -> InlineKeyboardMarkup:
+    """« Répondre »: the button that opens the survey's questions."""
     label = context.deps.t(update, "surveys.answer_button")
     return InlineKeyboardMarkup([[GO.button(label, survey_id)]])
 

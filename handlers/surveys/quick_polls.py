@@ -82,6 +82,7 @@ async def close_now(update: Update, context: Ctx) -> None:
 
 
 def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
+    """The quick poll's results: votes and shares per option, or when they will be known."""
     t = context.deps.t
     state = t(
         update,

@@ -29,6 +29,7 @@ if config.config_file_name is not None and handed_over is None:
 
 
 def options(dialect: str) -> dict[str, Any]:
+    """Alembic's options for ``dialect`` (batch mode on SQLite)."""
     return {
         "target_metadata": Base.metadata,
         "render_as_batch": dialect == "sqlite",  # SQLite alters tables by copying them
@@ -38,6 +39,7 @@ def options(dialect: str) -> dict[str, Any]:
 
 
 def database_url() -> str:
+    """The URL of the database the migrations run on."""
     return configured_url(config.get_main_option("sqlalchemy.url"))
 
 
@@ -55,12 +57,14 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: Connection) -> None:
+    """Run the migrations on ``connection``, in one transaction."""
     context.configure(connection=connection, **options(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 
 
 async def run_async_migrations() -> None:
+    """Run the migrations on an engine of our own, closed afterwards."""
     section = config.get_section(config.config_ini_section, {})
     section["sqlalchemy.url"] = database_url()
     engine = async_engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
@@ -72,6 +76,7 @@ async def run_async_migrations() -> None:
 
 
 def run_migrations_online() -> None:
+    """Run the migrations on the handed-over connection, or our own."""
     if handed_over is not None:
         do_run_migrations(handed_over)
     else:

@@ -21,8 +21,10 @@ depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 
 def upgrade() -> None:
+    """Upgrade the schema to ${up_revision}."""
     ${upgrades if upgrades else "pass"}
 
 
 def downgrade() -> None:
+    """Downgrade the schema from ${up_revision} to ${down_revision | comma,n}."""
     ${downgrades if downgrades else "pass"}

@@ -42,6 +42,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
     return datetime.now(UTC)
 
 

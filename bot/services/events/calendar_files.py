@@ -37,10 +37,12 @@ UID_DOMAIN = "innovdeizh.bzh"
 
 
 def event_uid(event_id: int) -> str:
+    """The event's stable calendar UID, the same in every file sent for it."""
     return f"event-{event_id}@{UID_DOMAIN}"
 
 
 def ics_filename(event: EventView) -> str:
+    """The file name a member's calendar app sees for the event."""
     return f"innovdeizh-{event.id}.ics"
 
 

@@ -67,6 +67,7 @@ class Outcome:
 
 
 def view(row: Proposal) -> DraftView:
+    """The draft as handlers show it (an unknown step reads as the summary)."""
     try:
         step = Step(row.step)
     except ValueError:  # a step renamed by a later version: go back to the summary

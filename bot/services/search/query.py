@@ -43,6 +43,7 @@ def words(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
+    """Whether ``text`` reads as a question (« c'est quoi une SCOP ? »)."""
     return bool(_QUESTION.search(text[:MAX_INPUT]))
 
 
@@ -126,6 +127,7 @@ def title_words(title: str) -> frozenset[str]:
 
 
 def matches(term: Term, words_of_title: frozenset[str]) -> bool:
+    """Whether the title's words contain ``term`` (a variant, a prefix or the word)."""
     if term.variants:
         return not words_of_title.isdisjoint(term.variants)
     if term.prefix:

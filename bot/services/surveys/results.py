@@ -153,6 +153,7 @@ def tally(
 
 
 def options_of(question: SurveyQuestion) -> tuple[str, ...]:
+    """The question's choices in order (none for a text question)."""
     return tuple(question.options.split("\n")) if question.options else ()
 
 

@@ -82,6 +82,7 @@ def refusal_of(survey: Survey, response: SurveyResponse | None, now: datetime) -
 def current_question(
     questions: list[SurveyQuestion], response: SurveyResponse
 ) -> SurveyQuestion | None:
+    """The question the member is at, or None once every question is answered."""
     if response.next_position < len(questions):
         return questions[response.next_position]
     return None
@@ -97,6 +98,7 @@ async def next_step(
     first: bool = False,
     again: bool = False,
 ) -> Step:
+    """What the member is shown next: the current question, or the end of the survey."""
     questions = questions if questions is not None else await repo.questions(survey.id)
     current = current_question(questions, response)
     if current is None:
@@ -116,6 +118,7 @@ async def next_step(
 def step_of(
     outcome: Outcome, survey: Survey, question: Question | None = None, *, first: bool = False
 ) -> Step:
+    """A step of ``survey`` with ``outcome`` (and the question to ask, if any)."""
     return Step(
         outcome=outcome,
         survey_id=survey.id,

@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create the members, conversation states, events and catalogue tables."""
     op.create_table(
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -170,6 +171,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the foundation tables."""
     with op.batch_alter_table("innovations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_innovations_theme"))
         batch_op.drop_index(batch_op.f("ix_innovations_status"))

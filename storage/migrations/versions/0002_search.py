@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create the FAQ and saved searches tables and the full-text index."""
     op.create_table(
         "faq_entries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the full-text index, the saved searches and FAQ tables."""
     search_index.uninstall(op.get_bind())
     op.drop_index(op.f("ix_saved_searches_member_id"), table_name="saved_searches")
     op.drop_table("saved_searches")

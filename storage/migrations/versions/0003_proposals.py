@@ -22,6 +22,7 @@ UTC = storage.models.base.UtcDateTime
 
 
 def upgrade() -> None:
+    """Create the proposals table and its moderation audit trail."""
     op.create_table(
         "submissions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -98,6 +99,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the proposals and their audit trail."""
     with op.batch_alter_table("submission_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_submission_events_submission_id"))
     op.drop_table("submission_events")

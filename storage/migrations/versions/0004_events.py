@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Add the events' new columns; create the outbox, RSVPs, reminders, follows and drafts."""
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("theme", sa.String(100), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("capacity", sa.Integer(), nullable=True))
@@ -114,6 +115,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop what upgrade created and the events' new columns."""
     op.drop_table("announcements")
     op.drop_table("meeting_drafts")
     op.drop_table("event_subscriptions")

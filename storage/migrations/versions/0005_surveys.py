@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create the surveys, responses, answers, sent polls and quick polls tables."""
     op.create_table(
         "quick_polls",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -176,6 +177,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the survey and quick poll tables."""
     op.drop_index(op.f("ix_survey_polls_response_id"), table_name="survey_polls")
 
     op.drop_table("survey_polls")

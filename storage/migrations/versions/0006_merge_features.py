@@ -24,8 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    """Nothing to change: the feature branches meet here."""
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to change: the feature branches part here."""
