@@ -38,9 +38,11 @@ def audiences(deps: Deps) -> list[tuple[BotCommandScope, str]]:
     bot = deps.config.bot
     scopes: list[tuple[BotCommandScope, str]] = [(BotCommandScopeDefault(), MEMBER)]
     moderator_chats = [*bot.moderator_ids, bot.moderators_chat_id]
-    for chat_id in dict.fromkeys(moderator_chats):
-        if chat_id and chat_id not in bot.admin_ids:
-            scopes.append((BotCommandScopeChat(chat_id), MODERATOR))
+    scopes.extend(
+        (BotCommandScopeChat(chat_id), MODERATOR)
+        for chat_id in dict.fromkeys(moderator_chats)
+        if chat_id and chat_id not in bot.admin_ids
+    )
     scopes.extend((BotCommandScopeChat(admin_id), ADMIN) for admin_id in bot.admin_ids)
     return scopes
 

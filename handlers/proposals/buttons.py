@@ -50,7 +50,7 @@ async def on_visibility(update: Update, context: Ctx) -> Next:
 
 async def on_skip(update: Update, context: Ctx) -> Next:
     """« Passer » under an optional question."""
-    return await _change(update, context, keys.SKIP, lambda s, m, d, a: s.skip(m, d))
+    return await _change(update, context, keys.SKIP, lambda s, m, d, _: s.skip(m, d))
 
 
 async def on_edit(update: Update, context: Ctx) -> Next:
@@ -67,18 +67,18 @@ async def on_edit(update: Update, context: Ctx) -> Next:
 async def on_summary(update: Update, context: Ctx) -> Next:
     """Back to the summary."""
     return await _change(
-        update, context, keys.SUMMARY, lambda s, m, d, a: s.edit(m, d, Step.SUMMARY)
+        update, context, keys.SUMMARY, lambda s, m, d, _: s.edit(m, d, Step.SUMMARY)
     )
 
 
 async def on_send(update: Update, context: Ctx) -> Next:
     """« Envoyer »: look-alikes are shown first."""
-    return await _change(update, context, keys.SEND, lambda s, m, d, a: s.send(m, d, force=False))
+    return await _change(update, context, keys.SEND, lambda s, m, d, _: s.send(m, d, force=False))
 
 
 async def on_force(update: Update, context: Ctx) -> Next:
     """« Ce n'est pas la même, envoyer »."""
-    return await _change(update, context, keys.FORCE, lambda s, m, d, a: s.send(m, d, force=True))
+    return await _change(update, context, keys.FORCE, lambda s, m, d, _: s.send(m, d, force=True))
 
 
 async def on_edit_menu(update: Update, context: Ctx) -> Next:

@@ -25,7 +25,7 @@ _CONFLICT_POLLER = (
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 
-def get_me(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def get_me(store: Store, _params: JsonDict, _files: Files) -> JsonDict:
     """getMe."""
     return {
         **store.bot_user,
@@ -86,7 +86,7 @@ async def get_updates(store: Store, params: JsonDict) -> list[JsonDict]:
             store.poller = None
 
 
-def set_webhook(store: Store, params: JsonDict, files: Files) -> bool:
+def set_webhook(store: Store, params: JsonDict, _files: Files) -> bool:
     """setWebhook."""
     url = str(params.get("url") or "")
     if url and not url.startswith("https://"):
@@ -102,7 +102,7 @@ def set_webhook(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def delete_webhook(store: Store, params: JsonDict, files: Files) -> bool:
+def delete_webhook(store: Store, params: JsonDict, _files: Files) -> bool:
     """deleteWebhook."""
     if params.get("drop_pending_updates"):
         store.updates.clear()
@@ -110,7 +110,7 @@ def delete_webhook(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def get_webhook_info(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def get_webhook_info(store: Store, _params: JsonDict, _files: Files) -> JsonDict:
     """getWebhookInfo."""
     info: JsonDict = {
         "url": store.webhook["url"],
@@ -122,30 +122,30 @@ def get_webhook_info(store: Store, params: JsonDict, files: Files) -> JsonDict:
     return info
 
 
-def just_true(store: Store, params: JsonDict, files: Files) -> bool:
+def just_true(_store: Store, _params: JsonDict, _files: Files) -> bool:
     """close, logOut: nothing to do locally."""
     return True
 
 
-def set_my_commands(store: Store, params: JsonDict, files: Files) -> bool:
+def set_my_commands(store: Store, params: JsonDict, _files: Files) -> bool:
     """setMyCommands."""
     listed = commands(params)
     store.commands[commands_key(params.get("scope"), params.get("language_code"))] = listed
     return True
 
 
-def delete_my_commands(store: Store, params: JsonDict, files: Files) -> bool:
+def delete_my_commands(store: Store, params: JsonDict, _files: Files) -> bool:
     """deleteMyCommands."""
     store.commands.pop(commands_key(params.get("scope"), params.get("language_code")), None)
     return True
 
 
-def get_my_commands(store: Store, params: JsonDict, files: Files) -> list[JsonDict]:
+def get_my_commands(store: Store, params: JsonDict, _files: Files) -> list[JsonDict]:
     """getMyCommands."""
     return store.commands.get(commands_key(params.get("scope"), params.get("language_code")), [])
 
 
-def set_chat_menu_button(store: Store, params: JsonDict, files: Files) -> bool:
+def set_chat_menu_button(store: Store, params: JsonDict, _files: Files) -> bool:
     """setChatMenuButton (no chat_id: the default button)."""
     chat_id = params.get("chat_id")
     key = None if chat_id is None else store.chat(chat_id)["id"]
@@ -153,14 +153,14 @@ def set_chat_menu_button(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def get_chat_menu_button(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def get_chat_menu_button(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """getChatMenuButton."""
     chat_id = params.get("chat_id")
     key = None if chat_id is None else store.chat(chat_id)["id"]
     return store.menu_buttons.get(key) or store.menu_buttons.get(None) or {"type": "commands"}
 
 
-def answer_callback_query(store: Store, params: JsonDict, files: Files) -> bool:
+def answer_callback_query(store: Store, params: JsonDict, _files: Files) -> bool:
     """answerCallbackQuery: each query can be answered once."""
     query_id = str(required(params, "callback_query_id"))
     if query_id not in store.open_callbacks:
@@ -172,7 +172,7 @@ def answer_callback_query(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def answer_inline_query(store: Store, params: JsonDict, files: Files) -> bool:
+def answer_inline_query(store: Store, params: JsonDict, _files: Files) -> bool:
     """answerInlineQuery: each query can be answered once."""
     query_id = str(required(params, "inline_query_id"))
     if query_id not in store.open_inline_queries:
@@ -189,7 +189,7 @@ def answer_inline_query(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def get_file(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def get_file(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """getFile."""
     info = store.file_info.get(str(required(params, "file_id")))
     if info is None:
@@ -197,7 +197,7 @@ def get_file(store: Store, params: JsonDict, files: Files) -> JsonDict:
     return info
 
 
-def get_chat(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def get_chat(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """getChat: a ChatFullInfo with the fields PTB requires."""
     chat = store.chat(required(params, "chat_id"))
     return {

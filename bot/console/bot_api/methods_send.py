@@ -46,7 +46,7 @@ def _send(store: Store, params: JsonDict, fields: JsonDict, html: str) -> JsonDi
     return store.add_message(chat, store.bot_user, fields, html, reply_to).json
 
 
-def send_message(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def send_message(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """sendMessage."""
     store.writable_chat(required(params, "chat_id"))
     parsed = message_text(params)
@@ -114,7 +114,7 @@ def send_photo(store: Store, params: JsonDict, files: Files) -> JsonDict:
     return _send(store, params, {"photo": sizes, **fields}, html)
 
 
-def send_location(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def send_location(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """sendLocation."""
     store.writable_chat(required(params, "chat_id"))
     latitude = float(required(params, "latitude"))
@@ -124,7 +124,7 @@ def send_location(store: Store, params: JsonDict, files: Files) -> JsonDict:
     return _send(store, params, {"location": {"latitude": latitude, "longitude": longitude}}, "")
 
 
-def send_poll(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def send_poll(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """sendPoll."""
     store.writable_chat(required(params, "chat_id"))
     question, options = poll_options(params)
@@ -158,7 +158,7 @@ def send_poll(store: Store, params: JsonDict, files: Files) -> JsonDict:
     return message
 
 
-def stop_poll(store: Store, params: JsonDict, files: Files) -> JsonDict:
+def stop_poll(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """stopPoll."""
     chat = store.writable_chat(required(params, "chat_id"))
     message = store.history.get(chat["id"], {}).get(int(required(params, "message_id")))
@@ -213,7 +213,7 @@ def _apply_edit(store: Store, message: Message | None, fields: JsonDict, html: s
     return json
 
 
-def edit_message_text(store: Store, params: JsonDict, files: Files) -> Any:
+def edit_message_text(store: Store, params: JsonDict, _files: Files) -> Any:
     """editMessageText; without reply_markup the keyboard goes, as on Telegram."""
     message = _editable(store, params)
     parsed = message_text(params)
@@ -224,7 +224,7 @@ def edit_message_text(store: Store, params: JsonDict, files: Files) -> Any:
     return _apply_edit(store, message, fields, str(params["text"]))
 
 
-def edit_message_caption(store: Store, params: JsonDict, files: Files) -> Any:
+def edit_message_caption(store: Store, params: JsonDict, _files: Files) -> Any:
     """editMessageCaption."""
     message = _editable(store, params)
     parsed = caption(params)
@@ -239,13 +239,13 @@ def edit_message_caption(store: Store, params: JsonDict, files: Files) -> Any:
     return _apply_edit(store, message, fields, str(params.get("caption") or ""))
 
 
-def edit_message_reply_markup(store: Store, params: JsonDict, files: Files) -> Any:
+def edit_message_reply_markup(store: Store, params: JsonDict, _files: Files) -> Any:
     """editMessageReplyMarkup."""
     message = _editable(store, params)
     return _apply_edit(store, message, {"reply_markup": inline_markup(params)}, None)
 
 
-def delete_message(store: Store, params: JsonDict, files: Files) -> bool:
+def delete_message(store: Store, params: JsonDict, _files: Files) -> bool:
     """deleteMessage."""
     chat = store.chat(required(params, "chat_id"))
     message = store.message(chat["id"], required(params, "message_id"), "delete")
@@ -253,7 +253,7 @@ def delete_message(store: Store, params: JsonDict, files: Files) -> bool:
     return True
 
 
-def send_chat_action(store: Store, params: JsonDict, files: Files) -> bool:
+def send_chat_action(store: Store, params: JsonDict, _files: Files) -> bool:
     """sendChatAction."""
     store.writable_chat(required(params, "chat_id"))
     required(params, "action")

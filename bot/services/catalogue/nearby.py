@@ -53,7 +53,7 @@ class NearbyFinder:
                     d = distance_km(latitude, longitude, commune.latitude, commune.longitude)
                     close.append((d, name))
             close.sort()
-            by_commune = dict((name, d) for d, name in close[: limit * 2])
+            by_commune = {name: d for d, name in close[: limit * 2]}
             for r in await repo.in_communes(list(by_commune), limit * 10):
                 found[r.id] = Nearby(r.id, r.title, r.commune, by_commune[r.commune])
         return sorted(found.values(), key=lambda n: (n.km, n.title))[:limit]

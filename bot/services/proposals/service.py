@@ -62,7 +62,7 @@ class ProposalService(DraftStore):
     async def answer_text(self, member_id: int, text: str, language: str) -> Outcome:
         """Store a typed answer for the current step, or say why it does not fit."""
 
-        async def change(row: Proposal, repo: ProposalRepository) -> tuple[str, ...] | None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> tuple[str, ...] | None:
             row.language = language
             suggestions = apply_text(row, Step(row.step), text, self.communes)
             if suggestions is not None:
@@ -85,7 +85,7 @@ class ProposalService(DraftStore):
     async def choose_commune(self, member_id: int, draft_id: int, index: int) -> Outcome:
         """A "did you mean" button (index in the suggestions), or -1 to keep the typed name."""
 
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if index < 0:
                 row.commune, row.departement = row.place_query[:100], ""
                 row.latitude = row.longitude = None
@@ -101,7 +101,7 @@ class ProposalService(DraftStore):
         return await self._change(member_id, change, draft_id=draft_id, step=Step.PLACE)
 
     async def set_location(self, member_id: int, latitude: float, longitude: float) -> Outcome:
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PLACE:
                 raise Invalid("proposals.location_unexpected")
             row.latitude, row.longitude = latitude, longitude
@@ -113,14 +113,14 @@ class ProposalService(DraftStore):
         return await self._change(member_id, change)
 
     async def set_visibility(self, member_id: int, draft_id: int, public: bool) -> Outcome:
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             row.contact_public = public
             self._advance(row)
 
         return await self._change(member_id, change, draft_id=draft_id, step=Step.VISIBILITY)
 
     async def set_photo(self, member_id: int, file_id: str) -> Outcome:
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PHOTO:
                 raise Invalid("proposals.photo_unexpected")
             row.photo_file_id = file_id[:256]
@@ -131,7 +131,7 @@ class ProposalService(DraftStore):
     async def skip(self, member_id: int, draft_id: int | None = None) -> Outcome:
         """/passer: leave an optional field empty and move on."""
 
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             step = Step(row.step)
             if step not in OPTIONAL:
                 raise Invalid("proposals.not_optional")
@@ -148,7 +148,7 @@ class ProposalService(DraftStore):
     async def back(self, member_id: int) -> Outcome:
         """/retour: the previous step (from a field being edited: the summary)."""
 
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if row.editing and Step(row.step) is not Step.VISIBILITY:
                 row.step, row.editing = Step.SUMMARY, False
             else:
@@ -159,7 +159,7 @@ class ProposalService(DraftStore):
     async def edit(self, member_id: int, draft_id: int, step: Step | None) -> Outcome:
         """Jump from the summary to one field (None: show the list of fields)."""
 
-        async def change(row: Proposal, repo: ProposalRepository) -> None:
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if step is not None:
                 row.step, row.editing = step, step is not Step.SUMMARY
 
@@ -182,5 +182,5 @@ class ProposalService(DraftStore):
         return await self._change(member_id, change, draft_id=draft_id)
 
 
-async def _nothing(row: Proposal, repo: ProposalRepository) -> None:
+async def _nothing(_row: Proposal, _repo: ProposalRepository) -> None:
     return None
