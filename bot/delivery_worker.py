@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -34,26 +34,10 @@ from bot.services.delivery.types import (
     TransientError,
     Unreachable,
 )
+from handlers.keyboards import keyboard
 
 log = logging.getLogger(__name__)
 KindSender = Callable[[Bot, int, dict[str, Any]], Awaitable[Message]]
-
-
-def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from the JSON form stored in payloads."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b["text"], url=b["url"])
-                if "url" in b
-                else InlineKeyboardButton(b["text"], callback_data=b["data"])
-                for b in row
-            ]
-            for row in rows
-        ]
-    )
 
 
 async def _send_text(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Message:

@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from handlers import delivery, fallback, language, members, menu, privacy, start
+from handlers import delivery, fallback, members, menu, privacy, start
 from handlers import help as help_command
 from handlers import stats as admin
 from handlers.catalogue import browsing as catalogue
@@ -45,7 +45,7 @@ from handlers.proposals import buttons as proposal_buttons
 from handlers.proposals import dialogue as proposals
 from handlers.proposals import keys as proposals_keys
 from handlers.proposals import moderation
-from handlers.search import inline
+from handlers.search import faq, inline
 from handlers.search import keys as search_keys
 from handlers.search import results as search
 from handlers.surveys import admin as survey_admin
@@ -70,7 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("questionnaire", "survey", surveys.on_resume, MEMBER, "survey_answer"),
     Command("mes_reponses", "my_answers", surveys.show_own_answers, MEMBER, "survey_my_answers"),
     Command("aide", "help", help_command.show_help, MEMBER, "help"),
-    Command("langue", "language", language.ask_language, MEMBER, "language"),
+    Command("langue", "language", members.ask_language, MEMBER, "language"),
     Command("mesdonnees", "mydata", privacy.export_data, MEMBER, "mydata"),
     Command("oublier", "forget", privacy.ask_forget, MEMBER, "forget"),
     Command("confidentialite", "privacy", privacy.show_notice, MEMBER, "privacy"),
@@ -128,19 +128,19 @@ def build_handlers() -> HandlerTable:
         button(menu.LABS, menu.pressed(catalogue.show_labs)),
         button(menu.INNOVATIONS, menu.pressed(catalogue.show_themes)),
         button(menu.EVENTS, menu.pressed(events.list_events)),
-        button(menu.LANGUAGE, menu.pressed(language.ask_language)),
-        button(language.SET, language.on_language_chosen),
+        button(menu.LANGUAGE, menu.pressed(members.ask_language)),
+        button(members.LANGUAGE, members.on_language_chosen),
         button(catalogue_keys.LABS, catalogue.on_labs),
         button(catalogue_keys.LAB, catalogue.on_lab),
         button(catalogue_keys.THEMES, catalogue.on_themes),
         button(catalogue_keys.THEME, catalogue.on_theme),
         button(catalogue_keys.DEPARTEMENT, catalogue.on_departement),
         button(catalogue_keys.INNOVATION, catalogue.on_innovation),
-        button(catalogue_keys.FAQ, catalogue.on_faq),
         button(catalogue_keys.MAP, catalogue.on_map),
         button(catalogue_keys.NEARBY, nearby.ask_location),
         button(search_keys.WORDS, search.on_words_page),
         button(search_keys.SAVED, search.on_saved_page),
+        button(search_keys.FAQ, faq.on_faq),
         *(button(key, events.on_rsvp) for key in events_keys.RSVP),
         button(events_keys.ICS, events.on_ics),
         button(events_keys.CARD, events.on_card),

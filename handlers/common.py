@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.context import Ctx
 
@@ -85,3 +87,37 @@ async def say_plural(
         text=context.deps.plural(update, key, count, **params),
         reply_markup=reply_markup,
     )
+
+
+# A card or a list as shown: its text and its buttons.
+View = tuple[str, InlineKeyboardMarkup | None]
+
+
+async def send_view(update: Update, context: Ctx, view: View) -> None:
+    """Send a card or a list as a new message in the update's chat."""
+    text, markup = view
+    await context.bot.send_message(chat_of(update).id, text, reply_markup=markup)
+
+
+async def show(update: Update, context: Ctx, view: View) -> None:
+    """Edit the pressed message in place, or send a new one for a command or a link."""
+    query = update.callback_query
+    if query is None:
+        await send_view(update, context, view)
+        return
+    text, markup = view
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # the same button pressed twice: nothing to change
+        if "not modified" not in str(exc):
+            raise
+
+
+def deep_link(context: Ctx, payload: str) -> str:
+    """The t.me link that opens the bot on ``payload`` (a card, a dialogue)."""
+    return f"https://t.me/{context.bot.username}?start={payload}"
+
+
+def share_url(context: Ctx, payload: str, title: str) -> str:
+    """Telegram's share sheet with a card's deep link (no callback: nothing to store)."""
+    return f"https://t.me/share/url?url={quote(deep_link(context, payload))}&text={quote(title)}"

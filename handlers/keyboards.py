@@ -59,3 +59,21 @@ def build(rows: Rows, label: Callable[[str], str]) -> StaticKeyboard:
 
 
 KEYBOARDS = KeyboardCache()
+
+
+def keyboard(rows: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a card's buttons in their JSON form (as services build them and
+    outbox payloads store them)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(b["text"], callback_data=b["data"])
+                for b in row
+            ]
+            for row in rows
+        ]
+    )

@@ -72,10 +72,10 @@ async def test_export_contains_exactly_the_members_data(
     data = json.loads(fake.files[document["file_id"]])
     assert data["profile"]["telegram_id"] == MEMBER_ID
     assert data["profile"]["first_name"] == NAME
-    names = [s["name"] for s in data["submissions"]]
+    names = [s["name"] for s in data["proposals"]]
     assert names == ["Ressourcerie Ti Récup", "Café solidaire du bourg", "Brouillon en cours"]
-    assert [s["status"] for s in data["submissions"]] == ["published", "pending", "draft"]
-    assert data["submissions"][0]["contact"] == CONTACT
+    assert [s["status"] for s in data["proposals"]] == ["published", "pending", "draft"]
+    assert data["proposals"][0]["contact"] == CONTACT
     assert [c["dialogue"] for c in data["conversations"]] == ["submit"]
     dumped = json.dumps(data, ensure_ascii=False)
     assert "Yann" not in dumped

@@ -154,8 +154,8 @@ async def test_export_covers_every_feature(
     await me.say("/mesdonnees")
     data = json.loads(fake.files[me.last_message()["document"]["file_id"]])
     assert data["profile"]["username"] == USERNAME
-    assert [s["name"] for s in data["submissions"]] == ["Repair café de Kerbrat"]
-    meetings = data["meetings"]
+    assert [s["name"] for s in data["proposals"]] == ["Repair café de Kerbrat"]
+    meetings = data["events"]
     assert [(r["event"], r["answer"]) for r in meetings["rsvps"]] == [
         ("Rencontre <test>", "yes"),
         ("Forum ESS", "yes"),
@@ -177,7 +177,7 @@ async def test_export_covers_every_feature(
     assert data["surveys"]["quick_poll_votes"] == [
         {"question": "On fait une pause ?", "choices": ["Oui"]}
     ]
-    assert [s["query"] for s in data["searches"]] == [SEARCH]
+    assert [s["query"] for s in data["search"]] == [SEARCH]
     assert "other_tables" not in data  # every table naming a member belongs to a feature
     dumped = json.dumps(data, ensure_ascii=False)
     assert str(CAME[1]) not in dumped
@@ -274,9 +274,7 @@ async def some_of_everything(sessions: Sessions) -> tuple[int, int]:
 async def test_erasing_two_members_keeps_counts_and_the_third(sessions: Sessions) -> None:
     survey_id, poll_id = await some_of_everything(sessions)
     privacy = PrivacyService(sessions)
-    assert (await privacy.export(FIRST))["meetings"]["announcements_written"][0][
-        "text"
-    ] == "Bonjour"
+    assert (await privacy.export(FIRST))["events"]["announcements_written"][0]["text"] == "Bonjour"
     await privacy.erase(FIRST)
     await privacy.erase(SECOND)  # a second forgotten respondent gets its own number
 
@@ -305,7 +303,7 @@ async def test_erasing_two_members_keeps_counts_and_the_third(sessions: Sessions
         for model in (EventSubscription, SavedSearch):
             members = await session.scalars(select(model.member_id))
             assert list(members) == [STAYS]
-    assert (await privacy.export(STAYS))["searches"][0]["query"] == f"cherche {STAYS}"
+    assert (await privacy.export(STAYS))["search"][0]["query"] == f"cherche {STAYS}"
 
 
 def test_every_table_naming_a_member_is_covered() -> None:

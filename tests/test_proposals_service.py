@@ -143,7 +143,7 @@ async def test_erase_drops_drafts_and_pending(sessions: Sessions) -> None:
     await service.start(MEMBER, "fr")
     privacy = PrivacyService(sessions)
     exported = await privacy.export(MEMBER)
-    assert [s["status"] for s in exported["submissions"]] == ["pending", "draft"]
+    assert [s["status"] for s in exported["proposals"]] == ["pending", "draft"]
     await privacy.erase(MEMBER)
     async with sessions() as session:
         assert list(await session.scalars(select(Proposal))) == []
@@ -186,4 +186,4 @@ async def test_export_lists_rows_of_features_not_yet_registered(sessions: Sessio
     assert [r["query"] for r in others["saved_searches"]] == ["monnaie locale"]
     exported = await PrivacyService(sessions).export(MEMBER)
     assert "other_tables" not in exported  # every feature registers now
-    assert [r["query"] for r in exported["searches"]] == ["monnaie locale"]
+    assert [r["query"] for r in exported["search"]] == ["monnaie locale"]

@@ -1,32 +1,17 @@
 """/labs, /innovations, their cards and deep links; buttons edit the card in place.
 
-Events are the events feature's (handlers/events): their card is never drawn here."""
+Events are the events feature's (handlers/events) and FAQ answers the search's
+(handlers/search/faq.py): neither is drawn here."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
 from handlers.catalogue import keys
 from handlers.catalogue import views as view
-from handlers.catalogue.keys import button
-from handlers.common import chat_of, query_of
-from handlers.events import cards as events
-
-
-async def show(update: Update, context: Ctx, shown: view.View) -> None:
-    """Edit the pressed message in place, or send a new one for a command or a link."""
-    text, keyboard = shown
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.edit_message_text(text, reply_markup=keyboard)
-        except BadRequest as exc:  # the same button pressed twice: nothing to change
-            if "not modified" not in str(exc):
-                raise
-    else:
-        await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
+from handlers.common import chat_of, query_of, show
 
 
 async def not_found(update: Update, context: Ctx) -> None:
@@ -100,26 +85,6 @@ async def send_pin(update: Update, context: Ctx, innovation_id: int) -> None:
     await context.bot.send_location(chat_of(update).id, card.latitude, card.longitude)
 
 
-async def show_faq(update: Update, context: Ctx, faq_id: int) -> bool:
-    """An FAQ answer; entries that ``shows`` live data show that card instead."""
-    entry = await context.deps.catalogue.faq(faq_id)
-    if entry is None:
-        return False
-    kind, _, slug = entry.shows.partition(":")
-    if kind == "next-event":
-        await events.show_next(update, context)  # its card, else says nothing is planned
-        return True
-    if kind == "event-figures" and await events.open_card(update, context, slug=slug):
-        return True
-    answer = entry.answer or context.deps.t(update, "catalogue.faq.nothing_yet")
-    text = context.deps.t(update, "catalogue.faq.card", question=entry.question, answer=answer)
-    keyboard = InlineKeyboardMarkup(
-        [[button(context.deps.t(update, "catalogue.button.labs"), "labs", 0)]]
-    )
-    await show(update, context, (text, keyboard))
-    return True
-
-
 # The buttons, one handler per action (patterns from keys.py): cards and lists edit in place.
 async def on_labs(update: Update, context: Ctx) -> None:
     """A page of the labs list, in place."""
@@ -158,12 +123,6 @@ async def on_innovation(update: Update, context: Ctx) -> None:
     """The innovation's card, in place."""
     (innovation_id,) = keys.INNOVATION.values(query_of(update).data)
     await _answer(update, context, await show_innovation(update, context, int(innovation_id)))
-
-
-async def on_faq(update: Update, context: Ctx) -> None:
-    """The FAQ entry, in place."""
-    (faq_id,) = keys.FAQ.values(query_of(update).data)
-    await _answer(update, context, await show_faq(update, context, int(faq_id)))
 
 
 async def on_map(update: Update, context: Ctx) -> None:

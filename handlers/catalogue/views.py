@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
 from bot.services.catalogue.service import InnovationCard, LabCard, ListPage
 from handlers.catalogue.keys import button
-
-View = tuple[str, InlineKeyboardMarkup]
+from handlers.common import View, share_url
 
 
 def _t(update: Update, context: Ctx, key: str, **params: object) -> str:
@@ -29,16 +26,6 @@ def lines(update: Update, context: Ctx, *parts: tuple[str, dict[str, object]] | 
         if all(str(v) for v in params.values())
     ]
     return "\n".join(kept)
-
-
-def deep_link(context: Ctx, payload: str) -> str:
-    """The t.me link that opens the bot on ``payload``."""
-    return f"https://t.me/{context.bot.username}?start={payload}"
-
-
-def share_url(context: Ctx, payload: str, title: str) -> str:
-    """Telegram's share sheet with a card's deep link (no callback: nothing to store)."""
-    return f"https://t.me/share/url?url={quote(deep_link(context, payload))}&text={quote(title)}"
 
 
 def share_button(update: Update, context: Ctx, payload: str, title: str) -> InlineKeyboardButton:

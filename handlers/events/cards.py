@@ -15,10 +15,18 @@ from bot.services.events.service import EventNotFound
 from bot.services.events.views import EventView
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
-from handlers.common import chat_of, language, message_of, query_of, say, sender
+from handlers.common import (
+    chat_of,
+    language,
+    message_of,
+    query_of,
+    say,
+    send_view,
+    sender,
+    show,
+)
 from handlers.events import keys
-from handlers.events.views import card_view, past_keyboard, send, show
-from storage.models import utcnow
+from handlers.events.views import card_view, past_keyboard
 
 UPCOMING_CARDS = 5
 PAST_BUTTONS = 8
@@ -26,7 +34,7 @@ PAST_BUTTONS = 8
 
 async def list_events(update: Update, context: Ctx) -> None:
     """/evenements, /events, /rencontres: the next gatherings as cards, then the past ones."""
-    now = utcnow()
+    now = datetime.now(UTC)
     service = context.deps.events
     upcoming = await service.upcoming(now, limit=UPCOMING_CARDS)
     past = await service.past(now, limit=PAST_BUTTONS)
@@ -39,7 +47,7 @@ async def list_events(update: Update, context: Ctx) -> None:
         return
     await say(update, context, "events.list.header")
     for event in upcoming:
-        await send(update, context, card_view(update, context, event))
+        await send_view(update, context, card_view(update, context, event))
     if past:
         await say(update, context, "events.list.past", reply_markup=past_keyboard(past))
 
@@ -65,7 +73,7 @@ async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
 
 async def show_next(update: Update, context: Ctx) -> None:
     """« Quand a lieu la prochaine rencontre ? »: its card, else the list (nothing planned)."""
-    event = await context.deps.events.next_event(utcnow())
+    event = await context.deps.events.next_event(datetime.now(UTC))
     if event is None:
         await list_events(update, context)
     else:
@@ -130,7 +138,7 @@ async def on_rsvp(update: Update, context: Ctx) -> None:
 
 
 async def _send_ics(update: Update, context: Ctx, event: EventView) -> None:
-    content = event_ics(event, context.deps.config.bot.tz, utcnow())
+    content = event_ics(event, context.deps.config.bot.tz, datetime.now(UTC))
     await context.bot.send_document(
         chat_id=chat_of(update).id,
         document=InputFile(content, filename=ics_filename(event)),
@@ -184,7 +192,7 @@ async def move_event(update: Update, context: Ctx) -> None:
         return
     tz = context.deps.config.bot.tz
     try:
-        when = parse_french_datetime(parts[2], utcnow(), tz)
+        when = parse_french_datetime(parts[2], datetime.now(UTC), tz)
     except DateNotUnderstood as exc:
         await say(update, context, f"events.create.date_{exc.reason}")
         return

@@ -33,7 +33,6 @@ from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
 from handlers.events import keys
 from handlers.keys import quiet_per_message_warning
-from storage.models import utcnow
 
 
 class Step(StrEnum):
@@ -88,11 +87,11 @@ async def on_date(update: Update, context: Ctx) -> str:
     text = message_of(update).text or ""
     tz = context.deps.config.bot.tz
     try:
-        when = parse_french_datetime(text, utcnow(), tz)
+        when = parse_french_datetime(text, datetime.now(UTC), tz)
     except DateNotUnderstood as exc:
         await say(update, context, f"events.create.date_{exc.reason}")
         return Step.DATE
-    if when <= utcnow():
+    if when <= datetime.now(UTC):
         await say(update, context, "events.create.date_past")
         return Step.DATE
     typed = mismatched_weekday(text, when)
@@ -107,7 +106,7 @@ async def on_day_button(update: Update, context: Ctx) -> str:
     await query.answer()
     (choice,) = keys.NEW.values(query.data)
     shift = int(choice[1:])
-    day = (utcnow().astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
+    day = (datetime.now(UTC).astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
     await _save(update, context, day=day.isoformat())
     shown = format_day(day, context.deps.language_of(update.effective_user))
     await say(update, context, "events.create.ask_hour", day=shown)
@@ -120,11 +119,11 @@ async def on_hour(update: Update, context: Ctx) -> str:
     day = date.fromisoformat(draft["day"])
     message_text = f"{day.day}/{day.month}/{day.year} {message_of(update).text or ''}"
     try:
-        when = parse_french_datetime(message_text, utcnow(), context.deps.config.bot.tz)
+        when = parse_french_datetime(message_text, datetime.now(UTC), context.deps.config.bot.tz)
     except DateNotUnderstood:
         await say(update, context, "events.create.date_time")
         return Step.HOUR
-    if when <= utcnow():
+    if when <= datetime.now(UTC):
         await say(update, context, "events.create.date_past")
         return Step.HOUR
     await _save(update, context, starts_at=when.astimezone(UTC).isoformat(), typed_day=None)

@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot.context import Ctx
-from bot.delivery_worker import keyboard
 from bot.services.events.messages import Rows, button_data
 from bot.services.events.views import EventLink, EventView
-from handlers.catalogue.views import share_url
-from handlers.common import chat_of, language
+from handlers.common import View, language, share_url
+from handlers.keyboards import keyboard
 
-View = tuple[str, InlineKeyboardMarkup | None]
 LABEL_LIMIT = 60  # characters of a title on a button (Telegram cuts long labels anyway)
 
 
@@ -48,23 +45,3 @@ def past_keyboard(events: Sequence[EventLink]) -> InlineKeyboardMarkup | None:
             label = label[: LABEL_LIMIT - 1].rstrip() + "…"
         rows.append([{"text": label, "data": button_data("card", event.id)}])
     return keyboard(rows)
-
-
-async def send(update: Update, context: Ctx, view: View) -> None:
-    """Send ``view`` to the update's chat as a new message."""
-    text, markup = view
-    await context.bot.send_message(chat_of(update).id, text, reply_markup=markup)
-
-
-async def show(update: Update, context: Ctx, view: View) -> None:
-    """Edit the pressed message in place, or send a new one for a command or a link."""
-    query = update.callback_query
-    if query is None:
-        await send(update, context, view)
-        return
-    text, markup = view
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # the same button pressed twice: nothing to change
-        if "not modified" not in str(exc):
-            raise

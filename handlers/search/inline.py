@@ -17,7 +17,7 @@ from telegram import (
 
 from bot.context import Ctx
 from bot.services.search.service import Hit
-from handlers.catalogue.views import deep_link
+from handlers.common import deep_link
 
 PER_PAGE = 20
 _PAYLOAD = {"lab": "lab", "innovation": "innovation", "event": "event"}

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+from telegram import InlineKeyboardButton
+
+from bot.services.events.messages import button_data as event_button_data
+from handlers.catalogue import keys as catalogue_keys
 from handlers.keys import ID, Key
 
 FEATURE = "search"
@@ -15,6 +19,7 @@ PAGE = r"[0-9]{1,3}"
 COMPACT_WORDS = r"[a-z0-9.]{1,44}"  # the longest that fits: 61 bytes with the page
 WORDS = Key(FEATURE, "words", (COMPACT_WORDS, PAGE))
 SAVED = Key(FEATURE, "saved", (ID, PAGE))
+FAQ = Key(FEATURE, "faq", (ID,))  # a result that is an FAQ entry: its answer
 _COMPACT = re.compile(f"^{COMPACT_WORDS}$")
 
 # Which pages: (WORDS, "atelier.velo") or (SAVED, "<saved search id>").
@@ -31,3 +36,16 @@ def page_data(pages: Pages, page: int) -> str:
     """The callback data of page ``page`` of ``pages``."""
     key, value = pages
     return key.data(value, page)
+
+
+def hit_button(label: str, kind: str, ref_id: int) -> InlineKeyboardButton:
+    """The button of a search hit: a lab's or an innovation's card, an event's card (the events
+    feature's), or an FAQ entry's answer."""
+    if kind == "event":
+        data = event_button_data("card", ref_id)
+    elif kind == "faq":
+        data = FAQ.data(ref_id)
+    else:
+        key = catalogue_keys.LAB if kind == "lab" else catalogue_keys.INNOVATION
+        data = key.data(ref_id)
+    return InlineKeyboardButton(catalogue_keys.shortened(label), callback_data=data)

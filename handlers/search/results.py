@@ -13,10 +13,9 @@ from bot.formatting import format_number
 from bot.services.search.query import words
 from bot.services.search.service import SearchResult
 from bot.texts import Markup
-from handlers.catalogue import browsing as catalogue
-from handlers.catalogue.keys import card_button
-from handlers.common import message_of, query_of, say, sender
+from handlers.common import message_of, query_of, say, sender, show
 from handlers.search import keys
+from handlers.search.faq import show_faq
 from handlers.search.keys import Pages, page_data
 
 EMOJI = {"lab": "🧪", "innovation": "💡", "event": "📅", "faq": "❓"}
@@ -79,14 +78,14 @@ async def answer(
     top = result.top
     direct = result.question or result.total == 1  # « une SCOP ? », « bonjour »
     if top is not None and top.kind == "faq" and direct and update.callback_query is None:
-        await catalogue.show_faq(update, context, top.ref_id)
+        await show_faq(update, context, top.ref_id)
         return
     if not result.hits:
         await nothing_found(update, context, text)
         return
     if result.pages > 1 and pages is None:
         pages = await pager(update, context, text)
-    await catalogue.show(update, context, results_view(update, context, text, result, pages))
+    await show(update, context, results_view(update, context, text, result, pages))
 
 
 def results_view(
@@ -107,7 +106,7 @@ def results_view(
     if result.corrected:
         header += "\n" + t(update, "search.corrected", words=result.corrected)
     rows = [
-        [card_button(f"{start + n}. {EMOJI[h.kind]} {h.title}", h.kind, h.ref_id)]
+        [keys.hit_button(f"{start + n}. {EMOJI[h.kind]} {h.title}", h.kind, h.ref_id)]
         for n, h in enumerate(result.hits, 1)
     ]
     nav = []
@@ -131,4 +130,4 @@ async def nothing_found(update: Update, context: Ctx, text: str) -> None:
         rows.append([InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=data)])
     key = "search.none_but" if suggestions else "search.none"
     shown = (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows))
-    await catalogue.show(update, context, shown)
+    await show(update, context, shown)

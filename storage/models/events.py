@@ -33,7 +33,7 @@ class Event(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     participants: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # Meetings (migration 0004_meetings): RSVP capacity, yearly repeat, reminders, cancellation.
+    # Migration 0004_events: RSVP capacity, yearly repeat, reminders, cancellation.
     theme: Mapped[str] = mapped_column(String(100), default="", server_default="")
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     repeats_yearly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

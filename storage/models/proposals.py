@@ -3,7 +3,7 @@
 A proposal lives in ``submissions`` from its first answer (status ``draft``) through moderation
 (``pending``) to the decision (``published`` or ``refused``). Only a published proposal becomes a
 row of ``innovations`` (status ``approved``), so nothing unchecked can ever reach search or
-browse; the contact and photo stay here, with the member who may erase them.
+the catalogue; the contact and photo stay here, with the member who may erase them.
 """
 
 from __future__ import annotations

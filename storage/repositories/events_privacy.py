@@ -1,4 +1,4 @@
-"""Rows of the meetings feature about one member, for the RGPD export and erasure."""
+"""Rows of the events feature about one member, for the RGPD export and erasure."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ class PrivacyRepository:
                 found[table.name] = rows
         return found
 
-    async def submissions(self, member_id: int) -> list[Proposal]:
+    async def proposals(self, member_id: int) -> list[Proposal]:
         query = select(Proposal).where(Proposal.member_id == member_id)
         return list(await self._session.scalars(query.order_by(Proposal.id)))
 

@@ -1,4 +1,4 @@
-"""Who came to an event (Meetings' RSVPs), their language, and who was invited already."""
+"""Who came to an event (the events' RSVPs), their language, and who was invited already."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class AttendeeRepository:
 
     async def invitation_left(self, purpose_prefix: str) -> set[int]:
         """Chats an invitation already left for (or was refused for): every state but
-        pending and cancelled, in the Meetings outbox."""
+        pending and cancelled, in the delivery outbox."""
         query = select(OutboxMessage.chat_id).where(
             OutboxMessage.purpose.startswith(purpose_prefix, autoescape=True),
             OutboxMessage.state.not_in(("pending", "cancelled")),

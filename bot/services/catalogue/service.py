@@ -1,4 +1,4 @@
-"""Browse the collection: labs and approved innovations as pages and cards, FAQ entries.
+"""The catalogue: labs and approved innovations as pages and cards, FAQ entries.
 
 Decisions: labs keep the order of the 2013 collection; innovations are listed by title within a
 theme or a département. A card of something deleted or not approved is simply not found.

@@ -1,4 +1,4 @@
-"""What the meetings feature exports and erases for a member (registered with privacy).
+"""What the events feature exports and erases for a member (registered with privacy).
 
 Erasure: RSVPs (reminder requests included), event subscriptions and event or announcement
 drafts are deleted. Every outbox row addressed to the member's private chat (chat id = user

@@ -3,7 +3,7 @@
 Each feature registers what it keeps about a member, once, in this service's constructor (the
 one list of features; each ``<feature>_privacy`` module says what its erasure keeps)::
 
-    self.register("meetings", export=export_events, erase=erase_events, tables=("rsvps",))
+    self.register("events", export=export_events, erase=erase_events, tables=("rsvps",))
 
 ``export(session, telegram_id)`` returns JSON-ready data (dicts, lists, str, numbers, None;
 datetimes are turned into ISO strings); ``erase(session, telegram_id)`` deletes or anonymises the
@@ -52,13 +52,13 @@ class PrivacyService:
         self._covered: set[str] = {"members", "conversation_states"}
         # Every feature that keeps something about a member, in erasure order (one place).
         self.register(
-            "submissions",
+            "proposals",
             export=export_proposals,
             erase=erase_proposals,
             tables=("submissions", "submission_events", "innovations"),
         )
         self.register(
-            "meetings",
+            "events",
             export=export_events,
             erase=erase_events,
             tables=("rsvps", "event_subscriptions", "meeting_drafts", "announcements", "outbox"),
@@ -73,7 +73,7 @@ class PrivacyService:
             ),
         )
         self.register(
-            "searches", export=export_searches, erase=erase_searches, tables=("saved_searches",)
+            "search", export=export_searches, erase=erase_searches, tables=("saved_searches",)
         )
 
     def register(

@@ -2,7 +2,7 @@
 
 Every decision is checked here against the submission's status, so a replayed or forged button
 changes nothing (the caller logs it); who may moderate is checked by the handlers' guard.
-Publishing creates the ``innovations`` row (status ``approved``): search, browse and inline
+Publishing creates the ``innovations`` row (status ``approved``): search, the catalogue and inline
 results see it at once (the search index follows that table by triggers). The audit trail
 (``submission_events``) records who submitted, who decided, when, and why.
 """

@@ -18,7 +18,7 @@ FIELDS = (
 async def export_proposals(session: AsyncSession, telegram_id: int) -> list[dict[str, Any]]:
     """The member's drafts and proposals, with the questions and answers about them."""
     repo = PrivacyRepository(session)
-    rows = await repo.submissions(telegram_id)
+    rows = await repo.proposals(telegram_id)
     events = await repo.events_of([row.id for row in rows])
     exported = []
     for row in rows:
