@@ -22,7 +22,8 @@ from telegram.ext import (
 from bot.context import Ctx
 from handlers.access import admins_only
 from handlers.common import chat_of, message_of, query_of, say, say_plural, sender
-from handlers.keys import Key, quiet_per_message_warning
+from handlers.dialogues import cancel_command, dialogue
+from handlers.keys import Key
 
 # The announcement's confirmation buttons.
 SEND = Key("delivery", "send")
@@ -97,21 +98,15 @@ async def on_cancel(update: Update, context: Ctx) -> int:
 def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
     """The /annonce dialogue (admins only, command and buttons); ``opened_by`` is the table's
     /annonce handler."""
-    with quiet_per_message_warning():
-        return ConversationHandler(
-            entry_points=[opened_by],
-            states={
-                Step.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text)],
-                Step.CONFIRM: [
-                    CallbackQueryHandler(on_send, pattern=SEND.pattern),
-                    CallbackQueryHandler(on_discard, pattern=DISCARD.pattern),
-                ],
-            },
-            fallbacks=[CommandHandler(["annuler", "cancel"], on_cancel)],
-            name="announce",
-            persistent=True,
-            allow_reentry=True,
-            per_chat=True,
-            per_user=True,
-            per_message=False,
-        )
+    return dialogue(
+        "announce",
+        [opened_by],
+        {
+            Step.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text)],
+            Step.CONFIRM: [
+                CallbackQueryHandler(on_send, pattern=SEND.pattern),
+                CallbackQueryHandler(on_discard, pattern=DISCARD.pattern),
+            ],
+        },
+        [cancel_command(on_cancel)],
+    )

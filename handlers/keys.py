@@ -9,13 +9,9 @@ apart. Fields are ids, never titles (they may be long or accented: Telegram coun
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton
-from telegram.warnings import PTBUserWarning
 
 DATA_LIMIT = 64  # bytes (Bot API)
 ID = r"[0-9]{1,12}"
@@ -62,16 +58,3 @@ class Key:
 def any_of(feature: str) -> re.Pattern[str]:
     """Every button of ``feature``: the pattern of its handler for buttons that are over."""
     return re.compile(f"^{re.escape(feature)}:")
-
-
-@contextmanager
-def quiet_per_message_warning() -> Iterator[None]:
-    """Build a ConversationHandler with buttons under ``per_message=False`` on purpose.
-
-    PTB warns that buttons are then tracked per chat, not per message: that is what we want
-    (a button is recognised by its data, whichever message carries it; old ones are refused by
-    their ids), so the warning is silenced here.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        yield

@@ -31,8 +31,8 @@ from bot.services.french_dates import (
 )
 from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
+from handlers.dialogues import cancel_command, dialogue
 from handlers.events import keys
-from handlers.keys import quiet_per_message_warning
 
 
 class Step(StrEnum):
@@ -264,15 +264,9 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
             CallbackQueryHandler(on_confirm, pattern=keys.new_choice("publish", "discard"))
         ],
     }
-    with quiet_per_message_warning():
-        return ConversationHandler(
-            entry_points=[opened_by],
-            states=states,
-            fallbacks=[CommandHandler(["annuler", "cancel"], on_cancel)],
-            name="events",
-            persistent=True,
-            allow_reentry=True,
-            per_chat=True,
-            per_user=True,
-            per_message=False,
-        )
+    return dialogue(
+        "events",
+        [opened_by],
+        states,
+        [cancel_command(on_cancel)],
+    )

@@ -44,7 +44,8 @@ from bot.context import Ctx
 from bot.services.proposals.rules import Step
 from handlers import menu, start
 from handlers.common import is_private, language, query_of, say, sender
-from handlers.keys import Key, quiet_per_message_warning
+from handlers.dialogues import cancel_command, dialogue
+from handlers.keys import Key
 from handlers.menu import Callback
 from handlers.proposals import answer, buttons, keys
 from handlers.proposals import input as answers
@@ -149,8 +150,8 @@ def stops(callback: Callback) -> Callback:
 def pausing(dialogues: Sequence[ConversationHandler[Ctx]]) -> list[BaseHandler[Any, Ctx, Any]]:
     """Handlers for what opens one of ``dialogues`` (their own entry commands and buttons)."""
     handlers: list[BaseHandler[Any, Ctx, Any]] = []
-    for dialogue in dialogues:
-        for entry in dialogue.entry_points:
+    for other in dialogues:
+        for entry in other.entry_points:
             if isinstance(entry, CommandHandler):
                 handlers.append(CommandHandler(entry.commands, on_pause, filters=entry.filters))
             elif isinstance(entry, CallbackQueryHandler):
@@ -190,28 +191,22 @@ def build_conversation(
     # Conversations stored before the single state have the step as state: same handlers (the
     # next answer moves them to DRAFTING).
     states |= {step.value: drafting for step in Step}
-    with quiet_per_message_warning():
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler(
-                    opened_by.commands, stops(opened_by.callback), filters=opened_by.filters
-                ),
-                CommandHandler("start", stops(open_dialogue), filters=start.payload(DEEP_LINK)),
-                CallbackQueryHandler(stops(open_dialogue), pattern=menu.SUBMIT.pattern),
-                CallbackQueryHandler(stops(on_resume), pattern=keys.RESUME.pattern),
-                CallbackQueryHandler(stops(on_restart), pattern=keys.RESTART.pattern),
-                CallbackQueryHandler(stops(answer.on_reply_button), pattern=keys.REPLY.pattern),
-            ],
-            states=states,
-            fallbacks=[
-                CommandHandler(["annuler", "cancel"], stops(on_cancel)),
-                CallbackQueryHandler(stops(buttons.on_stale), pattern=keys.DIALOGUE_ANY),
-                *pausing(others),
-            ],
-            name="submit",
-            persistent=True,
-            allow_reentry=True,
-            per_chat=True,
-            per_user=True,
-            per_message=False,
-        )
+    return dialogue(
+        "submit",
+        [
+            CommandHandler(
+                opened_by.commands, stops(opened_by.callback), filters=opened_by.filters
+            ),
+            CommandHandler("start", stops(open_dialogue), filters=start.payload(DEEP_LINK)),
+            CallbackQueryHandler(stops(open_dialogue), pattern=menu.SUBMIT.pattern),
+            CallbackQueryHandler(stops(on_resume), pattern=keys.RESUME.pattern),
+            CallbackQueryHandler(stops(on_restart), pattern=keys.RESTART.pattern),
+            CallbackQueryHandler(stops(answer.on_reply_button), pattern=keys.REPLY.pattern),
+        ],
+        states,
+        [
+            cancel_command(stops(on_cancel)),
+            CallbackQueryHandler(stops(buttons.on_stale), pattern=keys.DIALOGUE_ANY),
+            *pausing(others),
+        ],
+    )

@@ -15,7 +15,6 @@ from enum import StrEnum
 from telegram import ForceReply, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -36,7 +35,8 @@ from handlers.common import (
     say_plural,
     sender,
 )
-from handlers.keys import Key, quiet_per_message_warning
+from handlers.dialogues import cancel_command, dialogue
+from handlers.keys import Key
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
     TEXT_MAX,
@@ -245,28 +245,20 @@ async def _replayed(update: Update, context: Ctx, key: Key) -> None:
 
 def build_conversation() -> ConversationHandler[Ctx]:
     """Typed reasons and questions: the persistent ConversationHandler named "moderation"."""
-    with quiet_per_message_warning():
-        return ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(on_typed_reason, pattern=keys.TYPED.pattern),
-                CallbackQueryHandler(on_ask, pattern=keys.ASK.pattern),
+    return dialogue(
+        "moderation",
+        [
+            CallbackQueryHandler(on_typed_reason, pattern=keys.TYPED.pattern),
+            CallbackQueryHandler(on_ask, pattern=keys.ASK.pattern),
+        ],
+        {
+            ModStep.TYPING.value: [
+                # In a group only a reply counts: colleagues' chatter is not a reason.
+                MessageHandler(
+                    (filters.ChatType.PRIVATE | filters.REPLY) & filters.TEXT & ~filters.COMMAND,
+                    on_prompt_text,
+                ),
             ],
-            states={
-                ModStep.TYPING.value: [
-                    # In a group only a reply counts: colleagues' chatter is not a reason.
-                    MessageHandler(
-                        (filters.ChatType.PRIVATE | filters.REPLY)
-                        & filters.TEXT
-                        & ~filters.COMMAND,
-                        on_prompt_text,
-                    ),
-                ],
-            },
-            fallbacks=[CommandHandler(["annuler", "cancel"], on_prompt_cancel)],
-            name="moderation",
-            persistent=True,
-            allow_reentry=True,
-            per_chat=True,
-            per_user=True,
-            per_message=False,
-        )
+        },
+        [cancel_command(on_prompt_cancel)],
+    )

@@ -28,7 +28,7 @@ from bot.context import Ctx
 from bot.services.surveys.answering import Outcome, Step
 from handlers import fallback
 from handlers.common import message_of, query_of, say, sender
-from handlers.keys import quiet_per_message_warning
+from handlers.dialogues import cancel_command, dialogue
 from handlers.surveys.keys import GO
 
 END = ConversationHandler.END
@@ -192,20 +192,15 @@ def conversation(resume: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
         resume,
         PollAnswerHandler(on_vote),
     ]
-    with quiet_per_message_warning():
-        return ConversationHandler(
-            entry_points=entry_points,
-            states={
-                State.ANSWERING: [
-                    PollAnswerHandler(on_vote),
-                    MessageHandler(private_text, on_text),
-                ]
-            },
-            fallbacks=[CommandHandler(["annuler", "cancel"], on_pause)],
-            allow_reentry=True,
-            per_chat=False,
-            per_user=True,
-            per_message=False,
-            name="surveys",
-            persistent=True,
-        )
+    return dialogue(
+        "surveys",
+        entry_points,
+        {
+            State.ANSWERING: [
+                PollAnswerHandler(on_vote),
+                MessageHandler(private_text, on_text),
+            ]
+        },
+        [cancel_command(on_pause)],
+        per_chat=False,
+    )

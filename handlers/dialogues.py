@@ -1,0 +1,56 @@
+"""The one way the bot builds a guided dialogue: a persistent PTB ``ConversationHandler``.
+
+Every dialogue (proposals, moderation prompts, event creation, announcements, surveys) is
+persistent under its ``name`` (its position survives a restart), may be re-entered (the opening
+command starts it again), and matches its buttons by their data, not by the message that carries
+them (``per_message=False``: old buttons are refused by their ids, see handlers/keys.py).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.context import Ctx
+
+Handlers = Sequence[BaseHandler[Update, Ctx, Any]]
+CANCEL = ("annuler", "cancel")
+
+
+def dialogue(
+    name: str,
+    entry_points: Handlers,
+    states: Mapping[object, Handlers],
+    fallbacks: Handlers,
+    *,
+    per_chat: bool = True,
+) -> ConversationHandler[Ctx]:
+    """The persistent dialogue ``name``; ``per_chat=False`` keys it by member alone (poll answers
+    carry no chat)."""
+    # PTB warns that under per_message=False buttons are tracked per chat, not per message:
+    # that is what we want, so the warning is silenced for this construction only.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=list(entry_points),
+            states={state: list(handlers) for state, handlers in states.items()},
+            fallbacks=list(fallbacks),
+            name=name,
+            persistent=True,
+            allow_reentry=True,
+            per_chat=per_chat,
+            per_user=True,
+            per_message=False,
+        )
+
+
+def cancel_command(
+    callback: Callable[[Update, Ctx], Coroutine[Any, Any, object]],
+) -> CommandHandler[Ctx, object]:
+    """/annuler (/cancel), which every dialogue understands as « stop here »."""
+    return CommandHandler(list(CANCEL), callback)
