@@ -14,7 +14,7 @@ from bot.config import Config, parse_config
 from bot.console.bot_api import InProcessBotApi
 from bot.context import BotApp, Deps
 from bot.startup import prepare_database
-from storage.db import create_engine, create_sessions
+from storage.db import Sessions, create_engine, create_sessions
 from storage.migrate import upgrade
 from storage.seeding import import_catalogue
 from tests.support.bot_api import FakeTelegram
@@ -95,6 +95,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue(name)
     assert isinstance(url, str)
     return url
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[Sessions]:
+    """Sessions on a seeded database of each kind (SQLite, PostgreSQL), for service tests."""
+    engine = create_engine(db_url)
+    sessions = create_sessions(engine)
+    await import_catalogue(sessions)
+    try:
+        yield sessions
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

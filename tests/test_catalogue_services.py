@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.service import CatalogueService
-from storage.db import Sessions, create_engine, create_sessions
+from storage.db import Sessions
 from storage.models import Innovation
-from storage.seeding import import_catalogue
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[Sessions]:
-    engine = create_engine(db_url)
-    sessions = create_sessions(engine)
-    await import_catalogue(sessions)
-    try:
-        yield sessions
-    finally:
-        await engine.dispose()
 
 
 async def test_labs_pages_and_neighbours(sessions: Sessions) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,22 +9,10 @@ import pytest
 from bot.config import parse_config
 from bot.services.events import build_events
 from bot.services.events.service import EventNotFound, EventService
-from storage.db import Sessions, create_engine, create_sessions
+from storage.db import Sessions
 from storage.models import Event
-from storage.seeding import import_catalogue
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[Sessions]:
-    engine = create_engine(db_url)
-    sessions = create_sessions(engine)
-    await import_catalogue(sessions)
-    try:
-        yield sessions
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture
