@@ -94,6 +94,8 @@ def render(template: str, params: Mapping[str, Any]) -> str:
     """``template`` with its parameters escaped, shortened if the text would be too long."""
     values = {name: _clean(value) for name, value in params.items()}
     text = _fill(template, values)
+    if 2 * len(text) <= MESSAGE_LIMIT:  # a code point is at most 2 UTF-16 units: it fits
+        return text
     while (excess := visible_length(text) - MESSAGE_LIMIT) > 0:
         plain = [name for name, value in values.items() if not isinstance(value, Markup)]
         longest = max(plain, key=lambda name: utf16_length(values[name]), default=None)
@@ -124,8 +126,11 @@ def visible_length(html_text: str) -> int:
 
 
 def utf16_length(text: str) -> int:
-    """The length of ``text`` as Telegram counts it (UTF-16 code units)."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    """The length of ``text`` as Telegram counts it (UTF-16 code units): message and caption
+    limits, entity offsets."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def load_language(folder: Path) -> dict[str, str]:

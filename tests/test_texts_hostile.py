@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.console.bot_api import parse_html, utf16_len
+from bot.console.bot_api import parse_html, utf16_length
 from bot.texts import MESSAGE_LIMIT, Texts, placeholders
 
 HOSTILE = {
@@ -43,8 +43,8 @@ def test_every_text_is_valid_html_within_the_limit(
         except ValueError as exc:
             broken.append(f"{key}: {exc}")
             continue
-        if utf16_len(visible) > MESSAGE_LIMIT:
-            broken.append(f"{key}: {utf16_len(visible)} UTF-16 units")
+        if utf16_length(visible) > MESSAGE_LIMIT:
+            broken.append(f"{key}: {utf16_length(visible)} UTF-16 units")
         if "\x00" in text or "\ud835" in text:
             broken.append(f"{key}: control character or lone surrogate kept")
     assert broken == []
@@ -53,7 +53,7 @@ def test_every_text_is_valid_html_within_the_limit(
 def test_a_long_parameter_is_shortened_to_fit(texts: Texts) -> None:
     text = texts.get("fr", "proposals.sent", name="𝕒" * 4000)
     visible = parse_html(text).text
-    assert utf16_len(visible) == MESSAGE_LIMIT
+    assert utf16_length(visible) == MESSAGE_LIMIT
     assert "𝕒…" in visible
     assert visible.startswith("🎉 Merci")  # the catalogue's wording is kept whole
     assert visible.endswith("dès qu'elle est relue.")
@@ -65,13 +65,13 @@ def test_only_the_longest_parameter_is_shortened(texts: Texts) -> None:
     )
     assert "« Ti Récup »" in text.replace("\u00a0", " ")
     assert text.endswith("x…")
-    assert utf16_len(parse_html(text).text) == MESSAGE_LIMIT
+    assert utf16_length(parse_html(text).text) == MESSAGE_LIMIT
 
 
 def test_escaped_characters_count_once(texts: Texts) -> None:
     text = texts.get("en", "proposals.sent", name="&" * 3900)  # "&amp;" is 1 unit for Telegram
     assert "&amp;" * 3900 + "”" in text
-    assert utf16_len(parse_html(text).text) < MESSAGE_LIMIT
+    assert utf16_length(parse_html(text).text) < MESSAGE_LIMIT
 
 
 def test_short_parameters_are_untouched(texts: Texts) -> None:

@@ -1,6 +1,8 @@
 """A double of the Telegram Bot API, in-process, for the console chat (tests build on it)."""
 
-from .html_text import HtmlParseError, ParsedText, parse_html, utf16_len
+from bot.texts import utf16_length
+
+from .html_text import HtmlParseError, ParsedText, parse_html
 from .inprocess import InProcessBotApi
 from .members import SAMPLE_PNG
 from .records import ApiCall, Upload
@@ -19,5 +21,5 @@ __all__ = [
     "Upload",
     "commands_key",
     "parse_html",
-    "utf16_len",
+    "utf16_length",
 ]

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from bot.texts import utf16_length
+
 # Tag -> entity type; span only with class="tg-spoiler", pre may carry a language via <code>.
 _ENTITY_OF_TAG = {
     "b": "bold",
@@ -33,13 +35,6 @@ _ATTR_NAME_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 class HtmlParseError(ValueError):
     """The text is not valid Telegram HTML; the message is Telegram's reason."""
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, the unit of Telegram's lengths and entity offsets."""
-    if text.isascii():
-        return len(text)
-    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
@@ -102,7 +97,7 @@ class _Parser:
 
     def emit(self, text: str) -> None:
         self.out.append(text)
-        self.pos += utf16_len(text)
+        self.pos += utf16_length(text)
 
     def run(self) -> ParsedText:
         source, n, i = self.source, len(self.source), 0
@@ -244,8 +239,8 @@ def strip_text(parsed: ParsedText) -> ParsedText:
     stripped = text.strip()
     if stripped == text:
         return parsed
-    lead = utf16_len(text[: len(text) - len(text.lstrip())])
-    end = lead + utf16_len(stripped)
+    lead = utf16_length(text[: len(text) - len(text.lstrip())])
+    end = lead + utf16_length(stripped)
     entities = []
     for entity in parsed.entities:
         start = max(entity["offset"], lead)

@@ -6,7 +6,8 @@ import asyncio
 import re
 from typing import Any
 
-from .html_text import utf16_len
+from bot.texts import utf16_length
+
 from .records import ApiError, JsonDict, Upload, bad_request
 from .store import Store
 from .validation import as_int, as_json, commands, commands_key, required
@@ -165,7 +166,7 @@ def answer_callback_query(store: Store, params: JsonDict, _files: Files) -> bool
     query_id = str(required(params, "callback_query_id"))
     if query_id not in store.open_callbacks:
         raise bad_request(_QUERY_TOO_OLD)
-    if utf16_len(str(params.get("text") or "")) > 200:
+    if utf16_length(str(params.get("text") or "")) > 200:
         raise bad_request("MESSAGE_TOO_LONG")
     store.open_callbacks.discard(query_id)
     store.callback_answers.append(dict(params))

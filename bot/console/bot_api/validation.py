@@ -6,7 +6,9 @@ import json
 import re
 from typing import Any
 
-from .html_text import HtmlParseError, ParsedText, parse_html, strip_text, utf16_len
+from bot.texts import utf16_length
+
+from .html_text import HtmlParseError, ParsedText, parse_html, strip_text
 from .records import ApiError, JsonDict, bad_request
 
 MAX_TEXT = 4096
@@ -66,7 +68,7 @@ def message_text(params: JsonDict) -> ParsedText:
     parsed = formatted(params, "text", "entities")
     if parsed is None or not parsed.text:
         raise bad_request("message text is empty")
-    if utf16_len(parsed.text) > MAX_TEXT:
+    if utf16_length(parsed.text) > MAX_TEXT:
         raise bad_request("message is too long")
     return parsed
 
@@ -74,7 +76,7 @@ def message_text(params: JsonDict) -> ParsedText:
 def caption(params: JsonDict) -> ParsedText | None:
     """The caption of a media message, checked for length."""
     parsed = formatted(params, "caption", "caption_entities")
-    if parsed is not None and utf16_len(parsed.text) > MAX_CAPTION:
+    if parsed is not None and utf16_length(parsed.text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return parsed if parsed and parsed.text else None
 
@@ -149,13 +151,13 @@ def commands_key(scope: Any, language_code: Any) -> tuple[str, str]:
 def poll_options(params: JsonDict) -> tuple[str, list[str]]:
     """Question and option texts of sendPoll, validated."""
     question = str(params.get("question") or "").strip()
-    if not 1 <= utf16_len(question) <= 300:
+    if not 1 <= utf16_length(question) <= 300:
         raise bad_request("POLL_QUESTION_INVALID")
     options = as_json(params.get("options"))
     if not isinstance(options, list) or not 1 <= len(options) <= 12:
         raise bad_request("POLL_ANSWERS_INVALID")
     texts = [str(o.get("text", "") if isinstance(o, dict) else o).strip() for o in options]
-    if not all(1 <= utf16_len(text) <= 100 for text in texts):
+    if not all(1 <= utf16_length(text) <= 100 for text in texts):
         raise bad_request("POLL_OPTION_INVALID")
     return question, texts
 
