@@ -23,6 +23,7 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -114,13 +115,17 @@ def build_handlers() -> HandlerTable:
     ]
     proposal = proposals.build_conversation(command.pop("proposer").handler(), dialogues)
     survey_file = "|".join(command["enquete_creer"].names)
+    welcome = command.pop("start")
     table: list[BaseHandler[Any, Ctx, Any]] = [
+        # A bare /start, the commonest update of all, before the deep links it can never be.
+        CommandHandler(welcome.names, welcome.callback, has_args=False),
         # Deep links, /start <kind>-<rest> (t.me/<bot>?start=...); "proposer" opens group 0.
         start.deep_link("lab", catalogue.open_lab),
         start.deep_link("innovation", catalogue.open_innovation),
         start.deep_link("event", events.open_from_link),
         start.deep_link("survey", surveys.open_from_link),
-        # Plain commands (bare /start and unknown deep links get the welcome).
+        # Plain commands; /start with a payload no deep link knows gets the welcome too.
+        welcome.handler(),
         *(row.handler() for row in command.values()),
         *dialogues,
         # Buttons: the welcome menu (menu:submit opens group 0's dialogue), then each feature.

@@ -69,9 +69,8 @@ class Command:
         return CommandHandler(self.names, self.callback, filters=only)
 
 
-def welcome_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
-    """The welcome menu's buttons, in the member's language."""
-    language = context.deps.language_of(update.effective_user)
+def welcome_keyboard(context: Ctx, language: str) -> InlineKeyboardMarkup:
+    """The welcome menu's buttons in ``language`` (built once per language)."""
     return KEYBOARDS.get(context.deps.texts, language, WELCOME_ROWS)
 
 

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import Ctx
-from handlers.common import say, sender
+from handlers.common import chat_of, language, sender
 from handlers.menu import welcome_keyboard
 
 log = logging.getLogger(__name__)
@@ -30,12 +30,11 @@ async def welcome(update: Update, context: Ctx) -> None:
     """The French (or English) welcome with the main features as buttons."""
     if context.args:
         log.info("unknown deep link payload %r (update %s)", context.args[0], update.update_id)
-    await say(
-        update,
-        context,
-        "start.welcome",
-        name=sender(update).first_name,
-        reply_markup=welcome_keyboard(update, context),
+    lang = language(update, context)  # once: the text and the buttons speak the same one
+    await context.bot.send_message(
+        chat_of(update).id,
+        context.deps.texts.get(lang, "start.welcome", name=sender(update).first_name),
+        reply_markup=welcome_keyboard(context, lang),
     )
 
 
