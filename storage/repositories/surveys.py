@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -53,14 +53,6 @@ class SurveyRepository:
     async def questions(self, survey_id: int) -> list[SurveyQuestion]:
         query = select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)
         return list(await self._session.scalars(query.order_by(SurveyQuestion.position)))
-
-    async def due(self, now: datetime) -> list[Survey]:
-        query = select(Survey).where(Survey.status == "scheduled", Survey.scheduled_for <= now)
-        return list(await self._session.scalars(query.order_by(Survey.scheduled_for)))
-
-    async def next_due_at(self) -> datetime | None:
-        query = select(func.min(Survey.scheduled_for)).where(Survey.status == "scheduled")
-        return await self._session.scalar(query)
 
     async def previous_edition(self, survey: Survey) -> Survey | None:
         """The newest other survey of an event that started before this survey's event."""

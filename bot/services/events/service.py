@@ -51,8 +51,7 @@ class EventService:
         reminders: ReminderSettings | None = None,
     ) -> None:
         self._sessions = sessions
-        self._delivery = delivery
-        self.delivery = delivery
+        self.delivery = delivery  # the outbox its notices and reminders go through
         self.reminders = ReminderService(sessions, delivery, messages, reminders)
         self.messages = messages
         self._reminders = reminders or ReminderSettings()
@@ -102,7 +101,7 @@ class EventService:
             view = view_of(event, 0, now)
             planned = await self._tell(session, repo.subscribers(event.theme), view, "new")
         if planned:
-            self._delivery.notify()
+            self.delivery.notify()
         self._schedule_changed()
         return view
 
@@ -221,7 +220,7 @@ class EventService:
             recipients = repo.recipients(event_id, (COMING,))
             planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
         if planned:
-            self._delivery.notify()
+            self.delivery.notify()
         self._schedule_changed()
         return view
 
@@ -237,9 +236,9 @@ class EventService:
             await repo.cancel_reminders(event_id)
             view = await view_in(repo, event, now or utcnow())
             planned = await self._tell(session, repo.recipients(event_id), view, "cancelled")
-        await self._delivery.cancel_pending(f"reminder:{event_id}:")
+        await self.delivery.cancel_pending(f"reminder:{event_id}:")
         if planned:
-            self._delivery.notify()
+            self.delivery.notify()
         self._schedule_changed()
         return view
 
@@ -260,5 +259,5 @@ class EventService:
                 header = texts.get(language, f"events.notice.{kind}")
                 payload = self.messages.card_payload(view, language, header)
             purpose = f"event:{view.id}:{what}"
-            planned += await self._delivery.plan_in(session, purpose, chat_ids, payload)
+            planned += await self.delivery.plan_in(session, purpose, chat_ids, payload)
         return planned
