@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.formatting import format_number
+from bot.formatting import format_number, format_span, format_when
 from bot.services.events.views import EventView
-from bot.services.french_dates import format_when
 from bot.texts import Texts
 
 # Follow-up kinds of the collection (storage/seed/catalogue.toml), each under its own heading.
@@ -42,7 +41,9 @@ class EventMessages:
         t = self.texts
         head = [header] if header else []
         head.append(t.get(language, "events.card.title", title=event.title))
-        head.append(t.get(language, "events.card.when", when=self.when(event, language)))
+        # The card gives the span (« … à 9 h – 17 h 30 »); reminders and notices the start.
+        span = format_span(event.starts_at, event.ends_at, self.tz, language)
+        head.append(t.get(language, "events.card.when", when=span))
         if event.where:
             head.append(t.get(language, "events.card.where", where=event.where))
         if event.repeats_yearly:
