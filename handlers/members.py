@@ -26,9 +26,9 @@ async def ask_language(update: Update, context: Ctx) -> None:
     keyboard = InlineKeyboardMarkup(
         [[LANGUAGE.button(label(spoken), spoken.code) for spoken in offered]]
     )
-    lines = [texts.get(lang, "language.ask")]
+    lines = [texts.get(lang, "members.language.ask")]
     lines += [
-        texts.get(lang, "language.awaiting_review", language=spoken.name)
+        texts.get(lang, "members.language.awaiting_review", language=spoken.name)
         for spoken in offered
         if not spoken.reviewed
     ]
@@ -44,7 +44,7 @@ async def on_language_chosen(update: Update, context: Ctx) -> None:
         return
     await context.deps.members.set_language(sender(update).id, code)
     await query.answer()
-    await query.edit_message_text(context.deps.t(update, "language.saved"))
+    await query.edit_message_text(context.deps.t(update, "members.language.saved"))
 
 
 async def remember(update: Update, context: Ctx) -> None:

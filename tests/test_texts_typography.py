@@ -25,7 +25,8 @@ def texts() -> Texts:
 
 
 def test_the_real_characters_in_a_french_text(texts: Texts) -> None:
-    assert texts.get("fr", "language.ask") == f"Dans quelle langue veux-tu que je te parle{NNBSP}?"
+    asked = texts.get("fr", "members.language.ask")
+    assert asked == f"Dans quelle langue veux-tu que je te parle{NNBSP}?"
     assert texts.get("fr", "start.welcome", name="Anne").startswith(f"Bonjour Anne{NNBSP}! 👋")
     assert texts.get("fr", "events.create.ask_place").startswith(f"Où{NNBSP}? Le nom du lieu")
     assert f"«{NBSP}Maison des associations, Rennes{NBSP}»" in texts.get(
@@ -45,7 +46,7 @@ def test_no_breakable_space_is_left_before_french_punctuation(texts: Texts, lang
 
 
 def test_english_keeps_its_own_typography(texts: Texts) -> None:
-    assert texts.get("en", "language.ask") == "Which language shall I speak to you?"
+    assert texts.get("en", "members.language.ask") == "Which language shall I speak to you?"
     assert NBSP not in texts.get("en", "events.rsvp.full")  # « Remind me » with plain spaces
 
 
