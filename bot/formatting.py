@@ -100,3 +100,11 @@ def french_typography(text: str) -> str:
         for rule, replacement in _RULES:
             parts[index] = rule.sub(replacement, parts[index])
     return "".join(parts)
+
+
+def percent(count: int, total: int) -> int:
+    """``count`` of ``total`` as the whole percentage members read (« 42/47 → 89 % »), rounded
+    half up with exact integer maths; 0 of nothing is 0."""
+    if total <= 0:
+        return 0
+    return (200 * count + total) // (2 * total)

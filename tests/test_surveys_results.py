@@ -9,9 +9,10 @@ import struct
 
 import pytest
 
+from bot.formatting import percent
 from bot.services.surveys.charts import satisfaction_chart
 from bot.services.surveys.exports import NamedExportRefused, SurveyExportService
-from bot.services.surveys.results import SurveyResultsService, percent
+from bot.services.surveys.results import SurveyResultsService
 from bot.services.surveys.templates import template
 from bot.texts import Texts
 from handlers.surveys.views import chart_labels, results_messages

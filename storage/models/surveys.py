@@ -65,6 +65,11 @@ class SurveyQuestion(Base):
     # Option labels separated by newlines (labels are at most 100 characters, no newline).
     options: Mapped[str] = mapped_column(Text, default="")
 
+    @property
+    def option_labels(self) -> tuple[str, ...]:
+        """The question's choices in order (none for a text question)."""
+        return tuple(self.options.split("\n")) if self.options else ()
+
 
 class SurveyResponse(Base):
     """One member's response to a survey; ``next_position`` is the question to ask next."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services.surveys.results import options_of
 from bot.services.surveys.steps import (
     Outcome,
     Question,
@@ -181,7 +180,7 @@ class SurveyService:
             answer = answers.get(question.id)
             if answer is None:
                 continue
-            options = options_of(question)
+            options = question.option_labels
             picked = [int(i) for i in answer.choices.split(",") if i.isdigit()]
             value = answer.text or " | ".join(options[i] for i in picked if i < len(options))
             pairs.append((question.label or question.prompt, "" if answer.skipped else value))

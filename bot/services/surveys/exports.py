@@ -13,7 +13,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
-from bot.services.surveys.results import SurveyResultsService, options_of
+from bot.services.surveys.results import SurveyResultsService
 from storage.db import Sessions
 from storage.models import SurveyQuestion
 from storage.repositories.surveys import SurveyRepository
@@ -100,6 +100,6 @@ class SurveyExportService:
 def _cell(question: SurveyQuestion, choices: str, text: str) -> str:
     if question.kind == "text":
         return text
-    options = options_of(question)
+    options = question.option_labels
     picked = [int(i) for i in choices.split(",") if i.isdigit() and int(i) < len(options)]
     return " | ".join(options[i] for i in picked)

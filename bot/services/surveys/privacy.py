@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.surveys.results import options_of
 from storage.models import SurveyQuestion
 from storage.repositories.surveys_privacy import SurveyPrivacyRepository
 
@@ -70,7 +69,7 @@ async def erase_surveys(session: AsyncSession, telegram_id: int) -> None:
 
 
 def _labels(question: SurveyQuestion, choices: str) -> list[str]:
-    return _option_labels("\n".join(options_of(question)), choices)
+    return _option_labels(question.options, choices)
 
 
 def _option_labels(options: str, choices: str) -> list[str]:

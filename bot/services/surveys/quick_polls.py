@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.surveys.results import percent
+from bot.formatting import percent
 from storage.db import Sessions
 from storage.models import QuickPoll, utcnow
 from storage.repositories.surveys_quick_polls import QuickPollRepository

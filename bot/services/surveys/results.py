@@ -16,18 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from bot.formatting import percent
 from bot.services.surveys.templates import POLL_KINDS
 from storage.db import Sessions
 from storage.models import Survey, SurveyQuestion
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.surveys_tallies import SurveyTallyRepository
-
-
-def percent(count: int, total: int) -> int:
-    """``count`` of ``total`` as a whole percentage, rounded half up (exact integer maths)."""
-    if total <= 0:
-        return 0
-    return (200 * count + total) // (2 * total)
 
 
 @dataclass(frozen=True)
@@ -117,7 +111,7 @@ def tally(
     answered: dict[int, int] = defaultdict(int)
     skips: dict[int, int] = defaultdict(int)
     for question in questions:
-        counts[question.id] = [0] * len(options_of(question))
+        counts[question.id] = [0] * len(question.option_labels)
     for question_id, skipped, choices, n in grouped:
         row = counts.get(question_id)
         if skipped:
@@ -142,7 +136,7 @@ def tally(
                 kind=question.kind,
                 prompt=question.prompt,
                 label=question.label,
-                options=options_of(question),
+                options=question.option_labels,
                 counts=tuple(counts[question.id]),
                 answered=given,
                 skipped=skips.get(question.id, 0),
@@ -150,11 +144,6 @@ def tally(
             )
         )
     return results
-
-
-def options_of(question: SurveyQuestion) -> tuple[str, ...]:
-    """The question's choices in order (none for a text question)."""
-    return tuple(question.options.split("\n")) if question.options else ()
 
 
 class SurveyResultsService:

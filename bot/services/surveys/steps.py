@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.services.surveys.results import options_of
 from bot.services.surveys.templates import POLL_KINDS
 from storage.models import Survey, SurveyQuestion, SurveyResponse
 from storage.repositories.surveys import SurveyRepository
@@ -110,7 +109,7 @@ async def next_step(
         total=len(questions),
         kind=current.kind,
         prompt=current.prompt,
-        options=options_of(current),
+        options=current.option_labels,
     )
     return step_of(Outcome.USE_POLL if again else Outcome.ASK, survey, question, first=first)
 
