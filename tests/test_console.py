@@ -163,6 +163,12 @@ async def test_member_and_organiser_switch_and_roles_are_the_server_s(
     assert back.startswith("Maëlle")
 
 
+async def test_inline_mode_lists_its_results(console_config: Config) -> None:
+    printed = await type_script(console_config, "@bot mobilité\n@bot zzzzqqq\n/quit\n")
+    assert "   🔎 1. " in printed, printed
+    assert "Aucun résultat en mode inline." in printed, printed
+
+
 async def test_a_photo_is_sent_and_answered(console_config: Config) -> None:
     printed = await type_script(console_config, "/photo\n/quit\n")
     after = printed.split("👤 Tu es Maëlle", 1)[1]

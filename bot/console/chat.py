@@ -2,7 +2,7 @@
 
 Same handlers, same database as on Telegram; only the Bot API is the in-process double. What a
 phone can do, a line can: press any visible button (``2.3``) or answer a poll by number, share a
-place (``/position``), send a photo (``/photo``), use a custom keyboard (``k1``), switch between
+place (``/position``), use inline mode (``@bot mots``), send a photo (``/photo``), use a custom keyboard (``k1``), switch between
 an ordinary member and an organiser (``/membre``, ``/organisateur``). Everything the bot sends,
 even in the background, is printed as it arrives. ``/quit``, end of input, Ctrl-C or SIGTERM
 leave cleanly (exit 0).
@@ -21,7 +21,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from telegram import Update
 
@@ -98,6 +98,8 @@ class ConsoleChat:
             self.screen.list_pressables(who, self._texts.get(self._language, "console.no_buttons"))
         elif command in {"/position", "/location"}:
             update = self._location(rest.strip())
+        elif command.startswith("@"):
+            update = self._fake.inline_query(who, rest.strip())
         elif command == "/photo":
             update = self._fake.send_photo(who, caption=rest.strip() or None)
         elif match := _KEYBOARD.fullmatch(line):
@@ -107,8 +109,20 @@ class ConsoleChat:
         else:
             update = self._fake.send_text(who, line)
         if update is not None:
+            answers = len(self._fake.inline_answers)
             await self._app.process_update(Update.de_json(update, self._app.bot))
+            if len(self._fake.inline_answers) > answers:
+                self._show_inline(self._fake.inline_answers[-1])
         self.show()
+
+    def _show_inline(self, answer: dict[str, Any]) -> None:
+        """Inline mode's results, as the list above the message box shows them."""
+        results = answer["results"]
+        if not results:
+            self.say("console.inline_none")
+        for number, result in enumerate(results, start=1):
+            description = f" — {result['description']}" if result.get("description") else ""
+            self.screen.write(f"   🔎 {number}. {result.get('title', '')}{description}")
 
     def _become(self, person: Person) -> None:
         self.person = person
