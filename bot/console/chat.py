@@ -2,10 +2,10 @@
 
 Same handlers, same database as on Telegram; only the Bot API is the in-process double. What a
 phone can do, a line can: press any visible button (``2.3``) or answer a poll by number, share a
-place (``/position``), use inline mode (``@bot mots``), send a photo (``/photo``), use a custom keyboard (``k1``), switch between
-an ordinary member and an organiser (``/membre``, ``/organisateur``). Everything the bot sends,
-even in the background, is printed as it arrives. ``/quit``, end of input, Ctrl-C or SIGTERM
-leave cleanly (exit 0).
+place (``/position``), use inline mode (``@bot mots``), send a photo (``/photo``), use a custom
+keyboard (``k1``), switch between an ordinary member and an organiser (``/membre``,
+``/organisateur``). Everything the bot sends, even in the background, is printed as it arrives.
+``/quit``, end of input, Ctrl-C or SIGTERM leave cleanly (exit 0).
 """
 
 from __future__ import annotations
