@@ -43,7 +43,8 @@ def _hits(typed_stems: Sequence[str], text: str) -> int:
 
 
 def _meets(typed: str, word: str) -> bool:
-    if len(typed) >= 4 and (word.startswith(typed) or typed.startswith(word) and len(word) >= 5):
+    prefix = word.startswith(typed) or (typed.startswith(word) and len(word) >= 5)
+    if len(typed) >= 4 and prefix:
         return True
     return typed == word or (
         len(typed) >= 5 and Levenshtein.normalized_similarity(typed, word) >= _TYPO_SIMILARITY
