@@ -14,7 +14,7 @@ from bot.services.search.service import SearchService
 from handlers.proposals import keys
 from storage.models import Innovation, Proposal, ProposalEvent
 from tests.conftest import MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
-from tests.support.driver import MemberChat
+from tests.support.driver import MemberChat, plain
 from tests.support.proposals import card_of, send_proposal
 
 ChatWith = Callable[..., MemberChat]
@@ -146,7 +146,7 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)
     publish = keys.PUBLISH.data(row.id, 0)
     intruder = chat_with(5555, first_name="Intrus", chat_id=MODERATORS_CHAT_ID)
-    caplog.set_level(logging.WARNING)
+    caplog.set_level(logging.INFO)
     await intruder.press_data(publish, message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "pending"
     assert "réservée" in fake.callback_answers[-1]["text"]
@@ -162,7 +162,10 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     await moderators.press_data(publish, message_id=card["message_id"])
     await moderators.press_data(keys.REASON.data(row.id, 0), message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "published"
-    assert "déjà été traitée" in fake.callback_answers[-1]["text"]
+    # The replay is told who decided and when, and changes nothing.
+    assert plain(fake.callback_answers[-1]["text"]).startswith("Déjà publiée par Anne à ")
+    assert any("not applied: published" in r.getMessage() for r in caplog.records)
+    await moderators.press_data(keys.PUBLISH.data(row.id + 99, 0), message_id=card["message_id"])
     assert any("replayed or forged" in r.getMessage() for r in caplog.records)
     async with deps.sessions() as session:
         innovations = await session.scalars(
