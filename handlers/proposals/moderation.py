@@ -261,10 +261,13 @@ async def list_pending(update: Update, context: Ctx) -> None:
     )
     lang = language(update, context)
     for card in cards[:LIST_LIMIT]:
-        await context.bot.send_message(
+        copy = await context.bot.send_message(
             chat_of(update).id,
             card_text(context.deps, lang, card),
             reply_markup=card_keyboard(context.deps, lang, card.proposal),
+        )
+        await context.deps.proposals.moderation.shown(
+            card.proposal.id, copy.chat.id, copy.message_id, "card"
         )
 
 

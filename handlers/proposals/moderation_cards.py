@@ -134,15 +134,20 @@ async def post_card(context: Ctx, proposal: DraftView) -> None:
         message = await context.bot.send_message(
             chat_id, card_text(deps, lang, card), reply_markup=card_keyboard(deps, lang, proposal)
         )
-        if proposal.photo_file_id:
-            await context.bot.send_photo(
-                chat_id, proposal.photo_file_id, reply_to_message_id=message.message_id
-            )
     except TelegramError:
         # The proposal is safe as pending; /moderation lists it even without a card.
         log.warning("could not post the card of proposal %s", proposal.id, exc_info=True)
         return
     await deps.proposals.moderation.attach_card(proposal.id, chat_id, message.message_id)
+    if proposal.photo_file_id:
+        try:
+            photo = await context.bot.send_photo(
+                chat_id, proposal.photo_file_id, reply_to_message_id=message.message_id
+            )
+        except TelegramError:
+            log.warning("could not post the photo of proposal %s", proposal.id, exc_info=True)
+            return
+        await deps.proposals.moderation.shown(proposal.id, chat_id, photo.message_id, "photo")
 
 
 async def refresh_card(context: Ctx, card: Card, decided_by: str = "") -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.proposals.views import DraftView, view
 from storage.db import Sessions
 from storage.models import Innovation, Member, Proposal, utcnow
+from storage.repositories.privacy import MemberMessageRepository
 from storage.repositories.proposals import ProposalRepository
 
 REASON_CODES = ("outside", "not_ess", "duplicate", "incomplete")
@@ -83,6 +84,17 @@ class ModerationService:
             row = await ProposalRepository(session).get(submission_id)
             if row is not None:
                 row.card_chat_id, row.card_message_id = chat_id, message_id
+        await self.shown(submission_id, chat_id, message_id, "card")
+
+    async def shown(self, submission_id: int, chat_id: int, message_id: int, kind: str) -> None:
+        """A message with the author's data was sent to others ("card", "photo", "answer"):
+        remembered, to be edited to « (données effacées) » if the author erases their data."""
+        async with self._sessions.begin() as session:
+            row = await ProposalRepository(session).get(submission_id)
+            if row is not None and row.member_id is not None:
+                await MemberMessageRepository(session).remember(
+                    row.member_id, chat_id, message_id, kind, submission_id
+                )
 
     async def publish(self, submission_id: int, moderator_id: int) -> Decision | None:
         """Make the proposal a public innovation; None if there is no such proposal."""
