@@ -13,7 +13,7 @@ from bot.context import Deps
 from bot.services.search.service import SearchService
 from handlers.proposals import keys
 from storage.models import Innovation, Proposal, ProposalEvent
-from tests.conftest import MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
+from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.driver import MemberChat, plain
 from tests.support.proposals import card_of, send_proposal
 
@@ -237,3 +237,33 @@ async def test_member_who_blocked_the_bot_is_marked_unreachable(
         row = await session.get(Member, MEMBER_ID)
     assert row is not None
     assert row.is_reachable is False
+
+
+async def test_a_colleague_typing_holds_the_card_and_a_decision_first_wins(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    member = chat_with()
+    await send_proposal(member)
+    row = await only_proposal(deps)
+    mona = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
+    anne = chat_with(ADMIN_ID, first_name="Anne", chat_id=MODERATORS_CHAT_ID)
+    card_id = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)["message_id"]
+    await mona.press("❌ Refuser", message_id=card_id)
+    await mona.press("✍️ Écrire un motif", message_id=card_id)
+    mona_prompt = mona.last_message()["message_id"]
+    await anne.press_data(keys.ASK.data(row.id, 0), message_id=card_id)
+    assert plain(fake.callback_answers[-1]["text"]).startswith("Mona est déjà en train d'écrire")
+    await anne.press_data(keys.PUBLISH.data(row.id, 0), message_id=card_id)
+    assert (await only_proposal(deps)).status == "published"
+    told = len(fake.bot_texts(MEMBER_ID))
+
+    await mona.deliver(
+        fake.send_text(
+            MODERATOR_ID, "Hors sujet", chat_id=MODERATORS_CHAT_ID, reply_to=mona_prompt
+        )
+    )
+    assert mona.last_text().startswith("Ton texte n'a pas été envoyé. Déjà publiée par Anne à ")
+    row = await only_proposal(deps)
+    assert (row.status, row.reason, row.prompt_by) == ("published", "", None)
+    assert len(fake.bot_texts(MEMBER_ID)) == told  # the member heard « publiée » only
+    assert "refused" not in [action for action, _, _ in await trail(deps)]
