@@ -245,14 +245,17 @@ async def test_a_colleague_typing_holds_the_card_and_a_decision_first_wins(
     member = chat_with()
     await send_proposal(member)
     row = await only_proposal(deps)
-    mona = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
-    anne = chat_with(ADMIN_ID, first_name="Anne", chat_id=MODERATORS_CHAT_ID)
+    # Names as typed in Telegram: plain in a toast, escaped in a message.
+    mona = chat_with(MODERATOR_ID, first_name="Mona & Co", chat_id=MODERATORS_CHAT_ID)
+    anne = chat_with(ADMIN_ID, first_name="Anne <3", chat_id=MODERATORS_CHAT_ID)
     card_id = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)["message_id"]
     await mona.press("❌ Refuser", message_id=card_id)
     await mona.press("✍️ Écrire un motif", message_id=card_id)
     mona_prompt = mona.last_message()["message_id"]
     await anne.press_data(keys.ASK.data(row.id, 0), message_id=card_id)
-    assert plain(fake.callback_answers[-1]["text"]).startswith("Mona est déjà en train d'écrire")
+    assert plain(fake.callback_answers[-1]["text"]).startswith(
+        "Mona & Co est déjà en train d'écrire"
+    )
     await anne.press_data(keys.PUBLISH.data(row.id, 0), message_id=card_id)
     assert (await only_proposal(deps)).status == "published"
     told = len(fake.bot_texts(MEMBER_ID))
@@ -262,7 +265,7 @@ async def test_a_colleague_typing_holds_the_card_and_a_decision_first_wins(
             MODERATOR_ID, "Hors sujet", chat_id=MODERATORS_CHAT_ID, reply_to=mona_prompt
         )
     )
-    assert mona.last_text().startswith("Ton texte n'a pas été envoyé. Déjà publiée par Anne à ")
+    assert mona.last_text().startswith("Ton texte n'a pas été envoyé. Déjà publiée par Anne <3 à ")
     row = await only_proposal(deps)
     assert (row.status, row.reason, row.prompt_by) == ("published", "", None)
     assert len(fake.bot_texts(MEMBER_ID)) == told  # the member heard « publiée » only

@@ -10,6 +10,7 @@ and chat; the prompt forces a reply so it reaches the bot even in a group with p
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from enum import StrEnum
@@ -152,7 +153,8 @@ async def _too_late(update: Update, context: Ctx, key: Key, decision: Decision) 
         card.proposal.status,
         card.proposal.decided_by if card.proposal.status != "pending" else "a colleague",
     )
-    await query.answer(too_late_text(update, context, decision), show_alert=True)
+    # A toast is plain text, not HTML: the colleague's name as typed (« Anne & Co »).
+    await query.answer(html.unescape(too_late_text(update, context, decision)), show_alert=True)
     message = query.message
     if card.proposal.status == "pending" or message is None:
         return
@@ -218,7 +220,7 @@ async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     kind, decision = done
     if not decision.applied:
         text = too_late_text(update, context, decision)
-        await say(update, context, "proposals.moderation.not_sent", why=text)
+        await say(update, context, "proposals.moderation.not_sent", why=Markup(text))
         return ConversationHandler.END
     card = decision.card
     if kind == "reason":
