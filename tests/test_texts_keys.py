@@ -57,6 +57,7 @@ BUILT_WITH_F_STRINGS = [
     # handlers/proposals/moderation_cards.py
     *(f"proposals.moderation.trail_{action}" for action in ("asked", "answered")),
     *(f"proposals.moderation.decided_{status}" for status in ("published", "refused")),
+    *(f"proposals.moderation.already_{status}" for status in ("published", "refused")),
     *(f"proposals.moderation.reason.{code}" for code in REASON_CODES),
     # handlers/proposals/steps.py: the questions and the fields of the edit keyboard
     *(f"proposals.ask.{step}" for step in (*PROPOSAL_FIELDS, "visibility")),

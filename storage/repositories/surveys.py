@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import ColumnElement, case, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -47,6 +47,43 @@ class SurveyRepository:
 
     async def get(self, survey_id: int) -> Survey | None:
         return await self._session.get(Survey, survey_id)
+
+    async def close(self, survey_id: int, at: datetime, public: bool) -> bool:
+        """Close in one conditional UPDATE (``… WHERE status <> 'closed'``): True for the call
+        that closed it; a later one only changes whether results are public."""
+        closing = await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id, Survey.status != "closed")
+            .values(status="closed", closed_at=at, public_results=public)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(closing, "rowcount", 0) or 0) == 1:
+            return True
+        await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id)
+            .values(public_results=public)
+            .execution_options(synchronize_session=False)
+        )
+        return False
+
+    async def schedulable(self, survey_id: int) -> Survey | None:
+        """Mark the survey scheduled unless it is closed, by one conditional UPDATE that comes
+        first in the transaction (a concurrent close waits, or has won); None if closed or
+        unknown."""
+        scheduling = await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id, Survey.status != "closed")
+            .values(status=case((Survey.status == "draft", "scheduled"), else_=Survey.status))
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(scheduling, "rowcount", 0) or 0) != 1:
+            return None
+        return await self.fresh(survey_id)
+
+    async def fresh(self, survey_id: int) -> Survey | None:
+        """The row as the database has it now (after a conditional update)."""
+        return await self._session.get(Survey, survey_id, populate_existing=True)
 
     async def get_for_update(self, survey_id: int) -> Survey | None:
         return await self._session.get(Survey, survey_id, with_for_update=True)

@@ -135,10 +135,10 @@ class SurveyPlanningService:
             raise RuntimeError("no delivery engine configured")
         async with self._sessions.begin() as session:
             repo, attendees = SurveyRepository(session), AttendeeRepository(session)
-            survey = await repo.get_for_update(survey_id)
-            if survey is None:
+            survey = await repo.schedulable(survey_id)
+            if survey is None and await repo.get(survey_id) is None:
                 raise SurveyNotFound(survey_id)
-            if survey.status == "closed":
+            if survey is None:
                 raise SurveyClosed(survey_id)
             event = await repo.event(survey.event_id)
             if event is None:
@@ -154,8 +154,6 @@ class SurveyPlanningService:
                     )
                 response.invited = True
             survey.invited_count = len(known | set(came))
-            if survey.status == "draft":
-                survey.status = "scheduled"
             survey.scheduled_for = when
             languages = await attendees.languages(came)
             count = len(await repo.questions(survey_id))
@@ -172,6 +170,13 @@ class SurveyPlanningService:
         )
         for payload, chat_ids in groups.items():
             await self._planner.plan(purpose(survey_id, when), chat_ids, json.loads(payload), when)
+        # Closed meanwhile (another organiser, another process)? Its invitations do not leave:
+        # close marks the survey before cancelling, so one of the two cancels comes last.
+        async with self._sessions() as session:
+            now = await SurveyRepository(session).get(survey_id)
+        if now is None or now.status == "closed":
+            await self._planner.cancel_pending(purpose(survey_id))
+            raise SurveyClosed(survey_id)
         return info
 
     async def open_to_all(self, survey_id: int) -> SurveyInfo:
@@ -179,12 +184,23 @@ class SurveyPlanningService:
         return await self._update(survey_id, status="open", open_to_all=True)
 
     async def close(self, survey_id: int, *, public: bool = False) -> SurveyInfo:
-        """No more answers; results may then be shown to everyone if ``public``."""
+        """No more answers; results may then be shown to everyone if ``public``.
+
+        Closed by one conditional update (closing twice keeps the first time), then the
+        invitations not sent yet are cancelled: a schedule racing with it sees the survey
+        closed after planning, or planned before this cancel."""
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            await repo.close(survey_id, utcnow(), public)
+            survey = await repo.fresh(survey_id)
+            if survey is None:
+                raise SurveyNotFound(survey_id)
+            event = await repo.event(survey.event_id)
+            count = len(await repo.questions(survey_id))
+            info = _info(survey, event.title if event else "", count)
         if self._planner is not None:
             await self._planner.cancel_pending(purpose(survey_id))
-        return await self._update(
-            survey_id, status="closed", closed_at=utcnow(), public_results=public
-        )
+        return info
 
     async def _update(self, survey_id: int, **values: Any) -> SurveyInfo:
         async with self._sessions.begin() as session:
