@@ -69,6 +69,19 @@ BUILT_WITH_F_STRINGS = [
     "proposals.same",
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
+    # handlers/events/organisers.py: the pickers of /deplacer_evenement, /annuler_evenement
+    *(
+        f"events.admin.{kind}_{action}"
+        for kind in ("usage", "pick")
+        for action in ("move", "cancel")
+    ),
+    # handlers/surveys/pickers.py: f"surveys.admin.pick_{action}"
+    *(
+        f"surveys.admin.pick_{action}"
+        for action in ("schedule", "open", "close", "export", "results")
+    ),
+    # handlers/surveys/quick_polls.py: f"surveys.quick_polls.when_{exc.reason}"
+    *(f"surveys.quick_polls.when_{reason}" for reason in ("past", "soon", "far")),
 ]
 
 

@@ -14,6 +14,7 @@ from bot.services.surveys.quick_polls import (
     QuickPollResults,
     QuickPollService,
     QuickPollUsage,
+    QuickPollWhen,
     parse_command,
 )
 from handlers.access import admins_only
@@ -22,18 +23,23 @@ from handlers.common import is_private, language, message_of, say, sender
 
 @admins_only
 async def post(update: Update, context: Ctx) -> None:
-    """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group."""
+    """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group (or a closing date first:
+    « demain 9h », « dans 2 heures »)."""
     if is_private(update):
         await say(update, context, "surveys.quick_polls.private_only_groups")
         return
     message = message_of(update)
     text = (message.text or "").partition(" ")[2]
+    now = datetime.now(UTC)
     try:
-        draft = parse_command(text)
+        draft = parse_command(text, now, context.deps.config.bot.tz)
+    except QuickPollWhen as exc:
+        await say(update, context, f"surveys.quick_polls.when_{exc.reason}")
+        return
     except QuickPollUsage:
         await say(update, context, "surveys.quick_polls.usage")
         return
-    closes_at = datetime.now(UTC) + timedelta(minutes=draft.minutes)
+    closes_at = draft.closes_at or now + timedelta(minutes=draft.minutes)
     sent = await context.bot.send_poll(
         message.chat_id,
         question=html.escape(draft.question, quote=False),
@@ -61,7 +67,7 @@ async def post(update: Update, context: Ctx) -> None:
 @admins_only
 async def show_results(update: Update, context: Ctx) -> None:
     """/sondage_resultats <n°>: counts so far (non-anonymous) or final totals."""
-    poll = await _poll_from_args(update, context)
+    poll = await _poll_from_args(update, context, "/sondage_resultats 2")
     if poll is None:
         return
     if not poll.closed and poll.closes_at <= datetime.now(UTC):
@@ -72,7 +78,7 @@ async def show_results(update: Update, context: Ctx) -> None:
 @admins_only
 async def close_now(update: Update, context: Ctx) -> None:
     """/sondage_fermer <n°>: stop the poll now and keep Telegram's totals."""
-    poll = await _poll_from_args(update, context)
+    poll = await _poll_from_args(update, context, "/sondage_fermer 2")
     if poll is None:
         return
     if not poll.closed:
@@ -113,10 +119,10 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
     return "\n".join(lines)
 
 
-async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | None:
+async def _poll_from_args(update: Update, context: Ctx, example: str) -> QuickPollResults | None:
     args = context.args or []
-    if not args or not args[0].isdigit():
-        await say(update, context, "surveys.admin.usage_id", example="/sondage_resultats 2")
+    if not args or not args[0].isdigit() or len(args[0]) > 9:
+        await say(update, context, "surveys.quick_polls.usage_id", example=example)
         return None
     poll = await context.deps.surveys.quick_polls.results(int(args[0]))
     if poll is None:
