@@ -24,6 +24,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.proposals.moderation import REASON_CODES
 from bot.texts import Texts
 from handlers import COMMANDS
+from handlers.events.keys import EDIT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_LITERAL = re.compile(r"""(?<![\w{])["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
@@ -75,6 +76,8 @@ BUILT_WITH_F_STRINGS = [
         for kind in ("usage", "pick")
         for action in ("move", "cancel")
     ),
+    # handlers/events/create.py: the fields « Modifier » offers
+    *(f"events.create.field.{field}" for field in EDIT_FIELDS),
     # handlers/surveys/pickers.py: f"surveys.admin.pick_{action}"
     *(
         f"surveys.admin.pick_{action}"

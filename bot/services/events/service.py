@@ -131,6 +131,7 @@ class EventService:
             place=data.get("place", ""),
             address=data.get("address", ""),
             description=data.get("description", ""),
+            theme=data.get("theme", ""),
             capacity=data.get("capacity"),
             repeats_yearly=bool(data.get("repeats_yearly", False)),
         )
