@@ -44,6 +44,7 @@ from handlers.events import organisers as event_organisers
 from handlers.keys import Key, any_of
 from handlers.menu import ADMIN, MEMBER, MODERATOR, Callback, Command
 from handlers.proposals import buttons as proposal_buttons
+from handlers.proposals import corrections as proposal_corrections
 from handlers.proposals import dialogue as proposals
 from handlers.proposals import keys as proposals_keys
 from handlers.proposals import moderation
@@ -160,6 +161,7 @@ def build_handlers() -> HandlerTable:
         button(proposals_keys.REFUSE, moderation.on_refuse),
         button(proposals_keys.REASON, moderation.on_reason),
         button(proposals_keys.BACK, moderation.on_back),
+        button(proposals_keys.FIX, proposal_corrections.on_fix),
         CallbackQueryHandler(proposal_buttons.on_stale, pattern=proposals_keys.DIALOGUE_ANY),
         *(button(key, survey_admin.on_pick) for key in surveys_keys.PICK.values()),
         button(surveys_keys.SCHEDULE, survey_admin.on_schedule_default),

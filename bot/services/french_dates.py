@@ -4,7 +4,7 @@
 One grammar for every date an organiser types (events, their moves, survey invitations, quick
 polls' closing). A date without a year is the next one to come (today included); a weekday
 alone is the next such day whose time is still to come; « dans N heures / minutes » counts from
-now (to the minute). A typed weekday that does not
+now (to the minute); « maintenant » is now. A typed weekday that does not
 match the date does not block (the issue's own example, « jeudi 13 février 2027 », is a
 Saturday): the date wins, and :func:`mismatched_weekday` lets the preview warn the organiser.
 Showing a date is bot.formatting's job (Babel); ``format_when`` is re-exported here for callers.
@@ -69,6 +69,8 @@ def parse_french_datetime(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if match:
         shift = {"demain": 1, "apres-demain": 2}.get(match["word"], 0)
         return _combine(today + timedelta(days=shift), match, tz)
+    if plain in {"maintenant", "tout de suite", "now"}:
+        return now.astimezone(tz)
     match = _IN.match(plain)
     if match:
         count = 1 if match["count"] in {"un", "une"} else int(match["count"])

@@ -10,7 +10,8 @@ Decisions:
 - Default time: 9:00 Europe/Paris the day after the event ends (or starts, without an end).
 - A time already past is refused (SurveyInPast, with the time): invitations planned in the
   past would leave at once, to those who came to an event long over (the 2013 survey was
-  « programmé le 25/10/2013 »). Opening the survey to all stays possible.
+  « programmé le 25/10/2013 »). « maintenant » sends them at once; opening the survey to all
+  stays possible.
 - The event of a new survey is found by its slug, its number or its title (accents and case
   folded; an exact title first, else the only title that contains the words).
 """
@@ -32,6 +33,7 @@ from storage.repositories.surveys import SurveyRepository
 from storage.repositories.surveys_attendees import AttendeeRepository
 
 SEND_AT = time(9, 0)
+NOW_GRACE = timedelta(minutes=1)  # « maintenant » typed a moment ago is not « in the past »
 # (chosen language, Telegram language, event title) -> the invitation payload for the outbox.
 Invitation = Callable[[str, str, str], dict[str, Any]]
 
@@ -164,7 +166,7 @@ class SurveyPlanningService:
             if event is None:
                 raise NoEvent(survey_id)
             chosen = when or default_send_time(event.ends_at or event.starts_at, self._tz)
-            if chosen <= (now or utcnow()):
+            if chosen < (now or utcnow()) - NOW_GRACE:
                 raise SurveyInPast(chosen, default=when is None)
             when = chosen
             came = await attendees.came(event.id)
