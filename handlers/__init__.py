@@ -168,6 +168,7 @@ def build_handlers() -> HandlerTable:
         button(surveys_keys.CLOSE, survey_admin.on_close),
         button(surveys_keys.EXPORT, survey_admin.on_export),
         button(surveys_keys.NEW, survey_admin.on_new),
+        *(button(key, quick_polls.on_pick) for key in surveys_keys.QUICK_POLL.values()),
         button(privacy.ERASE, privacy.on_erase),
         button(privacy.KEEP, privacy.on_keep),
         # Organisers' dialogue buttons outside their dialogue: refused to others, else stale.

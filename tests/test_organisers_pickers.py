@@ -255,3 +255,32 @@ async def test_qr_refuses_a_missing_card(
     assert admin.last_text().startswith("Je ne trouve pas « event-999999 »")
     await admin.say(f"/qr event-{event_id}")
     assert fake.bot_messages(ADMIN_ID)[-1]["document"]["file_name"] == f"qr-event-{event_id}.png"
+
+
+async def test_quick_poll_results_and_close_typed_bare_offer_the_group_polls(
+    deps: Deps, chat_with: Callable[..., MemberChat], fake: FakeTelegram
+) -> None:
+    group_id = -100780
+    fake.add_group(group_id, "Plénière")
+    admin = chat_with(ADMIN_ID, chat_id=group_id)
+    member = chat_with(MEMBER_ID, chat_id=group_id)
+    await admin.say("/sondage_fermer")  # no poll yet: the usage
+    assert (
+        admin.last_text() == "Précise le numéro du sondage rapide, par exemple : /sondage_fermer 2"
+    )
+    await admin.say("/sondage_rapide 30 On fait une pause ? | Oui | Non")
+    await member.press_data("surveys:qpick:close:1")
+    assert fake.callback_answers[-1]["text"] == REFUSED
+    await admin.say("/sondage_resultats")
+    await admin.press("n°1 · On fait une pause ?")
+    assert "(0 vote, en cours)" in admin.last_text()
+    await admin.say("/sondage_fermer")
+    assert admin.last_text().startswith("Quel sondage fermer maintenant ?")
+    await admin.press("n°1 · On fait une pause ?")
+    assert "Sondage rapide n°1 clos." in admin.texts()[-2]
+    async with deps.sessions() as session:
+        poll = await session.get(QuickPoll, 1)
+        assert poll is not None
+        assert poll.closed_at is not None
+    await admin.say("/sondage_fermer")  # nothing open any more: the usage again
+    assert admin.last_text().startswith("Précise le numéro du sondage rapide")

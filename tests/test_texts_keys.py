@@ -83,7 +83,8 @@ BUILT_WITH_F_STRINGS = [
         f"surveys.admin.pick_{action}"
         for action in ("schedule", "open", "close", "export", "results")
     ),
-    # handlers/surveys/quick_polls.py: f"surveys.quick_polls.when_{exc.reason}"
+    # handlers/surveys/quick_polls.py: f"surveys.quick_polls.when_{exc.reason}", pick_{action}
+    *(f"surveys.quick_polls.pick_{action}" for action in ("results", "close")),
     *(f"surveys.quick_polls.when_{reason}" for reason in ("past", "soon", "far")),
 ]
 

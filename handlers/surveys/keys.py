@@ -20,3 +20,6 @@ SCHEDULE = Key("surveys", "sched", (SURVEY_ID,))  # at the default time: the mor
 CLOSE = Key("surveys", "close", (SURVEY_ID, "0|1"))  # 1: results made public
 EXPORT = Key("surveys", "export", (SURVEY_ID, "csv|json"))
 NEW = Key("surveys", "new", (r"[0-9]{1,12}",))  # the event a new survey is for
+QUICK_POLL = {  # /sondage_resultats, /sondage_fermer typed bare in the poll's group
+    action: Key("surveys", "qpick", (action, SURVEY_ID)) for action in ("results", "close")
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
@@ -18,7 +18,10 @@ from bot.services.surveys.quick_polls import (
     parse_command,
 )
 from handlers.access import admins_only
-from handlers.common import is_private, language, message_of, say, sender
+from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.surveys.keys import QUICK_POLL
+
+LABEL_LIMIT = 50
 
 
 @admins_only
@@ -121,6 +124,8 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
 
 async def _poll_from_args(update: Update, context: Ctx, example: str) -> QuickPollResults | None:
     args = context.args or []
+    if not args and await _offer(update, context, "close" if "fermer" in example else "results"):
+        return None
     if not args or not args[0].isdigit() or len(args[0]) > 9:
         await say(update, context, "surveys.quick_polls.usage_id", example=example)
         return None
@@ -128,6 +133,55 @@ async def _poll_from_args(update: Update, context: Ctx, example: str) -> QuickPo
     if poll is None:
         await say(update, context, "surveys.quick_polls.not_found", id=args[0])
     return poll
+
+
+async def _offer(update: Update, context: Ctx, action: str) -> bool:
+    """The chat's quick polls as buttons (the open ones to close); False when there is none."""
+    polls = await context.deps.surveys.quick_polls.latest_in(
+        chat_of(update).id, open_only=action == "close"
+    )
+    if not polls:
+        return False
+    rows = []
+    for poll in polls:
+        question = poll.question
+        if len(question) > LABEL_LIMIT:
+            question = question[: LABEL_LIMIT - 1].rstrip() + "…"
+        label = context.deps.t(
+            update, "surveys.quick_polls.pick_label", id=poll.id, question=question
+        )
+        rows.append([QUICK_POLL[action].button(label, action, poll.id)])
+    await say(
+        update,
+        context,
+        f"surveys.quick_polls.pick_{action}",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return True
+
+
+@admins_only
+async def on_pick(update: Update, context: Ctx) -> None:
+    """A quick poll picked: its results, or closed now."""
+    query = query_of(update)
+    picked = next(
+        (values for key in QUICK_POLL.values() if (values := key.parse(query.data))), None
+    )
+    await query.answer()
+    poll = (
+        None if picked is None else await context.deps.surveys.quick_polls.results(int(picked[1]))
+    )
+    if picked is None or poll is None:
+        await say(
+            update, context, "surveys.quick_polls.not_found", id=picked[1] if picked else "?"
+        )
+        return
+    if picked[0] == "close" and not poll.closed:
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
+        await say(update, context, "surveys.quick_polls.closed", id=poll.id)
+    elif not poll.closed and poll.closes_at <= datetime.now(UTC):
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
+    await context.bot.send_message(chat_of(update).id, results_text(update, context, poll))
 
 
 async def stop_poll(

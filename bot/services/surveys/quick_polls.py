@@ -177,6 +177,15 @@ class QuickPollService:
             row = await repo.get(quick_poll_id)
             return None if row is None else await _results(repo, row)
 
+    async def latest_in(
+        self, chat_id: int, limit: int = 8, *, open_only: bool = False
+    ) -> list[QuickPollResults]:
+        """The chat's newest quick polls, for the organisers' buttons."""
+        async with self._sessions() as session:
+            repo = QuickPollRepository(session)
+            rows = await repo.latest_in(chat_id, limit, open_only=open_only)
+            return [await _results(repo, row) for row in rows]
+
     async def due(self, now: datetime | None = None) -> list[QuickPollResults]:
         """Open quick polls whose closing time has come (the caller stops them)."""
         async with self._sessions() as session:
