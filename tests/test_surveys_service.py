@@ -101,7 +101,9 @@ async def test_schedule_answer_and_close(sessions: Sessions) -> None:
     )
     info = await planning.create(spec, "rencontre-2026", created_by=9)
     scheduled = await planning.schedule(
-        info.id, lambda _chosen, _telegram, event: {"kind": "text", "text": event}
+        info.id,
+        lambda _chosen, _telegram, event: {"kind": "text", "text": event},
+        now=datetime(2026, 3, 29, 12, 0, tzinfo=UTC),  # the evening of the event
     )
     assert scheduled.invited == 2
     assert scheduled.scheduled_for == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
@@ -194,11 +196,11 @@ async def test_moving_the_time_moves_unsent_invitations_only(sessions: Sessions)
     planning = SurveyPlanningService(sessions, delivery, PARIS)
     info = await planning.create(template(), "rencontre-2026", created_by=9)
     first, later = NOW + timedelta(hours=1), NOW + timedelta(days=1)
-    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first, now=NOW)
     [claimed] = await delivery.claim([(await delivery.due(first, 10))[0][0]], "test", first)
     assert claimed.chat_id == 1
     await delivery.record_sent(claimed.id, 77, first)
-    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later, now=NOW)
     async with sessions() as session:
         rows = await session.execute(
             select(OutboxMessage.purpose, OutboxMessage.chat_id, OutboxMessage.state).order_by(

@@ -41,7 +41,7 @@ from handlers.common import (
 )
 from handlers.dialogues import cancel_command, dialogue
 from handlers.keys import Key
-from handlers.proposals import keys
+from handlers.proposals import corrections, keys
 from handlers.proposals.moderation_cards import (
     TEXT_MAX,
     card_keyboard,
@@ -310,21 +310,20 @@ async def _replayed(update: Update, context: Ctx, key: Key) -> None:
 
 
 def build_conversation() -> ConversationHandler[Ctx]:
-    """Typed reasons and questions: the persistent ConversationHandler named "moderation"."""
+    """Typed reasons, questions and corrections: the persistent ConversationHandler named
+    "moderation"."""
+    # In a group only a reply counts: colleagues' chatter is not a reason.
+    typed = (filters.ChatType.PRIVATE | filters.REPLY) & filters.TEXT & ~filters.COMMAND
     return dialogue(
         "moderation",
         [
             CallbackQueryHandler(on_typed_reason, pattern=keys.TYPED.pattern),
             CallbackQueryHandler(on_ask, pattern=keys.ASK.pattern),
+            CallbackQueryHandler(corrections.on_fix_field, pattern=keys.FIX_FIELD.pattern),
         ],
         {
-            ModStep.TYPING.value: [
-                # In a group only a reply counts: colleagues' chatter is not a reason.
-                MessageHandler(
-                    (filters.ChatType.PRIVATE | filters.REPLY) & filters.TEXT & ~filters.COMMAND,
-                    on_prompt_text,
-                ),
-            ],
+            ModStep.TYPING.value: [MessageHandler(typed, on_prompt_text)],
+            corrections.FIXING: [MessageHandler(typed, corrections.on_fix_text)],
         },
         [cancel_command(on_prompt_cancel)],
     )

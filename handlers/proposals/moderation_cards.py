@@ -10,6 +10,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import Ctx, Deps
 from bot.formatting import format_clock, format_when
+from bot.services.proposals.corrections import FIELDS as CORRECTABLE
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
@@ -90,7 +91,7 @@ def reason_text(deps: Deps, lang: str, reason: str) -> str:
 
 
 def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
-    """The card's « Publier », « Refuser » and « Demander une précision » buttons."""
+    """The card's « Publier », « Refuser », « Demander une précision » and « Corriger »."""
 
     def button(label_key: str, key: Key) -> list[InlineKeyboardButton]:
         return [key.button(deps.texts.get(lang, label_key), proposal.id, 0)]
@@ -100,8 +101,21 @@ def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardM
             button("proposals.moderation.publish_button", keys.PUBLISH),
             button("proposals.moderation.refuse_button", keys.REFUSE),
             button("proposals.moderation.ask_button", keys.ASK),
+            button("proposals.moderation.fix_button", keys.FIX),
         ]
     )
+
+
+def fields_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
+    """« Corriger »: one button per field a moderator may correct, two per row, « Retour »."""
+    buttons = [
+        keys.FIX_FIELD.button(deps.texts.get(lang, f"proposals.field.{field}"), proposal.id, i)
+        for i, field in enumerate(CORRECTABLE)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    back = deps.texts.get(lang, "proposals.moderation.back")
+    rows.append([keys.BACK.button(back, proposal.id, 0)])
+    return InlineKeyboardMarkup(rows)
 
 
 def reasons_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:

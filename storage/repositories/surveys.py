@@ -94,6 +94,13 @@ class SurveyRepository:
     async def event_by_slug(self, slug: str) -> Event | None:
         return await self._session.scalar(select(Event).where(Event.slug == slug))
 
+    async def events_newest_first(self, limit: int = 200) -> list[Event]:
+        """Events not cancelled, the latest to start first (to find one by its title)."""
+        query = select(Event).where(Event.cancelled_at.is_(None))
+        return list(
+            await self._session.scalars(query.order_by(Event.starts_at.desc()).limit(limit))
+        )
+
     async def latest(self, limit: int = 20) -> list[Survey]:
         query = select(Survey).order_by(Survey.id.desc()).limit(limit)
         return list(await self._session.scalars(query))
