@@ -198,8 +198,8 @@ class SurveyPlanningService:
         # Closed meanwhile (another organiser, another process)? Its invitations do not leave:
         # close marks the survey before cancelling, so one of the two cancels comes last.
         async with self._sessions() as session:
-            now = await SurveyRepository(session).get(survey_id)
-        if now is None or now.status == "closed":
+            latest = await SurveyRepository(session).get(survey_id)
+        if latest is None or latest.status == "closed":
             await self._planner.cancel_pending(purpose(survey_id))
             raise SurveyClosed(survey_id)
         return info
