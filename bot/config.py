@@ -56,6 +56,14 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True)
+class IntakeConfig:
+    """The journal of received updates (bot/intake.py)."""
+
+    keep_done_days: int = 7
+    stuck_after_seconds: int = 300
+
+
+@dataclass(frozen=True)
 class BotConfig:
     timezone: str = "Europe/Paris"
     default_language: str = "fr"
@@ -73,6 +81,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
 
     @property
     def has_token(self) -> bool:
@@ -98,7 +107,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "intake"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -136,6 +145,11 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
     )
     if mode == "webhook" and not webhook.url:
         raise ConfigError("telegram.webhook.url", "required when telegram.mode = 'webhook'")
+    if mode == "webhook" and not webhook.secret_token:
+        # Without it anyone who finds the URL can post updates "from" an organiser.
+        raise ConfigError(
+            "telegram.webhook.secret_token", "required when telegram.mode = 'webhook'"
+        )
     if webhook.secret_token and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook.secret_token):
         raise ConfigError("telegram.webhook.secret_token", "1-256 characters of A-Z a-z 0-9 _ -")
 
@@ -151,6 +165,14 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("bot.timezone", f"unknown time zone {timezone!r}") from None
+    intake = _table(raw, "intake")
+    _reject_unknown(intake, {"keep_done_days", "stuck_after_seconds"}, "intake.")
+    keep_done_days = _int(intake, "keep_done_days", "intake.", 7)
+    if keep_done_days < 1:
+        raise ConfigError("intake.keep_done_days", "must be at least 1")
+    stuck_after = _int(intake, "stuck_after_seconds", "intake.", 300)
+    if stuck_after < 1:
+        raise ConfigError("intake.stuck_after_seconds", "must be at least 1")
     language = _str(bt, "default_language", "bot.", "fr")
     if language not in LANGUAGES:
         raise ConfigError("bot.default_language", f"must be one of {', '.join(LANGUAGES)}")
@@ -166,6 +188,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
             moderator_ids=_ids(bt, "moderator_ids", "bot."),
             moderators_chat_id=_int(bt, "moderators_chat_id", "bot.", 0),
         ),
+        intake=IntakeConfig(keep_done_days=keep_done_days, stuck_after_seconds=stuck_after),
     )
 
 

@@ -12,6 +12,7 @@ from storage.models.events import (
     EventSubscription,
     Rsvp,
 )
+from storage.models.intake import InboundUpdate
 from storage.models.members import Member
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
@@ -35,6 +36,7 @@ __all__ = [
     "EventReminder",
     "EventSubscription",
     "FaqEntry",
+    "InboundUpdate",
     "Innovation",
     "Lab",
     "Member",
