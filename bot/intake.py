@@ -178,6 +178,7 @@ class Polling:
         self._allowed = allowed_updates
         self._timeout = timeout
         self._task: asyncio.Task[None] | None = None
+        self._offset: int | None = None
 
     async def start(self) -> None:
         """Make sure no webhook is set (updates would not come), then poll in the background."""
@@ -185,21 +186,31 @@ class Polling:
         self._task = asyncio.create_task(self._poll(), name="intake:polling")
 
     async def stop(self) -> None:
-        """Stop polling; a batch received and not journaled is sent again by Telegram."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop polling; a batch received and not journaled is sent again by Telegram.
+
+        As PTB's Updater does, one short call confirms the batches journaled so far (the next
+        start is not sent them again) and ends the long poll left open on Telegram's side.
+        """
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        try:
+            await self._bot.get_updates(
+                offset=self._offset, timeout=0, limit=1, allowed_updates=self._allowed
+            )
+        except TelegramError as exc:
+            log.info("intake: last getUpdates at stop failed (%s); no harm done", exc)
 
     async def _poll(self) -> None:
         # No offset at first: Telegram sends what it was not told was received, and what the
         # journal already has is recognised by its update_id.
-        offset: int | None = None
         failures = 0
         while True:
             try:
                 updates = await self._bot.get_updates(
-                    offset=offset, timeout=self._timeout, allowed_updates=self._allowed
+                    offset=self._offset, timeout=self._timeout, allowed_updates=self._allowed
                 )
             except TimedOut:
                 continue
@@ -229,7 +240,7 @@ class Polling:
                 await asyncio.sleep(_backoff(failures))
                 continue
             failures = 0
-            offset = updates[-1].update_id + 1
+            self._offset = updates[-1].update_id + 1
 
 
 def _backoff(failures: int) -> float:
