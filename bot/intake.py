@@ -33,6 +33,8 @@ from bot.services.intake.journal import Arrival, IntakeJournal
 
 log = logging.getLogger(__name__)
 LONG_POLL_SECONDS = 10
+# Polling waits while this many updates are queued: the rest can wait at Telegram's (24 h).
+MAX_BACKLOG = 1000
 PRUNE_EVERY = timedelta(hours=1)
 _BACKOFF_MAX_SECONDS = 30.0
 
@@ -61,18 +63,39 @@ class Intake:
         self._pruner: asyncio.Task[None] | None = None
         self._in_hand = False
         self._stopping = False
+        self._room = asyncio.Event()
+        self._room.set()
 
     @property
     def alive(self) -> bool:
         """Whether updates are being handled (the consumer runs)."""
         return self._consumer is not None and not self._consumer.done()
 
+    @property
+    def backlog(self) -> int:
+        """Updates journaled and not yet handled by this process."""
+        return self._queue.qsize()
+
+    async def room(self) -> None:
+        """Return once fewer than ``MAX_BACKLOG`` updates wait in this process."""
+        await self._room.wait()
+
+    def _enqueue(self, update: Update) -> None:
+        self._queue.put_nowait(update)
+        if self._queue.qsize() >= MAX_BACKLOG:
+            self._room.clear()
+
     async def recover(self) -> int:
-        """Queue the updates a previous run journaled but did not finish; returns how many."""
+        """Prune old done rows, then queue the updates a previous run journaled but did not
+        finish; returns how many.
+
+        Pruning comes first: after a week without any update Telegram picks the next update id
+        at random, which must not meet an old done row.
+        """
+        await self.journal.prune()
         waiting = await self.journal.waiting()
         for _update_id, payload in waiting:
-            update = Update.de_json(json.loads(payload), self._app.bot)
-            self._queue.put_nowait(update)
+            self._enqueue(Update.de_json(json.loads(payload), self._app.bot))
         if waiting:
             log.info("intake: %d update(s) from before the restart come first", len(waiting))
         return len(waiting)
@@ -104,12 +127,12 @@ class Intake:
                 for update, item in items:
                     if item.update_id in new:
                         new.discard(item.update_id)  # the same update twice in one batch
-                        self._queue.put_nowait(update)
+                        self._enqueue(update)
                 if not done.done():
                     done.set_result(None)
 
     def start(self) -> None:
-        """Handle queued updates (recovered ones first) and prune done rows hourly."""
+        """Handle queued updates (recovered ones first); prune done rows hourly."""
         self._consumer = asyncio.create_task(self._consume(), name="intake:consumer")
         self._pruner = asyncio.create_task(self._prune(), name="intake:pruner")
 
@@ -139,6 +162,8 @@ class Intake:
             finally:
                 self._in_hand = False
                 self._queue.task_done()
+                if self._queue.qsize() < MAX_BACKLOG:
+                    self._room.set()
 
     async def handle(self, update: Update) -> None:
         """Handle one journaled update, then mark it done (even if a handler failed: the error
@@ -155,11 +180,11 @@ class Intake:
 
     async def _prune(self) -> None:
         while True:
+            await asyncio.sleep(PRUNE_EVERY.total_seconds())
             try:
                 await self.journal.prune()
             except Exception:
                 log.exception("intake: pruning the journal failed; trying again later")
-            await asyncio.sleep(PRUNE_EVERY.total_seconds())
 
 
 class Polling:
@@ -208,6 +233,7 @@ class Polling:
         # journal already has is recognised by its update_id.
         failures = 0
         while True:
+            await self._intake.room()
             try:
                 updates = await self._bot.get_updates(
                     offset=self._offset, timeout=self._timeout, allowed_updates=self._allowed
