@@ -64,7 +64,7 @@ def serve(config: Config) -> None:
 def journal_of(deps: Deps) -> IntakeJournal:
     """The intake journal of this process, as the configuration says."""
     keep = timedelta(days=deps.config.intake.keep_done_days)
-    return IntakeJournal(deps.sessions, keep_done=keep)
+    return IntakeJournal(deps.engine, keep_done=keep)
 
 
 def receiver(intake: Intake, app: BotApp, config: Config) -> Receiver:

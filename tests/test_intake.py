@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from telegram import Update
 
 from bot.context import BotApp, Deps
@@ -14,13 +14,19 @@ from bot.intake import Intake, arrival
 from bot.runner import journal_of
 from bot.services.intake.journal import MAX_STARTS, Arrival, IntakeJournal
 from bot.services.privacy.service import PrivacyService
-from storage.db import Sessions, create_sessions
+from storage.db import Sessions
 from storage.models import InboundUpdate, utcnow
 from tests.support.bot_api import FakeTelegram
 from tests.support.driver import plain
 
 ANNE, BOB = 4242, 4343
 WEEK = timedelta(days=7)
+
+
+def _engine(sessions: Sessions) -> AsyncEngine:
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    return engine
 
 
 def _arrival(update_id: int, member: int = ANNE) -> Arrival:
@@ -33,7 +39,7 @@ async def _rows(sessions: Sessions) -> dict[int, InboundUpdate]:
 
 
 async def test_a_second_delivery_is_not_new_on_both_databases(sessions: Sessions) -> None:
-    journal = IntakeJournal(sessions, keep_done=WEEK)
+    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
     assert await journal.record([_arrival(1), _arrival(2)]) == {1, 2}
     assert await journal.record([_arrival(2), _arrival(3)]) == {3}
     await journal.done([1])
@@ -48,7 +54,7 @@ async def test_a_second_delivery_is_not_new_on_both_databases(sessions: Sessions
 async def test_waiting_rows_come_back_in_order_and_a_poison_update_is_given_up(
     sessions: Sessions,
 ) -> None:
-    journal = IntakeJournal(sessions, keep_done=WEEK)
+    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
     await journal.record([_arrival(7)])
     await journal.record([_arrival(5), _arrival(6)])
     await journal.done([5])
@@ -60,7 +66,7 @@ async def test_waiting_rows_come_back_in_order_and_a_poison_update_is_given_up(
 
 
 async def test_done_rows_are_pruned_after_the_configured_time(sessions: Sessions) -> None:
-    journal = IntakeJournal(sessions, keep_done=WEEK)
+    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
     await journal.record([_arrival(1), _arrival(2), _arrival(3)])
     await journal.done([1, 2])
     async with sessions.begin() as session:
@@ -73,7 +79,7 @@ async def test_done_rows_are_pruned_after_the_configured_time(sessions: Sessions
 
 
 async def test_erasure_clears_the_members_waiting_updates(sessions: Sessions) -> None:
-    journal = IntakeJournal(sessions, keep_done=WEEK)
+    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
     await journal.record([_arrival(1, ANNE), _arrival(2, BOB)])
     privacy = PrivacyService(sessions)
     assert [row["update_id"] for row in (await privacy.export(ANNE))["intake"]] == [1]
@@ -136,7 +142,7 @@ async def test_updates_left_by_a_crash_are_handled_first_in_order(
 async def test_ready_until_an_update_waits_too_long_or_the_database_is_away(
     sessions: Sessions,
 ) -> None:
-    journal = IntakeJournal(sessions, keep_done=WEEK)
+    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
     assert await journal.ready(timedelta(minutes=5)) == (True, "ready")
     await journal.record([_arrival(1)])
     async with sessions.begin() as session:
@@ -148,7 +154,7 @@ async def test_ready_until_an_update_waits_too_long_or_the_database_is_away(
     assert why.startswith("intake stuck: an update has waited 36")
     engine = create_async_engine("sqlite+aiosqlite:////nonexistent-folder/x.sqlite3")
     try:
-        away = IntakeJournal(create_sessions(engine), keep_done=WEEK)
+        away = IntakeJournal(engine, keep_done=WEEK)
         ok, why = await away.ready(timedelta(minutes=5))
     finally:
         await engine.dispose()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import Sessions
 from storage.models import utcnow
 from storage.repositories.intake import IntakeRepository
 
@@ -35,8 +35,8 @@ class Arrival:
 class IntakeJournal:
     """Record arrivals, mark them done, hand back what waits, prune."""
 
-    def __init__(self, sessions: Sessions, *, keep_done: timedelta) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, *, keep_done: timedelta) -> None:
+        self._engine = engine
         self.keep_done = keep_done
 
     async def record(self, arrivals: Sequence[Arrival]) -> set[int]:
@@ -55,19 +55,19 @@ class IntakeJournal:
             }
             for a in arrivals
         ]
-        async with self._sessions.begin() as session:
-            return await IntakeRepository(session).add_new(rows)
+        async with self._engine.begin() as conn:
+            return await IntakeRepository(conn).add_new(rows)
 
     async def done(self, update_ids: Sequence[int]) -> None:
         """Handled: the rows keep only their ids and times."""
-        async with self._sessions.begin() as session:
-            await IntakeRepository(session).mark_done(update_ids, utcnow())
+        async with self._engine.begin() as conn:
+            await IntakeRepository(conn).mark_done(update_ids, utcnow())
 
     async def waiting(self) -> list[tuple[int, str]]:
         """At start: (update_id, JSON) not done, in arrival order; counts the start, and gives
         up (logged) on updates found at more than ``MAX_STARTS`` starts."""
-        async with self._sessions.begin() as session:
-            repo = IntakeRepository(session)
+        async with self._engine.begin() as conn:
+            repo = IntakeRepository(conn)
             await repo.count_start()
             given_up = await repo.give_up(MAX_STARTS, utcnow())
             waiting = await repo.pending()
@@ -82,23 +82,23 @@ class IntakeJournal:
 
     async def prune(self) -> int:
         """Delete done rows older than ``keep_done``; returns how many."""
-        async with self._sessions.begin() as session:
-            removed = await IntakeRepository(session).prune(utcnow() - self.keep_done)
+        async with self._engine.begin() as conn:
+            removed = await IntakeRepository(conn).prune(utcnow() - self.keep_done)
         if removed:
             log.info("intake: pruned %d handled update(s)", removed)
         return removed
 
     async def oldest_waiting(self) -> datetime | None:
         """When the oldest update not done arrived (None: nothing waits)."""
-        async with self._sessions() as session:
-            return await IntakeRepository(session).oldest_pending()
+        async with self._engine.connect() as conn:
+            return await IntakeRepository(conn).oldest_pending()
 
     async def ready(self, stuck_after: timedelta) -> tuple[bool, str]:
         """Database reachable and nothing waiting longer than ``stuck_after``: (ok, why)."""
         try:
-            async with self._sessions() as session:
-                await session.execute(text("SELECT 1"))
-                oldest = await IntakeRepository(session).oldest_pending()
+            async with self._engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                oldest = await IntakeRepository(conn).oldest_pending()
         except Exception as exc:  # any driver error means the same: not ready
             return False, f"database unreachable ({type(exc).__name__})"
         if oldest is not None and utcnow() - oldest > stuck_after:
