@@ -20,7 +20,8 @@ from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.commands import publish_commands
 from bot.config import Config
 from bot.console.bot_api import FakeTelegram, commands_key
-from bot.runner import webhook_settings
+from bot.intake import Intake
+from bot.runner import journal_of, receiver
 from bot.services.delivery.outbox import DeliveryService
 from bot.startup import prepare_database
 from storage.db import create_engine, create_sessions
@@ -180,8 +181,10 @@ async def test_webhook_mode_checks_the_secret_and_answers(
     try:
         async with app, httpx.AsyncClient() as client:
             await app.start()
-            assert app.updater is not None
-            await app.updater.start_webhook(**webhook_settings(config))  # as run_webhook does
+            intake = Intake(app, journal_of(deps))
+            intake.start()
+            hook = receiver(intake, app, config)  # as the runner does
+            await hook.start()
             forged = await client.post(endpoint, json=update)
             assert forged.status_code == 403
             assert fake.bot_texts(ANNE) == []
@@ -189,7 +192,8 @@ async def test_webhook_mode_checks_the_secret_and_answers(
             accepted = await client.post(endpoint, json=update, headers=headers)
             assert accepted.status_code == 200
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
-            await app.updater.stop()
+            await hook.stop()
+            await intake.stop()
             await app.stop()
     finally:
         await deps.engine.dispose()

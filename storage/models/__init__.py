@@ -12,6 +12,7 @@ from storage.models.events import (
     EventSubscription,
     Rsvp,
 )
+from storage.models.intake import InboundUpdate
 from storage.models.members import Member
 from storage.models.privacy import MemberMessage
 from storage.models.proposals import Proposal, ProposalEvent
@@ -36,6 +37,7 @@ __all__ = [
     "EventReminder",
     "EventSubscription",
     "FaqEntry",
+    "InboundUpdate",
     "Innovation",
     "Lab",
     "Member",

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.privacy import erase_events, export_events
+from bot.services.intake.privacy import erase_intake, export_intake
 from bot.services.proposals.privacy import erase_proposals, export_proposals
 from bot.services.search.privacy import erase_searches, export_searches
 from bot.services.surveys.privacy import erase_surveys, export_surveys
@@ -86,6 +87,9 @@ class PrivacyService:
         )
         self.register(
             "search", export=export_searches, erase=erase_searches, tables=("saved_searches",)
+        )
+        self.register(
+            "intake", export=export_intake, erase=erase_intake, tables=("inbound_updates",)
         )
 
     def register(
