@@ -81,7 +81,7 @@ async def test_event_card_in_paris_time_with_figures(chat_with: Callable[..., Me
     assert "jeudi 24 octobre 2013 à 9 h" in text  # the one date style of event cards
     assert "Rennes" in text
     assert "Disco Soupe" in text
-    assert "Participants : 300 personnes" in text
+    assert "Participants : plus de 300 personnes" in text  # as the source states it
     await chat.press("⬅️ Retour")
     assert "Pas de rencontre prévue pour l'instant" in chat.last_text()
     await chat.say("/rencontres")

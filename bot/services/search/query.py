@@ -21,7 +21,13 @@ from storage.repositories.search import Term
 MAX_INPUT = 300  # characters read from a message (Telegram allows 4,096)
 MAX_TERMS = 6  # words searched at most; the rest of a pasted paragraph adds nothing
 _WORD = re.compile(r"[^\W_]+")
-_QUESTION = re.compile(r"\?|^\s*(c'?est quoi|qu'?est|quand|combien|comment|où|ou|qui|quel)", re.I)
+# A question mark, or a sentence opening the way French and English questions do (« quelle »,
+# « y a-t-il », « what »…), as a whole word: « questionnaire » or « outils » are no questions.
+_QUESTION = re.compile(
+    r"\?|^\s*(c'?est quoi|qu'?est|quand|combien|comment|où|ou|qui|quel\w*|pourquoi|y a|"
+    r"est-ce|peut-on|what|how|when|where|who|which|why|is there|are there|do|does|can)\b",
+    re.I,
+)
 
 # Words that say nothing about what is searched (French and English), questions included.
 _STOP_TEXT = """
@@ -29,7 +35,10 @@ _STOP_TEXT = """
     le les leur lieu lui m ma mais me mes moi mon n ne nos notre nous on ou où par pas pour qu que
     quel quelle quelles quels qui quoi s sa se ses si son sur t ta te tes toi ton tu un une vos
     votre vous y est-ce combien comment quand sont etait ete faire fait peux peut veux veut dire
+    ont ai as avez avons va vais ya
     the of and or not near to in on for what is are when how who an
+    does do did was were there it its any can could i me my you your at about where which why
+    many much
 """
 STOP_WORDS = frozenset(fold(word) for word in _STOP_TEXT.split())
 
