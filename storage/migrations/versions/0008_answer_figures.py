@@ -1,10 +1,10 @@
-"""answers: a figure can be « plus de » its value, as the 2013 source states it
+"""answer figures: a figure can be « plus de » its value, as the 2013 source states it
 
 ``event_figures.more_than``: « Plus de 300 participants » was shown « 300 personnes ». The
 seeded participants figure of the 2013 day is corrected where it is still as seeded (same key,
 same value); a figure an organiser changed is left alone.
 
-Revision ID: 0008_answers
+Revision ID: 0008_answer_figures
 Revises: 0007_search_folding
 Create Date: 2026-12-01 23:00:00
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_answers"
+revision: str = "0008_answer_figures"
 down_revision: str | Sequence[str] | None = "0007_search_folding"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
