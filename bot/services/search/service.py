@@ -26,8 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.search.query import (
     Vocabulary,
+    asked,
     is_question,
     matches,
+    stems_of,
     title_words,
     to_terms,
     words,
@@ -43,6 +45,7 @@ from storage.repositories.search_index import KINDS
 FAQ_BOOST = 1.5  # a question that has an FAQ entry gets that entry first
 TITLE_WEIGHT = 4.0  # a word found in the title counts four times one found in the text
 ANSWER_SHARE = 0.5  # an FAQ entry answers when its ways of asking hold this share of the weight
+UNASKED = 0.5  # an FAQ entry found only in its answer's text is less about the query
 FAQ_CODE = 3  # kind code of FAQ documents (search_index.KINDS)
 
 
@@ -94,6 +97,7 @@ class SearchService:
         self._sessions, self._cap = sessions, cap
         self._vocabulary: Vocabulary | None = None
         self._asks: dict[int, frozenset[str]] = {}  # FAQ id -> words of its ways of asking
+        self._asked_stems: dict[int, frozenset[str]] = {}  # FAQ id -> their stems
         self._vocabulary_at = 0.0
         self._clock = clock
         bind = sessions.kw.get("bind")
@@ -140,22 +144,24 @@ class SearchService:
 
         def score(candidate: Candidate) -> tuple[float, int]:
             in_title = titled(candidate)
+            found_in_title = [matches(t, in_title) for t in terms]
             points = sum(
-                w * (TITLE_WEIGHT if matches(t, in_title) else 1.0)
-                for t, w in zip(terms, weights, strict=True)
+                w * (TITLE_WEIGHT if hit else 1.0)
+                for hit, w in zip(found_in_title, weights, strict=True)
             )
             # A short title that matches says more (an FAQ entry: its question's length).
             points /= 1.0 + 0.05 * len(title_words(candidate.title))
-            if question and candidate.doc_id % 4 == FAQ_CODE:
-                points *= FAQ_BOOST
+            if candidate.doc_id % 4 == FAQ_CODE:
+                points *= FAQ_BOOST if question else 1.0
+                points *= 1.0 if any(found_in_title) else UNASKED
             return -points, -candidate.doc_id
 
         def answers(candidate: Candidate) -> bool:
             """Whether the FAQ entry's ways of asking hold most of the query's weight."""
-            if candidate.doc_id % 4 != FAQ_CODE or not weights:
+            stems = self._asked_stems.get(candidate.doc_id // 4)
+            if candidate.doc_id % 4 != FAQ_CODE or not weights or stems is None:
                 return False
-            asked = titled(candidate)
-            held = sum(w for t, w in zip(terms, weights, strict=True) if matches(t, asked))
+            held = sum(w for t, w in zip(terms, weights, strict=True) if asked(t, stems))
             return held >= ANSWER_SHARE * sum(weights)
 
         ranked = sorted(found, key=score)
@@ -201,7 +207,9 @@ class SearchService:
             if self._vocabulary is None:
                 await self._ensure_index()
             self._vocabulary = Vocabulary(await repo.vocabulary())
-            self._asks = {i: title_words(text) for i, text in (await repo.faq_asks()).items()}
+            asks = await repo.faq_asks()
+            self._asks = {i: title_words(text) for i, text in asks.items()}
+            self._asked_stems = {i: stems_of(text) for i, text in asks.items()}
             self._vocabulary_at = now
         return self._vocabulary
 
