@@ -84,7 +84,7 @@ async def answer(
     if top is not None and top.kind == "faq" and result.answers and direct and typed:
         await show_faq(update, context, top.ref_id)
         return
-    if result.question and typed and (result.partial or not result.hits):
+    if result.question and typed and (result.partial or result.loose or not result.hits):
         await dont_know(update, context, text, result)
         return
     if not result.hits:

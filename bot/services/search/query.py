@@ -37,7 +37,8 @@ _STOP_TEXT = """
     le les leur lieu lui m ma mais me mes moi mon n ne nos notre nous on ou où par pas pour qu que
     quel quelle quelles quels qui quoi s sa se ses si son sur t ta te tes toi ton tu un une vos
     votre vous y est-ce combien comment quand sont etait ete faire fait peux peut veux veut dire
-    ont ai as avez avons va vais ya koi peuvent pouvez pouvons faut doit doivent
+    ont ai as avez avons avait avaient etaient sera seront va vais ya koi peuvent pouvez pouvons
+    faut doit doivent
     the of and or not near to in on for what is are when how who an
     does do did was were there it its any can could i me my you your at about where which why
     many much
@@ -113,7 +114,9 @@ class Vocabulary:
     def weight(self, term: Term) -> float:
         """Rare words weigh more (an inverse document frequency)."""
         words = term.variants or ((term.word,) if term.word in self._counts else ())
-        count = max((self._counts[w] for w in words), default=1)
+        # A word the catalogue does not know weighs most: it is what the query is about, and
+        # no answer holds it (« la GPEC territoriale ? » is not a question about « territorial »).
+        count = max((self._counts[w] for w in words), default=0)
         return 1.0 / math.log(2.0 + count)
 
     def correct(self, word: str) -> str | None:

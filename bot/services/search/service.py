@@ -45,6 +45,7 @@ from storage.repositories.search_index import KINDS
 FAQ_BOOST = 1.5  # a question that has an FAQ entry gets that entry first
 TITLE_WEIGHT = 4.0  # a word found in the title counts four times one found in the text
 ANSWER_SHARE = 0.5  # an FAQ entry answers when its ways of asking hold this share of the weight
+# ... and all of it when words were corrected: a guess (« site » → « suite ») is no intent.
 UNASKED = 0.5  # an FAQ entry found only in its answer's text is less about the query
 FAQ_CODE = 3  # kind code of FAQ documents (search_index.KINDS)
 
@@ -79,6 +80,7 @@ class SearchResult:
     capped: bool = False  # there may be more matches than ``total``
     answers: bool = False  # the top hit is an FAQ entry asked that way: its answer is the reply
     partial: bool = False  # no document has all the words: these have some of them
+    loose: bool = False  # the best hit holds the words only in its text, none in its title
 
     @property
     def top(self) -> Hit | None:
@@ -162,7 +164,8 @@ class SearchService:
             if candidate.doc_id % 4 != FAQ_CODE or not weights or stems is None:
                 return False
             held = sum(w for t, w in zip(terms, weights, strict=True) if asked(t, stems))
-            return held >= ANSWER_SHARE * sum(weights)
+            share = 1.0 if corrected else ANSWER_SHARE
+            return held >= share * sum(weights) - 1e-9
 
         ranked = sorted(found, key=score)
         pages = max(1, -(-len(ranked) // per_page))
@@ -173,8 +176,9 @@ class SearchService:
         )
         capped = len(ranked) >= self._cap
         answered = bool(ranked) and answers(ranked[0])
+        loose = bool(ranked) and not any(matches(t, titled(ranked[0])) for t in terms)
         return SearchResult(
-            hits, len(ranked), page, pages, corrected, question, capped, answered, partial
+            hits, len(ranked), page, pages, corrected, question, capped, answered, partial, loose
         )
 
     async def _match(
