@@ -81,10 +81,10 @@ async def test_a_database_seeded_before_gets_the_source_figure_and_phrasings(
             )
         await upgrade(engine)
         async with engine.connect() as conn:
-            figures = dict(
+            figures: dict[str, object] = dict(
                 (await conn.execute(text("SELECT key, more_than FROM event_figures"))).all()
             )
-            phrasings = dict(
+            phrasings: dict[str, str] = dict(
                 (await conn.execute(text("SELECT slug, phrasings FROM faq_entries"))).all()
             )
         assert {key: bool(more) for key, more in figures.items()} == {
