@@ -150,6 +150,7 @@ def build_handlers() -> HandlerTable:
         button(search_keys.WORDS, search.on_words_page),
         button(search_keys.SAVED, search.on_saved_page),
         button(search_keys.FAQ, faq.on_faq),
+        button(search_keys.FAQS, faq.on_faqs),
         *(button(key, events.on_rsvp) for key in events_keys.RSVP),
         button(events_keys.ICS, events.on_ics),
         button(events_keys.CARD, events.on_card),

@@ -46,6 +46,8 @@ BUILT_WITH_F_STRINGS = [
     *(f"events.button.{name}" for name in ("yes", "no", "remind", "ics")),
     # bot/services/events/service.py: f"events.notice.{kind}"
     *(f"events.notice.{kind}" for kind in ("new", "moved", "cancelled")),
+    # handlers/search/faq.py: f"search.faq.{kind}", the button under an FAQ answer
+    *(f"search.faq.{kind}" for kind in ("event_figures", "event_follow_ups")),
     # handlers/search/inline.py: f"search.inline.{hit.kind}"
     *(f"search.inline.{kind}" for kind in ("lab", "innovation", "event", "faq")),
     # handlers/events/cards.py: f"events.rsvp.{action}" (ics answers with a file instead)

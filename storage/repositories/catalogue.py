@@ -67,6 +67,11 @@ class CatalogueRepository:
     async def faq(self, faq_id: int) -> FaqEntry | None:
         return await self._session.get(FaqEntry, faq_id)
 
+    async def faq_entries(self) -> list[FaqEntry]:
+        """Every FAQ entry, in the catalogue's order."""
+        query = select(FaqEntry).order_by(FaqEntry.position, FaqEntry.id)
+        return list(await self._session.scalars(query))
+
     async def located(
         self, south: float, north: float, west: float, east: float, limit: int
     ) -> list[Any]:

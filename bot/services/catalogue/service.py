@@ -167,3 +167,9 @@ class CatalogueService:
     async def faq(self, faq_id: int) -> FaqEntry | None:
         async with self._sessions() as session:
             return await CatalogueRepository(session).faq(faq_id)
+
+    async def faq_questions(self) -> list[tuple[int, str]]:
+        """(id, question) of the FAQ entries that are questions, in the catalogue's order."""
+        async with self._sessions() as session:
+            entries = await CatalogueRepository(session).faq_entries()
+        return [(e.id, e.question) for e in entries if e.question.rstrip().endswith("?")]
