@@ -1,0 +1,98 @@
+"""Networking profiles: read and write one member's profile, with its labs and themes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Lab, Member, Profile, ProfileLab, ProfileTheme
+
+
+class ProfileRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, member_id: int) -> Profile | None:
+        return await self._session.get(Profile, member_id)
+
+    async def get_or_add(self, member_id: int) -> Profile:
+        """The member's profile, created empty and invisible if they had none."""
+        profile = await self.get(member_id)
+        if profile is None:
+            profile = Profile(member_id=member_id, contact="relay", visible=False, hidden="")
+            self._session.add(profile)
+            await self._session.flush()
+        return profile
+
+    async def many(self, member_ids: Iterable[int]) -> list[Profile]:
+        ids = list(dict.fromkeys(member_ids))
+        if not ids:
+            return []
+        query = select(Profile).where(Profile.member_id.in_(ids)).order_by(Profile.member_id)
+        return list(await self._session.scalars(query))
+
+    async def visible(self) -> list[Profile]:
+        """Every profile its owner turned visible in the directory."""
+        query = select(Profile).where(Profile.visible.is_(True)).order_by(Profile.member_id)
+        return list(await self._session.scalars(query))
+
+    async def labs_of(self, member_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+        """(lab id, title) of each member's labs, in the catalogue's order."""
+        if not member_ids:
+            return {}
+        query = (
+            select(ProfileLab.member_id, Lab.id, Lab.title)
+            .join(Lab, Lab.id == ProfileLab.lab_id)
+            .where(ProfileLab.member_id.in_(list(member_ids)))
+            .order_by(Lab.position, Lab.id)
+        )
+        found: dict[int, list[tuple[int, str]]] = {}
+        for member_id, lab_id, title in await self._session.execute(query):
+            found.setdefault(member_id, []).append((lab_id, title))
+        return found
+
+    async def themes_of(self, member_ids: Sequence[int]) -> dict[int, list[str]]:
+        if not member_ids:
+            return {}
+        query = (
+            select(ProfileTheme.member_id, ProfileTheme.theme)
+            .where(ProfileTheme.member_id.in_(list(member_ids)))
+            .order_by(ProfileTheme.theme)
+        )
+        found: dict[int, list[str]] = {}
+        for member_id, theme in await self._session.execute(query):
+            found.setdefault(member_id, []).append(theme)
+        return found
+
+    async def toggle_lab(self, member_id: int, lab_id: int) -> None:
+        row = await self._session.get(ProfileLab, (member_id, lab_id))
+        if row is None:
+            self._session.add(ProfileLab(member_id=member_id, lab_id=lab_id))
+        else:
+            await self._session.delete(row)
+        await self._session.flush()
+
+    async def toggle_theme(self, member_id: int, theme: str) -> None:
+        row = await self._session.get(ProfileTheme, (member_id, theme))
+        if row is None:
+            self._session.add(ProfileTheme(member_id=member_id, theme=theme))
+        else:
+            await self._session.delete(row)
+        await self._session.flush()
+
+    async def username(self, member_id: int) -> str:
+        """The member's Telegram @username as last seen ("" when they have none)."""
+        member = await self._session.get(Member, member_id)
+        return member.username if member is not None else ""
+
+    async def language(self, member_id: int) -> tuple[str, str]:
+        """(chosen language, Telegram's language) of a member, to write to them."""
+        member = await self._session.get(Member, member_id)
+        return ("", "") if member is None else (member.language, member.telegram_language)
+
+    async def delete(self, member_id: int) -> None:
+        for model in (ProfileLab, ProfileTheme):
+            await self._session.execute(delete(model).where(model.member_id == member_id))
+        await self._session.execute(delete(Profile).where(Profile.member_id == member_id))
