@@ -163,9 +163,10 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         raise ConfigError("bot.default_language", f"must be one of {', '.join(LANGUAGES)}")
     nw = _table(raw, "networking")
     _reject_unknown(nw, {"max_pending_requests"}, "networking.")
-    max_pending = _int(nw, "max_pending_requests", "networking.", 5)
+    pending_key = "max_pending_requests"
+    max_pending = _int(nw, pending_key, "networking.", 5)
     if not 1 <= max_pending <= 100:
-        raise ConfigError("networking.max_pending_requests", "must be between 1 and 100")
+        raise ConfigError(f"networking.{pending_key}", "must be between 1 and 100")
     return Config(
         telegram=TelegramConfig(
             token=token.strip(), base_url=base_url, mode=mode, webhook=webhook

@@ -18,17 +18,13 @@ from bot.services.networking.fields import TEXT_FIELDS
 from handlers.common import message_of, query_of, sender, show
 from handlers.dialogues import cancel_command, dialogue
 from handlers.networking import introductions, keys, profile, views
+from handlers.networking.states import Step, field_state
 
 TEXT = filters.TEXT & ~filters.COMMAND
-Step = Callable[[Update, Ctx], Coroutine[Any, Any, object]]
+Typed = Callable[[Update, Ctx], Coroutine[Any, Any, object]]
 
 
-def field_state(field: str) -> str:
-    """The dialogue step where the member types ``field``."""
-    return f"networking.text.{field}"
-
-
-async def ask_field(update: Update, context: Ctx) -> str | int:
+async def ask_field(update: Update, context: Ctx) -> Step | int:
     """« Modifier »: what to type for this field."""
     query = query_of(update)
     (field,) = keys.ASK.values(query.data)
@@ -39,8 +35,8 @@ async def ask_field(update: Update, context: Ctx) -> str | int:
     return field_state(field)
 
 
-def _typed(field: str) -> Step:
-    async def on_typed(update: Update, context: Ctx) -> str | int:
+def _typed(field: str) -> Typed:
+    async def on_typed(update: Update, context: Ctx) -> Step | int:
         done = await profile.saved_text(update, context, field, message_of(update).text or "")
         return ConversationHandler.END if done else field_state(field)
 
@@ -59,11 +55,11 @@ def build_conversation() -> ConversationHandler[Ctx]:
     states: dict[object, list[Any]] = {
         field_state(f): [MessageHandler(TEXT, _typed(f))] for f in TEXT_FIELDS
     }
-    states["networking.note"] = [
+    states[Step.NOTE] = [
         MessageHandler(TEXT, introductions.on_note),
         CallbackQueryHandler(introductions.on_without_note, pattern=keys.WITHOUT_NOTE.pattern),
     ]
-    states["networking.relay"] = [MessageHandler(TEXT, introductions.on_message)]
+    states[Step.RELAY] = [MessageHandler(TEXT, introductions.on_message)]
     return dialogue(
         "networking",
         [

@@ -16,11 +16,12 @@ from bot.context import Ctx
 from bot.services.networking.introductions import Answer, IntroductionRefused
 from handlers.common import message_of, query_of, say, sender
 from handlers.networking import keys
+from handlers.networking.states import Step
 
 OUTCOMES = {"over": "networking.intro.over", "not_yours": "networking.intro.over"}
 
 
-async def ask_note(update: Update, context: Ctx) -> str | int:
+async def ask_note(update: Update, context: Ctx) -> Step | int:
     """« Proposer une mise en relation »: checked now, then a one-line note or none."""
     query = query_of(update)
     (target,) = keys.PROPOSE.values(query.data)
@@ -40,7 +41,7 @@ async def ask_note(update: Update, context: Ctx) -> str | int:
         ]
     )
     await say(update, context, "networking.intro.ask_note", name=name, reply_markup=markup)
-    return "networking.note"
+    return Step.NOTE
 
 
 async def on_note(update: Update, context: Ctx) -> int:
@@ -116,7 +117,7 @@ async def on_share(update: Update, context: Ctx) -> None:
         await say(update, context, _outcome_key(answer))
 
 
-async def ask_message(update: Update, context: Ctx) -> str | int:
+async def ask_message(update: Update, context: Ctx) -> Step | int:
     """« Écrire » / « Répondre »: the next text goes to the other member through the bot."""
     query = query_of(update)
     (intro,) = keys.WRITE.values(query.data)
@@ -132,7 +133,7 @@ async def ask_message(update: Update, context: Ctx) -> str | int:
     )
     name = _name(update, context, answer)
     await say(update, context, "networking.relay.ask", name=name, reply_markup=markup)
-    return "networking.relay"
+    return Step.RELAY
 
 
 async def on_message(update: Update, context: Ctx) -> int:
