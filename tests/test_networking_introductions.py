@@ -11,8 +11,9 @@ from sqlalchemy import select
 from bot import jobs
 from bot.console.bot_api import FakeTelegram
 from bot.context import BotApp, Deps
+from handlers.catalogue import keys as catalogue_keys
 from handlers.networking import keys
-from storage.models import OutboxMessage
+from storage.models import Innovation, OutboxMessage, Proposal
 from tests.conftest import MODERATORS_CHAT_ID
 from tests.support.driver import MemberChat
 from tests.support.networking import deliver, make_profile, member
@@ -228,3 +229,43 @@ async def test_a_report_shows_who_wrote_to_whom_never_what(
     # The report blocks too: Anne can no longer write through the bot.
     await anne.press("✉️ Écrire à Yann Kerbrat", connected["message_id"])
     assert anne.last_text() == "Cette conversation par mon intermédiaire est terminée."
+
+
+async def _innovation(deps: Deps, proposer: int, *, contact_public: bool) -> int:
+    async with deps.sessions.begin() as session:
+        innovation = Innovation(
+            title=f"Recyclerie {int(contact_public)}", status="approved", submitted_by=proposer
+        )
+        session.add(innovation)
+        await session.flush()
+        session.add(
+            Proposal(
+                member_id=proposer,
+                status="published",
+                name=innovation.title,
+                contact="anne@example.org",
+                contact_public=contact_public,
+                innovation_id=innovation.id,
+            )
+        )
+        return innovation.id
+
+
+async def test_an_innovation_card_offers_its_proposer_when_they_allow_it(
+    app: BotApp, fake: FakeTelegram, deps: Deps
+) -> None:
+    anne, yann = await _two_members(app, fake)
+    public = await _innovation(deps, ANNE, contact_public=True)
+    private = await _innovation(deps, ANNE, contact_public=False)
+    await yann.say("/profil")  # any message with buttons to press from
+    await yann.press_data(catalogue_keys.INNOVATION.data(private))
+    assert "🤝 Proposer une mise en relation" not in yann.button_labels()  # who proposed it
+    await yann.press_data(catalogue_keys.INNOVATION.data(public))  # stays unsaid
+    assert "🤝 Proposer une mise en relation" in yann.button_labels()
+    await anne.press_data(catalogue_keys.INNOVATION.data(public))
+    assert "🤝 Proposer une mise en relation" not in anne.button_labels()  # not to herself
+    await yann.press("🤝 Proposer une mise en relation")
+    await yann.press("Envoyer sans mot")
+    assert "C'est envoyé" in yann.last_text()
+    await deliver(app, deps)
+    assert "Yann Kerbrat" in anne.message_containing("aimerait")["text"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Lab, Member, Profile, ProfileLab, ProfileTheme
+from storage.models import Innovation, Lab, Member, Profile, ProfileLab, ProfileTheme, Proposal
 
 
 class ProfileRepository:
@@ -81,6 +81,20 @@ class ProfileRepository:
         else:
             await self._session.delete(row)
         await self._session.flush()
+
+    async def innovation_contact(self, innovation_id: int) -> int | None:
+        """The member who proposed an approved innovation, if they made their contact public
+        in the proposal (otherwise the card never says who proposed it)."""
+        query = (
+            select(Innovation.submitted_by)
+            .join(Proposal, Proposal.innovation_id == Innovation.id)
+            .where(Innovation.id == innovation_id, Innovation.status == "approved")
+            .where(Proposal.member_id == Innovation.submitted_by)
+            .where(Proposal.contact_public.is_(True))
+            .limit(1)
+        )
+        found: int | None = await self._session.scalar(query)
+        return found
 
     async def username(self, member_id: int) -> str:
         """The member's Telegram @username as last seen ("" when they have none)."""

@@ -86,6 +86,21 @@ class IntroductionService:
         async with self._sessions() as session:
             return await self._check(session, requester_id, target_id)
 
+    async def innovation_contact(self, viewer_id: int, innovation_id: int) -> int | None:
+        """Whom « Proposer une mise en relation » on an innovation's card would ask: its
+        proposer, when they made their contact public and have a visible profile open to
+        introductions, with no block between them and the viewer."""
+        async with self._sessions() as session:
+            member_id = await ProfileRepository(session).innovation_contact(innovation_id)
+            if member_id is None or member_id == viewer_id:
+                return None
+            target = await own_in(session, member_id)
+            if not target.visible or target.contact == "closed":
+                return None
+            if await BlockRepository(session).either_way(viewer_id, member_id):
+                return None
+            return member_id
+
     async def propose(self, requester_id: int, target_id: int, note: str = "") -> int:
         """Make the request (checked again) and plan it to the target; returns its id."""
         note = one_line(note, NOTE_LIMIT)

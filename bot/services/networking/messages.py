@@ -21,6 +21,11 @@ def button(text: str, action: str, *values: int) -> dict[str, str]:
     return {"text": text, "data": ":".join(["networking", action, *map(str, values)])}
 
 
+def propose_data(member_id: int) -> str:
+    """The data of « Proposer une mise en relation » with a member (an innovation's card)."""
+    return button("", "propose", member_id)["data"]
+
+
 class NetworkingMessages:
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
