@@ -13,7 +13,8 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import Ctx
-from bot.services.networking.introductions import Answer, IntroductionRefused
+from bot.services.networking.introductions import IntroductionRefused
+from bot.services.networking.sending import Answer
 from handlers.common import message_of, query_of, say, sender
 from handlers.networking import keys
 from handlers.networking.states import Step
@@ -108,7 +109,7 @@ async def on_share(update: Update, context: Ctx) -> None:
     query = query_of(update)
     (intro,) = keys.SHARE.values(query.data)
     await query.answer()
-    answer = await context.deps.networking.introductions.share(int(intro), sender(update).id)
+    answer = await context.deps.networking.relay.share(int(intro), sender(update).id)
     if answer.outcome == "done":
         await say(
             update, context, "networking.relay.you_shared", name=_name(update, context, answer)
@@ -123,7 +124,7 @@ async def ask_message(update: Update, context: Ctx) -> Step | int:
     (intro,) = keys.WRITE.values(query.data)
     await query.answer()
     service, me = context.deps.networking.introductions, sender(update).id
-    answer = await service.relay_name(int(intro), me)
+    answer = await context.deps.networking.relay.relay_name(int(intro), me)
     if answer.outcome != "done":
         await say(update, context, _outcome_key(answer))
         return ConversationHandler.END
@@ -144,7 +145,7 @@ async def on_message(update: Update, context: Ctx) -> int:
     if intro is None:
         await say(update, context, "networking.relay.closed")
         return ConversationHandler.END
-    answer = await service.relay(intro, me, message_of(update).text or "")
+    answer = await context.deps.networking.relay.relay(intro, me, message_of(update).text or "")
     if answer.outcome == "done":
         await say(update, context, "networking.relay.sent", name=_name(update, context, answer))
     else:

@@ -10,6 +10,7 @@ from bot.services.delivery.outbox import DeliveryService
 from bot.services.networking.introductions import IntroductionService
 from bot.services.networking.messages import NetworkingMessages
 from bot.services.networking.profiles import ProfileService
+from bot.services.networking.relay import RelayService
 from bot.texts import Texts
 from storage.db import Sessions
 
@@ -18,6 +19,7 @@ from storage.db import Sessions
 class NetworkingServices:
     profiles: ProfileService
     introductions: IntroductionService
+    relay: RelayService
     messages: NetworkingMessages
 
 
@@ -42,5 +44,6 @@ def build_networking(
             moderator_ids=config.bot.moderator_ids,
             tz=config.bot.tz,
         ),
+        relay=RelayService(sessions, delivery, messages),
         messages=messages,
     )

@@ -14,7 +14,6 @@ through the outbox (one row per purpose and chat: exactly once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from bot.services.networking.fields import NOTE_LIMIT, one_line
 from bot.services.networking.messages import NetworkingMessages
 from bot.services.networking.profiles import many_in, own_in
 from bot.services.networking.reports import trail_text
+from bot.services.networking.sending import Answer, Sender, other_of
 from bot.services.networking.views import Card, OwnProfile
 from storage.db import Sessions
 from storage.models import Introduction, utcnow
@@ -34,14 +34,12 @@ from storage.repositories.networking import ProfileRepository
 from storage.repositories.networking_introductions import (
     BlockRepository,
     IntroductionRepository,
-    RelayRepository,
     ReportRepository,
 )
 
 ANSWER_WITHIN = timedelta(days=7)
 AGAIN_AFTER = timedelta(days=30)
 DRAFT = "networking"  # the kind of the member's dialogue draft (with organisers' drafts)
-RELAY_LIMIT = 3000  # characters of a relayed message (the card header needs the rest)
 
 
 class IntroductionRefused(Exception):
@@ -53,16 +51,9 @@ class IntroductionRefused(Exception):
         self.limit = limit
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What became of a press on an introduction's button: "done", or why it did nothing."""
+class IntroductionService(Sender):
+    """Requests, answers, expiry, blocks and reports (the relay is RelayService's)."""
 
-    outcome: str  # "done" | "over" | "not_yours" | "closed" | "no_username"
-    name: str = ""
-    username: str = ""
-
-
-class IntroductionService:
     def __init__(
         self,
         sessions: Sessions,
@@ -74,9 +65,7 @@ class IntroductionService:
         moderator_ids: tuple[int, ...] = (),
         tz: ZoneInfo | None = None,
     ) -> None:
-        self._sessions = sessions
-        self._delivery = delivery
-        self._messages = messages
+        super().__init__(sessions, delivery, messages)
         self.max_pending = max_pending
         self._moderators = (moderators_chat_id,) if moderators_chat_id else moderator_ids
         self._tz = tz or ZoneInfo("Europe/Paris")
@@ -171,7 +160,7 @@ class IntroductionService:
             intro = await IntroductionRepository(session).get(introduction_id)
             if intro is None or member_id not in (intro.requester_id, intro.target_id):
                 return Answer("not_yours")
-            await self._block(session, member_id, _other(intro, member_id))
+            await self._block(session, member_id, other_of(intro, member_id))
         self._delivery.notify()
         return Answer("done")
 
@@ -182,7 +171,7 @@ class IntroductionService:
             intro = await IntroductionRepository(session).get(introduction_id)
             if intro is None or member_id not in (intro.requester_id, intro.target_id):
                 return Answer("not_yours")
-            other = _other(intro, member_id)
+            other = other_of(intro, member_id)
             report = await ReportRepository(session).add(member_id, other)
             trail = await trail_text(session, self._messages.texts, self._tz, member_id, other)
             await self._block(session, member_id, other)
@@ -191,57 +180,6 @@ class IntroductionService:
             await self._delivery.insert_in(session, rows)
         self._delivery.notify()
         return Answer("done")
-
-    async def relay(self, introduction_id: int, sender_id: int, text: str) -> Answer:
-        """Pass a message to the other member of an accepted introduction (not kept)."""
-        text = (text or "").replace("\x00", "").strip()[:RELAY_LIMIT]
-        async with self._delivery.exclusive(), self._sessions.begin() as session:
-            intro = await self._open_relay(session, introduction_id, sender_id)
-            if isinstance(intro, Answer):
-                return intro
-            if not text:
-                return Answer("over")
-            other = _other(intro, sender_id)
-            log = await RelayRepository(session).add(intro.id, sender_id, other)
-            sender = await own_in(session, sender_id)
-            language = await self._language(session, other)
-            payload = self._messages.relayed(sender.card, text, language, intro.id)
-            await self._plan(session, intro.id, f"relay:{log.id}", other, payload)
-            name = (await own_in(session, other)).card.name
-        self._delivery.notify()
-        return Answer("done", name=name)
-
-    async def share(self, introduction_id: int, member_id: int) -> Answer:
-        """The member gives the other their @username; the relay then closes."""
-        async with self._delivery.exclusive(), self._sessions.begin() as session:
-            intro = await self._open_relay(session, introduction_id, member_id)
-            if isinstance(intro, Answer):
-                return intro
-            username = await ProfileRepository(session).username(member_id)
-            if not username:
-                return Answer("no_username")
-            other = _other(intro, member_id)
-            intro.shared = True
-            me = await own_in(session, member_id)
-            language = await self._language(session, other)
-            payload = self._messages.text(
-                language,
-                "networking.relay.shared",
-                name=self._messages.name(me.card, language),
-                username=username,
-            )
-            await self._plan(session, intro.id, f"shared:{member_id}", other, payload)
-            name = (await own_in(session, other)).card.name
-        self._delivery.notify()
-        return Answer("done", name=name, username=username)
-
-    async def relay_name(self, introduction_id: int, member_id: int) -> Answer:
-        """Whether the member may write through this introduction now, and to whom (name)."""
-        async with self._sessions() as session:
-            intro = await self._open_relay(session, introduction_id, member_id)
-            if isinstance(intro, Answer):
-                return intro
-            return Answer("done", name=(await own_in(session, _other(intro, member_id))).card.name)
 
     async def hold(self, member_id: int, **what: int) -> None:
         """Remember what the member's dialogue is about (whom to ask, which relay), so a
@@ -294,21 +232,6 @@ class IntroductionService:
             return Answer("over")
         return intro
 
-    async def _open_relay(
-        self, session: AsyncSession, introduction_id: int, member_id: int
-    ) -> Introduction | Answer:
-        intro = await IntroductionRepository(session).get(introduction_id)
-        if intro is None or member_id not in (intro.requester_id, intro.target_id):
-            return Answer("not_yours")
-        other = _other(intro, member_id)
-        if (
-            intro.state != "accepted"
-            or intro.shared
-            or await BlockRepository(session).either_way(member_id, other)
-        ):
-            return Answer("closed")
-        return intro
-
     async def _block(self, session: AsyncSession, member_id: int, other: int) -> None:
         await BlockRepository(session).add(member_id, other)
         intros = IntroductionRepository(session)
@@ -334,26 +257,6 @@ class IntroductionService:
         if profile.contact != "username":
             return ""
         return await ProfileRepository(session).username(profile.member_id)
-
-    async def _language(self, session: AsyncSession, member_id: int) -> str:
-        chosen, telegram = await ProfileRepository(session).language(member_id)
-        return self._messages.texts.pick_language(chosen, telegram)
-
-    async def _plan(  # noqa: PLR0917 (one outbox row: where it comes from and goes)
-        self,
-        session: AsyncSession,
-        introduction_id: int,
-        what: str,
-        chat_id: int,
-        payload: dict[str, object],
-        due_at: datetime | None = None,
-    ) -> None:
-        purpose = f"networking:{introduction_id}:{what}"
-        await self._delivery.insert_in(session, outbox_rows(purpose, [chat_id], payload, due_at))
-
-
-def _other(intro: Introduction, member_id: int) -> int:
-    return intro.target_id if member_id == intro.requester_id else intro.requester_id
 
 
 def _blank(member_id: int) -> OwnProfile:
