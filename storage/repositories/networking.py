@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Innovation, Lab, Member, Profile, ProfileLab, ProfileTheme, Proposal
@@ -33,19 +34,22 @@ class ProfileRepository:
         query = select(Profile).where(Profile.member_id.in_(ids)).order_by(Profile.member_id)
         return list(await self._session.scalars(query))
 
-    async def visible(self) -> list[Profile]:
-        """Every profile its owner turned visible in the directory."""
-        query = select(Profile).where(Profile.visible.is_(True)).order_by(Profile.member_id)
-        return list(await self._session.scalars(query))
+    async def visible(self) -> list[Row[Any]]:
+        """Every profile its owner turned visible in the directory, as plain rows (read for
+        every directory search: rows cost a fifth of ORM objects to build)."""
+        columns = Profile.__table__.columns
+        query = select(*columns).where(Profile.visible.is_(True)).order_by(Profile.member_id)
+        return list(await self._session.execute(query))
 
-    async def labs_of(self, member_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
-        """(lab id, title) of each member's labs, in the catalogue's order."""
-        if not member_ids:
+    async def labs_of(self, member_ids: Sequence[int] | None) -> dict[int, list[tuple[int, str]]]:
+        """(lab id, title) of each member's labs, in the catalogue's order (None: of every
+        visible profile, without a list of ids to bind)."""
+        if member_ids is not None and not member_ids:
             return {}
         query = (
             select(ProfileLab.member_id, Lab.id, Lab.title)
             .join(Lab, Lab.id == ProfileLab.lab_id)
-            .where(ProfileLab.member_id.in_(list(member_ids)))
+            .where(ProfileLab.member_id.in_(_ids_or_visible(member_ids)))
             .order_by(Lab.position, Lab.id)
         )
         found: dict[int, list[tuple[int, str]]] = {}
@@ -53,12 +57,13 @@ class ProfileRepository:
             found.setdefault(member_id, []).append((lab_id, title))
         return found
 
-    async def themes_of(self, member_ids: Sequence[int]) -> dict[int, list[str]]:
-        if not member_ids:
+    async def themes_of(self, member_ids: Sequence[int] | None) -> dict[int, list[str]]:
+        """Each member's themes (None: of every visible profile)."""
+        if member_ids is not None and not member_ids:
             return {}
         query = (
             select(ProfileTheme.member_id, ProfileTheme.theme)
-            .where(ProfileTheme.member_id.in_(list(member_ids)))
+            .where(ProfileTheme.member_id.in_(_ids_or_visible(member_ids)))
             .order_by(ProfileTheme.theme)
         )
         found: dict[int, list[str]] = {}
@@ -110,3 +115,9 @@ class ProfileRepository:
         for model in (ProfileLab, ProfileTheme):
             await self._session.execute(delete(model).where(model.member_id == member_id))
         await self._session.execute(delete(Profile).where(Profile.member_id == member_id))
+
+
+def _ids_or_visible(member_ids: Sequence[int] | None) -> Select[int] | list[int]:
+    if member_ids is None:
+        return select(Profile.member_id).where(Profile.visible.is_(True))
+    return list(member_ids)

@@ -8,7 +8,9 @@ is a :class:`Card` built here, hidden fields already left out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalogue.communes import CommuneDirectory
@@ -26,6 +28,7 @@ from bot.services.networking.fields import (
 )
 from bot.services.networking.views import CommuneChoice, DirectoryPage, OwnProfile, own_profile
 from storage.db import Sessions
+from storage.models import Profile
 from storage.repositories.catalogue import CatalogueRepository
 from storage.repositories.networking import ProfileRepository
 from storage.repositories.networking_introductions import BlockRepository
@@ -177,9 +180,14 @@ async def own_in(session: AsyncSession, member_id: int) -> OwnProfile:
 
 async def many_in(session: AsyncSession, member_ids: Sequence[int]) -> list[OwnProfile]:
     """The stored profiles of these members, inside the caller's transaction."""
+    profiles = await ProfileRepository(session).many(member_ids)
+    return await _with_labs_and_themes(session, profiles, [p.member_id for p in profiles])
+
+
+async def _with_labs_and_themes(
+    session: AsyncSession, profiles: Sequence[Profile | Row[Any]], ids: list[int] | None
+) -> list[OwnProfile]:
     repo = ProfileRepository(session)
-    profiles = await repo.many(member_ids)
-    ids = [p.member_id for p in profiles]
     labs, themes = await repo.labs_of(ids), await repo.themes_of(ids)
     return [
         own_profile(p, p.member_id, labs.get(p.member_id, []), themes.get(p.member_id, []))
@@ -188,5 +196,5 @@ async def many_in(session: AsyncSession, member_ids: Sequence[int]) -> list[OwnP
 
 
 async def _visible(session: AsyncSession) -> list[OwnProfile]:
-    repo = ProfileRepository(session)
-    return await many_in(session, [p.member_id for p in await repo.visible()])
+    # Every visible profile, labs and themes read by a subquery (no list of ids to bind).
+    return await _with_labs_and_themes(session, await ProfileRepository(session).visible(), None)

@@ -7,6 +7,9 @@ show them by mistake. ``OwnProfile`` is the whole profile, for its owner's edito
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row
 
 from bot.services.networking.fields import hidden_set, languages_of
 from storage.models import Profile
@@ -74,7 +77,10 @@ class OwnProfile:
 
 
 def own_profile(
-    profile: Profile | None, member_id: int, labs: list[tuple[int, str]], themes: list[str]
+    profile: Profile | Row[Any] | None,
+    member_id: int,
+    labs: list[tuple[int, str]],
+    themes: list[str],
 ) -> OwnProfile:
     """The editor's view of a stored profile (an empty one when there is none)."""
     if profile is None:
