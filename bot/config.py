@@ -78,11 +78,18 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class NetworkingConfig:
+    # Introductions a member may have waiting for an answer at once.
+    max_pending_requests: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    networking: NetworkingConfig = field(default_factory=NetworkingConfig)
 
     @property
     def has_token(self) -> bool:
@@ -109,6 +116,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
     _reject_unknown(raw, {"telegram", "database", "bot", "privacy"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "networking"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -124,15 +132,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         "moderators_chat_id",
     }
     _reject_unknown(bt, known_bot, "bot.")
-    pv = _table(raw, "privacy")
-    _reject_unknown(pv, {"controller", "address", "contact"}, "privacy.")
-    privacy = PrivacyConfig(
-        controller=_str(pv, "controller", "privacy.", PrivacyConfig.controller).strip(),
-        address=_str(pv, "address", "privacy.", "").strip(),
-        contact=_str(pv, "contact", "privacy.", "").strip(),
-    )
-    if not privacy.controller:
-        raise ConfigError("privacy.controller", "must name the organisation")
+    privacy = _privacy(raw)
 
     token = env.get("INNOVDEIZH_TOKEN") or _str(tg, "token", "telegram.", "")
     token_key = "INNOVDEIZH_TOKEN" if env.get("INNOVDEIZH_TOKEN") else "telegram.token"
@@ -173,6 +173,12 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
     language = _str(bt, "default_language", "bot.", "fr")
     if language not in LANGUAGES:
         raise ConfigError("bot.default_language", f"must be one of {', '.join(LANGUAGES)}")
+    nw = _table(raw, "networking")
+    _reject_unknown(nw, {"max_pending_requests"}, "networking.")
+    pending_key = "max_pending_requests"
+    max_pending = _int(nw, pending_key, "networking.", 5)
+    if not 1 <= max_pending <= 100:
+        raise ConfigError(f"networking.{pending_key}", "must be between 1 and 100")
     return Config(
         telegram=TelegramConfig(
             token=token.strip(), base_url=base_url, mode=mode, webhook=webhook
@@ -186,7 +192,21 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
             moderators_chat_id=_int(bt, "moderators_chat_id", "bot.", 0),
         ),
         privacy=privacy,
+        networking=NetworkingConfig(max_pending_requests=max_pending),
     )
+
+
+def _privacy(raw: Mapping[str, Any]) -> PrivacyConfig:
+    pv = _table(raw, "privacy")
+    _reject_unknown(pv, {"controller", "address", "contact"}, "privacy.")
+    privacy = PrivacyConfig(
+        controller=_str(pv, "controller", "privacy.", PrivacyConfig.controller).strip(),
+        address=_str(pv, "address", "privacy.", "").strip(),
+        contact=_str(pv, "contact", "privacy.", "").strip(),
+    )
+    if not privacy.controller:
+        raise ConfigError("privacy.controller", "must name the organisation")
+    return privacy
 
 
 def _reject_unknown(table: Mapping[str, Any], known: set[str], prefix: str) -> None:

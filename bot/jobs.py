@@ -148,6 +148,16 @@ async def _close_quick_polls(context: Ctx) -> None:
         await stop_poll(context.bot, service, poll)
 
 
+async def _expire_introductions(context: Ctx) -> None:
+    expired = await context.deps.networking.introductions.expire_due(utcnow())
+    if expired:
+        log.info("introductions: %s expired unanswered", expired)
+
+
+async def _introductions_due(deps: Deps) -> datetime | None:
+    return await deps.networking.introductions.next_expiry()
+
+
 async def _reminders_due(deps: Deps) -> datetime | None:
     return await deps.events.reminders.next_due_at()
 
@@ -160,7 +170,12 @@ async def _quick_polls_due(deps: Deps) -> datetime | None:
 # window of a reminder.
 REMINDERS = Wake("events:reminders", _fire_reminders, _reminders_due, timedelta(minutes=15))
 QUICK_POLLS = Wake("surveys:quick_polls", _close_quick_polls, _quick_polls_due)
-WAKES = (REMINDERS, QUICK_POLLS)
+# Introductions unanswered for seven days; an hour late is fine, and a request made meanwhile
+# (by this process or another) is seen within the hour.
+INTRODUCTIONS = Wake(
+    "networking:introductions", _expire_introductions, _introductions_due, timedelta(hours=1)
+)
+WAKES = (REMINDERS, QUICK_POLLS, INTRODUCTIONS)
 
 
 async def _show_progress(context: Ctx) -> None:

@@ -42,6 +42,11 @@ from handlers.events import create as event_create
 from handlers.events import keys as events_keys
 from handlers.keys import Key, any_of
 from handlers.menu import ADMIN, MEMBER, MODERATOR, Callback, Command
+from handlers.networking import dialogue as networking
+from handlers.networking import directory as networking_directory
+from handlers.networking import introductions as networking_introductions
+from handlers.networking import keys as networking_keys
+from handlers.networking import profile as networking_profile
 from handlers.proposals import buttons as proposal_buttons
 from handlers.proposals import dialogue as proposals
 from handlers.proposals import keys as proposals_keys
@@ -70,6 +75,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("proposer", "submit", proposals.open_dialogue, MEMBER, "submit"),
     Command("questionnaire", "survey", surveys.on_resume, MEMBER, "survey_answer"),
     Command("mes_reponses", "my_answers", surveys.show_own_answers, MEMBER, "survey_my_answers"),
+    Command("profil", "profile", networking_profile.open_editor, MEMBER, "profile"),
+    Command("annuaire", "directory", networking_directory.on_command, MEMBER, "directory"),
     Command("aide", "help", help_command.show_help, MEMBER, "help"),
     Command("langue", "language", members.ask_language, MEMBER, "language"),
     Command("mesdonnees", "mydata", privacy.export_data, MEMBER, "mydata"),
@@ -112,6 +119,7 @@ def build_handlers() -> HandlerTable:
         delivery.build_conversation(command.pop("annonce").handler()),
         # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
         surveys.conversation(command.pop("questionnaire").handler(filters.ChatType.PRIVATE)),
+        networking.build_conversation(),  # opened by buttons: a field, a request, a relay
     ]
     proposal = proposals.build_conversation(command.pop("proposer").handler(), dialogues)
     survey_file = "|".join(command["enquete_creer"].names)
@@ -156,6 +164,24 @@ def build_handlers() -> HandlerTable:
         button(proposals_keys.REASON, moderation.on_reason),
         button(proposals_keys.BACK, moderation.on_back),
         CallbackQueryHandler(proposal_buttons.on_stale, pattern=proposals_keys.DIALOGUE_ANY),
+        button(networking_keys.EDIT, networking_profile.on_edit),
+        button(networking_keys.FIELD_SCREEN, networking_profile.on_field),
+        button(networking_keys.HIDE, networking_profile.on_hide),
+        button(networking_keys.CLEAR, networking_profile.on_clear),
+        button(networking_keys.VISIBLE, networking_profile.on_visible),
+        button(networking_keys.LAB, networking_profile.on_lab),
+        button(networking_keys.THEME, networking_profile.on_theme),
+        button(networking_keys.LANGUAGE, networking_profile.on_language),
+        button(networking_keys.CONTACT, networking_profile.on_contact),
+        button(networking_keys.COMMUNE, networking_profile.on_commune),
+        button(networking_keys.DONE, networking_profile.on_done),
+        button(networking_keys.PAGE, networking_directory.on_page),
+        button(networking_keys.CARD, networking_directory.on_card),
+        button(networking_keys.ACCEPT, networking_introductions.on_accept),
+        button(networking_keys.DECLINE, networking_introductions.on_decline),
+        button(networking_keys.BLOCK, networking_introductions.on_block),
+        button(networking_keys.REPORT, networking_introductions.on_report),
+        button(networking_keys.SHARE, networking_introductions.on_share),
         button(privacy.ERASE, privacy.on_erase),
         button(privacy.KEEP, privacy.on_keep),
         # Organisers' dialogue buttons outside their dialogue: refused to others, else stale.

@@ -13,6 +13,15 @@ from storage.models.events import (
     Rsvp,
 )
 from storage.models.members import Member
+from storage.models.networking import (
+    Block,
+    Introduction,
+    Profile,
+    ProfileLab,
+    ProfileTheme,
+    Relay,
+    Report,
+)
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
 from storage.models.surveys import (
@@ -28,6 +37,7 @@ from storage.models.surveys import (
 __all__ = [
     "Announcement",
     "Base",
+    "Block",
     "ConversationState",
     "Event",
     "EventFigure",
@@ -36,14 +46,20 @@ __all__ = [
     "EventSubscription",
     "FaqEntry",
     "Innovation",
+    "Introduction",
     "Lab",
     "Member",
     "OrganiserDraft",
     "OutboxMessage",
+    "Profile",
+    "ProfileLab",
+    "ProfileTheme",
     "Proposal",
     "ProposalEvent",
     "QuickPoll",
     "QuickPollVote",
+    "Relay",
+    "Report",
     "Rsvp",
     "SavedSearch",
     "SeedRecord",

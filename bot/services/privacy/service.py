@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.privacy import erase_events, export_events
+from bot.services.networking.privacy import erase_networking, export_networking
 from bot.services.proposals.privacy import erase_proposals, export_proposals
 from bot.services.search.privacy import erase_searches, export_searches
 from bot.services.surveys.privacy import erase_surveys, export_surveys
@@ -74,6 +75,16 @@ class PrivacyService:
         )
         self.register(
             "search", export=export_searches, erase=erase_searches, tables=("saved_searches",)
+        )
+        self.register(
+            "networking",
+            export=export_networking,
+            erase=erase_networking,
+            tables=(
+                *("networking_profiles", "networking_profile_labs", "networking_profile_themes"),
+                *("networking_introductions", "networking_blocks", "networking_reports"),
+                "networking_relays",
+            ),
         )
 
     def register(
