@@ -115,8 +115,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot", "privacy"}, "")
-    _reject_unknown(raw, {"telegram", "database", "bot", "networking"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "privacy", "networking"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")

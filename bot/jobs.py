@@ -154,6 +154,16 @@ async def _expire_introductions(context: Ctx) -> None:
         log.info("introductions: %s expired unanswered", expired)
 
 
+async def _run_rounds(context: Ctx) -> None:
+    tick = await context.deps.networking.rounds.tick(utcnow())
+    if tick.reminded or tick.paired or tick.asked or tick.paused:
+        log.info("rounds: %s", tick)
+
+
+async def _rounds_due(deps: Deps) -> datetime | None:
+    return await deps.networking.rounds.next_due()
+
+
 async def _introductions_due(deps: Deps) -> datetime | None:
     return await deps.networking.introductions.next_expiry()
 
@@ -175,7 +185,10 @@ QUICK_POLLS = Wake("surveys:quick_polls", _close_quick_polls, _quick_polls_due)
 INTRODUCTIONS = Wake(
     "networking:introductions", _expire_introductions, _introductions_due, timedelta(hours=1)
 )
-WAKES = (REMINDERS, QUICK_POLLS, INTRODUCTIONS)
+# Café réseautage rounds: reminders, pairings and follow-ups; a round opened by another process
+# is seen within 15 minutes (its reminder is due a day before).
+ROUNDS = Wake("networking:rounds", _run_rounds, _rounds_due, timedelta(minutes=15))
+WAKES = (REMINDERS, QUICK_POLLS, INTRODUCTIONS, ROUNDS)
 
 
 async def _show_progress(context: Ctx) -> None:

@@ -47,6 +47,8 @@ from handlers.networking import directory as networking_directory
 from handlers.networking import introductions as networking_introductions
 from handlers.networking import keys as networking_keys
 from handlers.networking import profile as networking_profile
+from handlers.networking import round_keys as rounds_keys
+from handlers.networking import rounds as networking_rounds
 from handlers.proposals import buttons as proposal_buttons
 from handlers.proposals import dialogue as proposals
 from handlers.proposals import keys as proposals_keys
@@ -77,6 +79,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("mes_reponses", "my_answers", surveys.show_own_answers, MEMBER, "survey_my_answers"),
     Command("profil", "profile", networking_profile.open_editor, MEMBER, "profile"),
     Command("annuaire", "directory", networking_directory.on_command, MEMBER, "directory"),
+    Command("cafe", "coffee", networking_rounds.show_rounds, MEMBER, "coffee"),
+    Command("cafe_ouvrir", "coffee_open", networking_rounds.open_round, ADMIN, None),
+    Command("cafe_bilan", "coffee_report", networking_rounds.show_report, ADMIN, "coffee_report"),
     Command("aide", "help", help_command.show_help, MEMBER, "help"),
     Command("langue", "language", members.ask_language, MEMBER, "language"),
     Command("mesdonnees", "mydata", privacy.export_data, MEMBER, "mydata"),
@@ -165,6 +170,15 @@ def build_handlers() -> HandlerTable:
         button(proposals_keys.BACK, moderation.on_back),
         CallbackQueryHandler(proposal_buttons.on_stale, pattern=proposals_keys.DIALOGUE_ANY),
         button(networking_keys.EDIT, networking_profile.on_edit),
+        button(rounds_keys.JOIN, networking_rounds.on_join),
+        button(rounds_keys.SKIP, networking_rounds.on_skip),
+        button(rounds_keys.LEAVE, networking_rounds.on_leave),
+        button(rounds_keys.MET, networking_rounds.on_met),
+        button(rounds_keys.USEFUL, networking_rounds.on_useful),
+        button(rounds_keys.PAUSE, networking_rounds.on_pause),
+        button(rounds_keys.RESUME, networking_rounds.on_resume),
+        button(rounds_keys.INVITE, networking_rounds.on_invite),
+        button(rounds_keys.LATER, networking_rounds.on_later),
         button(networking_keys.FIELD_SCREEN, networking_profile.on_field),
         button(networking_keys.HIDE, networking_profile.on_hide),
         button(networking_keys.CLEAR, networking_profile.on_clear),

@@ -81,6 +81,14 @@ BUILT_WITH_F_STRINGS = [
     *(f"networking.refused.{reason}" for reason in ("too_many", "already")),
     *(f"networking.relay.{outcome}" for outcome in ("closed", "no_username")),
     *(f"networking.state.{state}" for state in NETWORKING_STATES),
+    # bot/services/networking/round_messages.py and handlers/networking/rounds.py: café réseautage
+    *(f"networking.round.pool.{pool}" for pool in ("all", "lab", "territory", "event")),
+    *(f"networking.round.met_{answer}" for answer in ("yes", "not_yet", "no")),
+    *(f"networking.round.ask_{when}" for when in ("halfway", "end")),
+    *(f"networking.round.state.{state}" for state in ("joined", "skipped", "left", "none")),
+    *(f"networking.round.status.{status}" for status in ("open", "paired", "done", "cancelled")),
+    *(f"networking.round.{outcome}" for outcome in ("joined", "skipped", "left", "no_profile")),
+    *(f"networking.round.{outcome}" for outcome in ("closed", "not_in_pool")),
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
 ]

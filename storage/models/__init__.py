@@ -22,6 +22,7 @@ from storage.models.networking import (
     Relay,
     Report,
 )
+from storage.models.networking_rounds import Pause, Round, RoundMember
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
 from storage.models.surveys import (
@@ -51,6 +52,7 @@ __all__ = [
     "Member",
     "OrganiserDraft",
     "OutboxMessage",
+    "Pause",
     "Profile",
     "ProfileLab",
     "ProfileTheme",
@@ -60,6 +62,8 @@ __all__ = [
     "QuickPollVote",
     "Relay",
     "Report",
+    "Round",
+    "RoundMember",
     "Rsvp",
     "SavedSearch",
     "SeedRecord",

@@ -11,6 +11,8 @@ from bot.services.networking.introductions import IntroductionService
 from bot.services.networking.messages import NetworkingMessages
 from bot.services.networking.profiles import ProfileService
 from bot.services.networking.relay import RelayService
+from bot.services.networking.round_messages import RoundMessages
+from bot.services.networking.rounds import RoundService
 from bot.texts import Texts
 from storage.db import Sessions
 
@@ -21,6 +23,7 @@ class NetworkingServices:
     introductions: IntroductionService
     relay: RelayService
     messages: NetworkingMessages
+    rounds: RoundService
 
 
 def build_networking(
@@ -33,8 +36,9 @@ def build_networking(
 ) -> NetworkingServices:
     """The networking services on one database, sending through ``delivery``."""
     messages = NetworkingMessages(texts)
+    profiles = ProfileService(sessions, communes)
     return NetworkingServices(
-        profiles=ProfileService(sessions, communes),
+        profiles=profiles,
         introductions=IntroductionService(
             sessions,
             delivery,
@@ -46,4 +50,11 @@ def build_networking(
         ),
         relay=RelayService(sessions, delivery, messages),
         messages=messages,
+        rounds=RoundService(
+            sessions,
+            delivery,
+            RoundMessages(texts, messages, config.bot.tz),
+            profiles,
+            communes,
+        ),
     )

@@ -7,7 +7,8 @@ never exported: a block is silent.
 
 Erasure: the profile with its labs and themes; every introduction, relay log entry, block and
 report naming the member, either side; every outbox row those planned, to anyone (a pending
-request carries the member's card to someone else's chat).
+request carries the member's card to someone else's chat); their café réseautage rows and pause
+(their group then simply loses them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.networking.profiles import own_in
 from storage.repositories.networking_privacy import NetworkingPrivacyRepository
+from storage.repositories.networking_rounds import RoundRepository
 
 
 async def export_networking(session: AsyncSession, telegram_id: int) -> dict[str, Any]:
@@ -55,9 +57,30 @@ async def export_networking(session: AsyncSession, telegram_id: int) -> dict[str
         "introductions": introductions,
         "blocks_made": [{"at": b.created_at} for b in await repo.blocks.made_by(telegram_id)],
         "reports_made": [{"at": r.created_at} for r in await repo.reports.made_by(telegram_id)],
+        # Café réseautage: the rounds answered, the group's number (not its members: their
+        # data is theirs), the follow-up answers, and a pause.
+        "rounds": [
+            {
+                "round": row.round_id,
+                "state": row.state,
+                "joined_at": row.joined_at,
+                "group": row.group_no,
+                "left_out": row.left_out,
+                "met": row.met,
+                "useful": row.useful,
+            }
+            for row in await RoundRepository(session).rows_of(telegram_id)
+        ],
+        "rounds_pause": await _pause(session, telegram_id),
     }
+
+
+async def _pause(session: AsyncSession, telegram_id: int) -> dict[str, Any] | None:
+    pause = await RoundRepository(session).pause_of(telegram_id)
+    return None if pause is None else {"until": pause.until, "reason": pause.reason}
 
 
 async def erase_networking(session: AsyncSession, telegram_id: int) -> None:
     """Profile, introductions, relay log, blocks, reports and their outbox rows are deleted."""
     await NetworkingPrivacyRepository(session).erase(telegram_id)
+    await RoundRepository(session).erase(telegram_id)

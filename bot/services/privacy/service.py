@@ -84,6 +84,7 @@ class PrivacyService:
                 *("networking_profiles", "networking_profile_labs", "networking_profile_themes"),
                 *("networking_introductions", "networking_blocks", "networking_reports"),
                 "networking_relays",
+                *("networking_round_members", "networking_pauses", "networking_rounds"),
             ),
         )
 
