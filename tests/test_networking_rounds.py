@@ -169,3 +169,48 @@ async def test_300_attendees_of_40_structures_each_get_exactly_one_outcome(
             again.setdefault(row.group_no, set()).add(row.member_id)
     first_pairs = {frozenset(g) for g in groups.values()}
     assert not first_pairs & {frozenset(g) for g in again.values()}
+
+
+async def test_the_outcome_shows_only_visible_fields_and_no_contact(
+    app: BotApp, fake: FakeTelegram, deps: Deps
+) -> None:
+    secret, shown = "Coopérative Secrète", "Brest"
+    async with deps.sessions.begin() as session:
+        await session.execute(
+            insert(Member),
+            [
+                {"telegram_id": i, "first_name": n, "language": "fr", "username": u}
+                for i, n, u in ((8001, "Katell", "katell_bzh"), (8002, "Loeiz", ""))
+            ],
+        )
+        await session.execute(
+            insert(Profile),
+            [
+                {
+                    "member_id": 8001,
+                    "name": "Katell",
+                    "structure": secret,
+                    "structure_key": structure_key(secret),
+                    "commune": shown,
+                    "departement": "29",
+                    "hidden": "structure",
+                },
+                {"member_id": 8002, "name": "Loeiz", "structure": "Ti Récup"},
+            ],
+        )
+    for i, n in ((8001, "Katell"), (8002, "Loeiz")):
+        fake.add_user(i, n, username="katell_bzh" if i == 8001 else None)
+    rounds = deps.networking.rounds
+    start = datetime.now(UTC) + timedelta(days=2)
+    view = await rounds.open(ADMIN_ID, start)
+    for i in (8001, 8002):
+        await rounds.choose(view.id, i, "joined")
+    await rounds.tick(start + timedelta(minutes=1))
+    await deliver(app, deps, start + timedelta(minutes=2))
+    told = fake.bot_texts(8002)[-1]
+    assert "Katell" in told
+    assert shown in told
+    assert secret not in told  # a hidden field never reaches the group
+    assert "katell_bzh" not in told  # no contact without both yeses
+    labels = [b["text"] for row in fake.buttons(fake.last_bot_message(8002)) for b in row]
+    assert labels == ["🤝 Me mettre en relation avec Katell"]
