@@ -126,7 +126,8 @@ def innovation_card(
     if card.lab:
         rows.append([button("🧪 " + card.lab.title, "lab", card.lab.id)])
     if introduce is not None:
-        label = context.deps.t(update, "networking.button.propose")
+        language = context.deps.language_of(update.effective_user)
+        label = context.deps.networking.messages.propose_label(language)
         rows.append([InlineKeyboardButton(label, callback_data=propose_data(introduce))])
     rows.append(
         [

@@ -30,6 +30,10 @@ class NetworkingMessages:
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
 
+    def propose_label(self, language: str) -> str:
+        """« Proposer une mise en relation », for a card of another feature (an innovation)."""
+        return self.texts.get(language, "networking.button.propose")
+
     def name(self, card: Card, language: str) -> str:
         """The card's name as shown (plain text), or « un membre » when hidden."""
         return card.name or self.texts.get(language, "networking.card.someone")
