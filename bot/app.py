@@ -17,6 +17,7 @@ from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.catalogue.service import CatalogueService
 from bot.services.events import build_events
 from bot.services.members.service import MemberService
+from bot.services.networking import build_networking
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
@@ -55,6 +56,9 @@ def build_deps(config: Config) -> Deps:
         surveys=build_surveys(sessions, events.delivery, config.bot.tz),
         delivery=events.delivery,
         privacy=PrivacyService(sessions),
+        networking=build_networking(
+            sessions, config, texts=texts, delivery=events.delivery, communes=communes
+        ),
     )
 
 

@@ -86,12 +86,19 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class NetworkingConfig:
+    # Introductions a member may have waiting for an answer at once.
+    max_pending_requests: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
+    networking: NetworkingConfig = field(default_factory=NetworkingConfig)
 
     @property
     def has_token(self) -> bool:
@@ -117,7 +124,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot", "privacy", "intake"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "privacy", "intake", "networking"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -179,6 +186,12 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
     language = _str(bt, "default_language", "bot.", "fr")
     if language not in LANGUAGES:
         raise ConfigError("bot.default_language", f"must be one of {', '.join(LANGUAGES)}")
+    nw = _table(raw, "networking")
+    _reject_unknown(nw, {"max_pending_requests"}, "networking.")
+    pending_key = "max_pending_requests"
+    max_pending = _int(nw, pending_key, "networking.", 5)
+    if not 1 <= max_pending <= 100:
+        raise ConfigError(f"networking.{pending_key}", "must be between 1 and 100")
     return Config(
         telegram=TelegramConfig(
             token=token.strip(), base_url=base_url, mode=mode, webhook=webhook
@@ -193,6 +206,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         ),
         privacy=privacy,
         intake=_intake(raw),
+        networking=NetworkingConfig(max_pending_requests=max_pending),
     )
 
 

@@ -18,6 +18,7 @@ from bot.services.catalogue.service import CatalogueService
 from bot.services.delivery.outbox import DeliveryService
 from bot.services.events.service import EventService
 from bot.services.members.service import MemberService
+from bot.services.networking import NetworkingServices
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
@@ -44,6 +45,7 @@ class Deps:
     surveys: SurveyServices
     delivery: DeliveryService
     privacy: PrivacyService
+    networking: NetworkingServices
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

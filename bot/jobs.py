@@ -149,6 +149,26 @@ async def _close_quick_polls(context: Ctx) -> None:
         await stop_poll(context.bot, service, poll)
 
 
+async def _expire_introductions(context: Ctx) -> None:
+    expired = await context.deps.networking.introductions.expire_due(utcnow())
+    if expired:
+        log.info("introductions: %s expired unanswered", expired)
+
+
+async def _run_rounds(context: Ctx) -> None:
+    tick = await context.deps.networking.rounds.tick(utcnow())
+    if tick.reminded or tick.paired or tick.asked or tick.paused:
+        log.info("rounds: %s", tick)
+
+
+async def _rounds_due(deps: Deps) -> datetime | None:
+    return await deps.networking.rounds.next_due()
+
+
+async def _introductions_due(deps: Deps) -> datetime | None:
+    return await deps.networking.introductions.next_expiry()
+
+
 async def _reminders_due(deps: Deps) -> datetime | None:
     return await deps.events.reminders.next_due_at()
 
@@ -172,7 +192,15 @@ REMINDERS = Wake("events:reminders", _fire_reminders, _reminders_due, timedelta(
 QUICK_POLLS = Wake("surveys:quick_polls", _close_quick_polls, _quick_polls_due)
 # At start-up: the messages with erased members' data that a crash left unedited.
 SCRUB = Wake("privacy:scrub", _scrub, _scrub_due)
-WAKES = (REMINDERS, QUICK_POLLS, SCRUB)
+# Introductions unanswered for seven days; an hour late is fine, and a request made meanwhile
+# (by this process or another) is seen within the hour.
+INTRODUCTIONS = Wake(
+    "networking:introductions", _expire_introductions, _introductions_due, timedelta(hours=1)
+)
+# Café réseautage rounds: reminders, pairings and follow-ups; a round opened by another process
+# is seen within 15 minutes (its reminder is due a day before).
+ROUNDS = Wake("networking:rounds", _run_rounds, _rounds_due, timedelta(minutes=15))
+WAKES = (REMINDERS, QUICK_POLLS, SCRUB, INTRODUCTIONS, ROUNDS)
 
 
 async def _show_progress(context: Ctx) -> None:

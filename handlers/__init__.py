@@ -43,6 +43,13 @@ from handlers.events import keys as events_keys
 from handlers.events import organisers as event_organisers
 from handlers.keys import Key, any_of
 from handlers.menu import ADMIN, MEMBER, MODERATOR, Callback, Command
+from handlers.networking import dialogue as networking
+from handlers.networking import directory as networking_directory
+from handlers.networking import introductions as networking_introductions
+from handlers.networking import keys as networking_keys
+from handlers.networking import profile as networking_profile
+from handlers.networking import round_keys as rounds_keys
+from handlers.networking import rounds as networking_rounds
 from handlers.proposals import buttons as proposal_buttons
 from handlers.proposals import corrections as proposal_corrections
 from handlers.proposals import dialogue as proposals
@@ -73,6 +80,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("proposer", "submit", proposals.open_dialogue, MEMBER, "submit"),
     Command("questionnaire", "survey", surveys.on_resume, MEMBER, "survey_answer"),
     Command("mes_reponses", "my_answers", surveys.show_own_answers, MEMBER, "survey_my_answers"),
+    Command("profil", "profile", networking_profile.open_editor, MEMBER, "profile"),
+    Command("annuaire", "directory", networking_directory.on_command, MEMBER, "directory"),
+    Command("cafe", "coffee", networking_rounds.show_rounds, MEMBER, "coffee"),
+    Command("cafe_ouvrir", "coffee_open", networking_rounds.open_round, ADMIN, None),
+    Command("cafe_bilan", "coffee_report", networking_rounds.show_report, ADMIN, "coffee_report"),
     Command("aide", "help", help_command.show_help, MEMBER, "help"),
     Command("langue", "language", members.ask_language, MEMBER, "language"),
     Command("mesdonnees", "mydata", privacy.export_data, MEMBER, "mydata"),
@@ -116,6 +128,7 @@ def build_handlers() -> HandlerTable:
         event_organisers.build_move_conversation(),  # /deplacer_evenement bare: pick, then date
         # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
         surveys.conversation(command.pop("questionnaire").handler(filters.ChatType.PRIVATE)),
+        networking.build_conversation(),  # opened by buttons: a field, a request, a relay
     ]
     proposal = proposals.build_conversation(command.pop("proposer").handler(), dialogues)
     survey_file = "|".join(command["enquete_creer"].names)
@@ -170,6 +183,33 @@ def build_handlers() -> HandlerTable:
         button(surveys_keys.EXPORT, survey_admin.on_export),
         button(surveys_keys.NEW, survey_admin.on_new),
         *(button(key, quick_polls.on_pick) for key in surveys_keys.QUICK_POLL.values()),
+        button(networking_keys.EDIT, networking_profile.on_edit),
+        button(rounds_keys.JOIN, networking_rounds.on_join),
+        button(rounds_keys.SKIP, networking_rounds.on_skip),
+        button(rounds_keys.LEAVE, networking_rounds.on_leave),
+        button(rounds_keys.MET, networking_rounds.on_met),
+        button(rounds_keys.USEFUL, networking_rounds.on_useful),
+        button(rounds_keys.PAUSE, networking_rounds.on_pause),
+        button(rounds_keys.RESUME, networking_rounds.on_resume),
+        button(rounds_keys.INVITE, networking_rounds.on_invite),
+        button(rounds_keys.LATER, networking_rounds.on_later),
+        button(networking_keys.FIELD_SCREEN, networking_profile.on_field),
+        button(networking_keys.HIDE, networking_profile.on_hide),
+        button(networking_keys.CLEAR, networking_profile.on_clear),
+        button(networking_keys.VISIBLE, networking_profile.on_visible),
+        button(networking_keys.LAB, networking_profile.on_lab),
+        button(networking_keys.THEME, networking_profile.on_theme),
+        button(networking_keys.LANGUAGE, networking_profile.on_language),
+        button(networking_keys.CONTACT, networking_profile.on_contact),
+        button(networking_keys.COMMUNE, networking_profile.on_commune),
+        button(networking_keys.DONE, networking_profile.on_done),
+        button(networking_keys.PAGE, networking_directory.on_page),
+        button(networking_keys.CARD, networking_directory.on_card),
+        button(networking_keys.ACCEPT, networking_introductions.on_accept),
+        button(networking_keys.DECLINE, networking_introductions.on_decline),
+        button(networking_keys.BLOCK, networking_introductions.on_block),
+        button(networking_keys.REPORT, networking_introductions.on_report),
+        button(networking_keys.SHARE, networking_introductions.on_share),
         button(privacy.ERASE, privacy.on_erase),
         button(privacy.KEEP, privacy.on_keep),
         # Organisers' dialogue buttons outside their dialogue: refused to others, else stale.

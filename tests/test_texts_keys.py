@@ -21,6 +21,7 @@ import pytest
 import handlers
 from bot.languages import CODES
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
+from bot.services.networking.fields import FIELDS as NETWORKING_FIELDS
 from bot.services.proposals.moderation import REASON_CODES
 from bot.texts import Texts
 from handlers import COMMANDS
@@ -33,6 +34,7 @@ RELATIVE = {"handlers/catalogue/views.py": "catalogue."}
 RELATIVE_SHORT = re.compile(r"""_t\(\s*update,\s*context,\s*"([a-z_]+)"\s*[,)]""")
 F_STRING_KEY = re.compile(r"""\bf["']([a-z_]+\.[a-z0-9_.]*)\{""")
 
+NETWORKING_STATES = ("pending", "accepted", "declined", "expired", "cancelled")
 PROPOSAL_FIELDS = (
     *("name", "description", "theme", "place", "organisation", "website", "contact", "photo"),
 )
@@ -71,6 +73,26 @@ BUILT_WITH_F_STRINGS = [
     # handlers/proposals/input.py: f"proposals.{'cancelled' if … else 'same'}"
     "proposals.cancelled",
     "proposals.same",
+    # handlers/networking/views.py and bot/services/networking/*.py: fields, hints, choices
+    *(f"networking.field.{name}" for name in (*NETWORKING_FIELDS, "contact")),
+    *(f"networking.hint.{name}" for name in (*NETWORKING_FIELDS, "contact")),
+    *(f"networking.language.{code}" for code in ("fr", "br", "en")),
+    *(f"networking.contact.{choice}" for choice in ("username", "relay", "closed")),
+    *(f"networking.button.{name}" for name in ("make_visible", "make_private")),
+    *(f"networking.button.{name}" for name in ("hide_field", "show_field")),
+    *(f"networking.editor.status_{name}" for name in ("visible", "private")),
+    *(f"networking.refused.{reason}" for reason in ("unavailable", "no_profile")),
+    *(f"networking.refused.{reason}" for reason in ("too_many", "already")),
+    *(f"networking.relay.{outcome}" for outcome in ("closed", "no_username")),
+    *(f"networking.state.{state}" for state in NETWORKING_STATES),
+    # bot/services/networking/round_messages.py and handlers/networking/rounds.py: café réseautage
+    *(f"networking.round.pool.{pool}" for pool in ("all", "lab", "territory", "event")),
+    *(f"networking.round.met_{answer}" for answer in ("yes", "not_yet", "no")),
+    *(f"networking.round.ask_{when}" for when in ("halfway", "end")),
+    *(f"networking.round.state.{state}" for state in ("joined", "skipped", "left", "none")),
+    *(f"networking.round.status.{status}" for status in ("open", "paired", "done", "cancelled")),
+    *(f"networking.round.{outcome}" for outcome in ("joined", "skipped", "left", "no_profile")),
+    *(f"networking.round.{outcome}" for outcome in ("closed", "not_in_pool")),
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
     # handlers/events/organisers.py: the pickers of /deplacer_evenement, /annuler_evenement

@@ -11,7 +11,7 @@ from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
 from handlers.catalogue import keys
 from handlers.catalogue import views as view
-from handlers.common import chat_of, query_of, show
+from handlers.common import chat_of, is_private, query_of, sender, show
 
 
 async def not_found(update: Update, context: Ctx) -> None:
@@ -75,7 +75,11 @@ async def show_innovation(update: Update, context: Ctx, innovation_id: int) -> b
     card = await context.deps.catalogue.innovation(innovation_id)
     if card is None:
         return False
-    await show(update, context, view.innovation_card(update, context, card))
+    introduce = None
+    if is_private(update):
+        introductions = context.deps.networking.introductions
+        introduce = await introductions.innovation_contact(sender(update).id, innovation_id)
+    await show(update, context, view.innovation_card(update, context, card, introduce))
     return True
 
 

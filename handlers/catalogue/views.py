@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import Ctx
 from bot.services.catalogue.communes import DEPARTEMENTS
 from bot.services.catalogue.service import InnovationCard, LabCard, ListPage
+from bot.services.networking.messages import propose_data
 from handlers.catalogue.keys import button
 from handlers.common import View, share_url
 from handlers.menu import SUBMIT
@@ -95,8 +96,11 @@ def lab_card(update: Update, context: Ctx, lab: LabCard) -> View:
     return text, InlineKeyboardMarkup([r for r in rows if r])
 
 
-def innovation_card(update: Update, context: Ctx, card: InnovationCard) -> View:
-    """The innovation's card: text and keyboard."""
+def innovation_card(
+    update: Update, context: Ctx, card: InnovationCard, introduce: int | None = None
+) -> View:
+    """The innovation's card: text and keyboard; ``introduce``: the member whom « Proposer une
+    mise en relation » asks (its proposer, when they allow it)."""
     found = card.innovation
     departement = DEPARTEMENTS.get(found.departement, found.departement)
     place = f"{found.commune} ({departement})" if departement else found.commune
@@ -122,6 +126,10 @@ def innovation_card(update: Update, context: Ctx, card: InnovationCard) -> View:
         rows.append([button(_t(update, context, "button.map"), "pin", found.id)])
     if card.lab:
         rows.append([button("🧪 " + card.lab.title, "lab", card.lab.id)])
+    if introduce is not None:
+        language = context.deps.language_of(update.effective_user)
+        label = context.deps.networking.messages.propose_label(language)
+        rows.append([InlineKeyboardButton(label, callback_data=propose_data(introduce))])
     rows.append(
         [
             button(_t(update, context, "button.back"), "themes", 0),

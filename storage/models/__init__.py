@@ -14,6 +14,16 @@ from storage.models.events import (
 )
 from storage.models.intake import InboundUpdate
 from storage.models.members import Member
+from storage.models.networking import (
+    Block,
+    Introduction,
+    Profile,
+    ProfileLab,
+    ProfileTheme,
+    Relay,
+    Report,
+)
+from storage.models.networking_rounds import Pause, Round, RoundMember
 from storage.models.privacy import MemberMessage
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
@@ -30,6 +40,7 @@ from storage.models.surveys import (
 __all__ = [
     "Announcement",
     "Base",
+    "Block",
     "ConversationState",
     "Event",
     "EventFigure",
@@ -39,15 +50,24 @@ __all__ = [
     "FaqEntry",
     "InboundUpdate",
     "Innovation",
+    "Introduction",
     "Lab",
     "Member",
     "MemberMessage",
     "OrganiserDraft",
     "OutboxMessage",
+    "Pause",
+    "Profile",
+    "ProfileLab",
+    "ProfileTheme",
     "Proposal",
     "ProposalEvent",
     "QuickPoll",
     "QuickPollVote",
+    "Relay",
+    "Report",
+    "Round",
+    "RoundMember",
     "Rsvp",
     "SavedSearch",
     "SeedRecord",

@@ -87,6 +87,14 @@ class CommuneDirectory:
         found = process.extract(key, self._keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=75)
         return [self._by_key[match][0] for match, _score, _index in found]
 
+    def number(self, commune: Commune) -> int:
+        """The commune's place in the table: a short id for a button (see :meth:`at`)."""
+        return self._communes.index(commune)
+
+    def at(self, number: int) -> Commune | None:
+        """The commune numbered ``number`` by :meth:`number`, if any."""
+        return self._communes[number] if 0 <= number < len(self._communes) else None
+
     def nearest(self, latitude: float, longitude: float) -> Commune | None:
         """The commune closest to a point (for members who share a location)."""
         return min(

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.privacy import erase_events, export_events
 from bot.services.intake.privacy import erase_intake, export_intake
+from bot.services.networking.privacy import erase_networking, export_networking
 from bot.services.proposals.privacy import erase_proposals, export_proposals
 from bot.services.search.privacy import erase_searches, export_searches
 from bot.services.surveys.privacy import erase_surveys, export_surveys
@@ -90,6 +91,17 @@ class PrivacyService:
         )
         self.register(
             "intake", export=export_intake, erase=erase_intake, tables=("inbound_updates",)
+        )
+        self.register(
+            "networking",
+            export=export_networking,
+            erase=erase_networking,
+            tables=(
+                *("networking_profiles", "networking_profile_labs", "networking_profile_themes"),
+                *("networking_introductions", "networking_blocks", "networking_reports"),
+                "networking_relays",
+                *("networking_round_members", "networking_pauses", "networking_rounds"),
+            ),
         )
 
     def register(

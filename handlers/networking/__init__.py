@@ -1,0 +1,1 @@
+"""Networking: /profil, /annuaire, introductions between members (bot/services/networking)."""
