@@ -27,6 +27,7 @@ from handlers.common import (
 )
 from handlers.events import keys
 from handlers.events.views import card_view, past_keyboard
+from handlers.keys import parse_id
 
 UPCOMING_CARDS = 5
 PAST_BUTTONS = 8
@@ -66,8 +67,8 @@ async def open_card(
 
 async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
     """Deep link and poster QR code: t.me/<bot>?start=event-<id or slug>."""
-    if rest.isdigit() and len(rest) <= 12:
-        return await open_card(update, context, int(rest))
+    if (event_id := parse_id(rest)) is not None:
+        return await open_card(update, context, event_id)
     return bool(rest) and await open_card(update, context, slug=rest)
 
 
@@ -187,7 +188,7 @@ async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup
 async def move_event(update: Update, context: Ctx) -> None:
     """/deplacer_evenement <numéro> <date>: reminders follow, those coming are told."""
     parts = (message_of(update).text or "").split(maxsplit=2)
-    if len(parts) < 3 or not parts[1].isdigit():
+    if len(parts) < 3 or (event_id := parse_id(parts[1])) is None:
         await say(update, context, "events.admin.usage_move")
         return
     tz = context.deps.config.bot.tz
@@ -197,7 +198,7 @@ async def move_event(update: Update, context: Ctx) -> None:
         await say(update, context, f"events.create.date_{exc.reason}")
         return
     try:
-        event = await context.deps.events.reschedule(int(parts[1]), _utc(when))
+        event = await context.deps.events.reschedule(event_id, _utc(when))
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return
@@ -211,11 +212,11 @@ async def move_event(update: Update, context: Ctx) -> None:
 async def cancel_event(update: Update, context: Ctx) -> None:
     """/annuler_evenement <numéro>: cancelled, those coming told once."""
     parts = (message_of(update).text or "").split()
-    if len(parts) != 2 or not parts[1].isdigit():
+    if len(parts) != 2 or (event_id := parse_id(parts[1])) is None:
         await say(update, context, "events.admin.usage_cancel")
         return
     try:
-        await context.deps.events.cancel(int(parts[1]))
+        await context.deps.events.cancel(event_id)
     except EventNotFound:
         await say(update, context, "events.rsvp.gone")
         return

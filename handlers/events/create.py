@@ -33,6 +33,7 @@ from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
 from handlers.events import keys
+from handlers.keys import parse_id
 
 
 class Step(StrEnum):
@@ -170,10 +171,11 @@ async def on_capacity(update: Update, context: Ctx) -> str:
         await _save(update, context, capacity=None)
     else:
         text = (message_of(update).text or "").strip()
-        if not text.isdigit() or int(text) < 1:
+        capacity = parse_id(text)  # a count of seats reads like an id: digits, an int column
+        if not capacity:
             await say(update, context, "events.create.capacity_invalid")
             return Step.CAPACITY
-        await _save(update, context, capacity=int(text))
+        await _save(update, context, capacity=capacity)
     markup = _buttons(update, context, ("events.create.yes", "y1"), ("events.create.no", "y0"))
     await say(update, context, "events.create.ask_yearly", reply_markup=markup)
     return Step.YEARLY

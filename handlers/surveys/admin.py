@@ -15,6 +15,7 @@ from bot.services.surveys.planning import NoEvent, SurveyClosed, SurveyInfo, Sur
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
 from handlers.common import language, message_of, say, say_plural, sender
+from handlers.keys import parse_id
 from handlers.surveys.keys import GO
 
 MAX_FILE_BYTES = 64 * 1024
@@ -22,7 +23,7 @@ MAX_FILE_BYTES = 64 * 1024
 
 def _survey_id(context: Ctx) -> int | None:
     args = context.args or []
-    return int(args[0]) if args and args[0].isdigit() else None
+    return parse_id(args[0]) if args else None
 
 
 async def _usage(update: Update, context: Ctx, example: str) -> None:

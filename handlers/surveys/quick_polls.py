@@ -18,6 +18,7 @@ from bot.services.surveys.quick_polls import (
 )
 from handlers.access import admins_only
 from handlers.common import is_private, language, message_of, say, sender
+from handlers.keys import parse_id
 
 
 @admins_only
@@ -115,10 +116,11 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
 
 async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | None:
     args = context.args or []
-    if not args or not args[0].isdigit():
+    poll_id = parse_id(args[0]) if args else None
+    if poll_id is None:
         await say(update, context, "surveys.admin.usage_id", example="/sondage_resultats 2")
         return None
-    poll = await context.deps.surveys.quick_polls.results(int(args[0]))
+    poll = await context.deps.surveys.quick_polls.results(poll_id)
     if poll is None:
         await say(update, context, "surveys.quick_polls.not_found", id=args[0])
     return poll

@@ -9,16 +9,17 @@ from telegram import InputFile, Update
 from bot.context import Ctx
 from bot.services.surveys.charts import satisfaction_chart
 from handlers.common import language, message_of, say, sender
+from handlers.keys import parse_id
 from handlers.surveys.views import chart_labels, results_messages
 
 
 async def show_results(update: Update, context: Ctx) -> None:
     """Organisers always; other members only once the survey is closed with public results."""
     args = context.args or []
-    if not args or not args[0].isdigit():
+    survey_id = parse_id(args[0]) if args else None
+    if survey_id is None:
         await say(update, context, "surveys.admin.usage_id", example="/resultats 3")
         return
-    survey_id = int(args[0])
     results = await context.deps.surveys.results.results(survey_id)
     if results is None:
         await say(update, context, "surveys.admin.not_found", id=survey_id)
