@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot.context import Ctx, Deps
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
-from bot.texts import Markup
+from bot.texts import Markup, utf16_length
 from handlers.access import moderators_only
 from handlers.common import (
     chat_of,
@@ -46,6 +46,7 @@ from handlers.proposals.moderation_cards import (
     reasons_keyboard,
     refresh_card,
     tell_member,
+    too_long,
 )
 from handlers.proposals.moderation_cards import member_language as _member_language
 
@@ -152,8 +153,8 @@ async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | in
 async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     """The typed reason (refuses) or question (sent to the member)."""
     text = message_of(update).text or ""
-    if len(text) > TEXT_MAX:
-        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
+    if too_long(text):
+        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=utf16_length(text))
         return ModStep.TYPING
     done = await context.deps.proposals.moderation.complete_prompt(sender(update).id, text)
     if done is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.catalogue.communes import CommuneDirectory, is_position
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
 from bot.services.proposals.fields import apply_text
 from bot.services.proposals.moderation import ModerationService
@@ -104,6 +104,8 @@ class ProposalService(DraftStore):
         async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PLACE:
                 raise Invalid("proposals.location_unexpected")
+            if not is_position(latitude, longitude):
+                raise Invalid("proposals.location_invalid")
             row.latitude, row.longitude = latitude, longitude
             # The nearest known commune names the place; the exact point is kept as shared.
             near = self.communes.nearest(latitude, longitude) if self.communes else None
