@@ -91,7 +91,7 @@ def _carries(query: CallbackQuery) -> bool:
     message = query.message
     if message is None or query.data is None:
         return True
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.is_accessible:
         return message.chat.type == ChatType.PRIVATE
     markup = message.reply_markup
     rows = markup.inline_keyboard if markup is not None else ()

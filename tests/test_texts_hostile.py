@@ -20,6 +20,7 @@ HOSTILE = {
     "wide": "𝕒" * 4000,  # 8,000 UTF-16 units: twice Telegram's limit on its own
     "rtl": "\u202eSIHT DAER\u202c \u200fעברית\u200e",
     "lone_surrogate": "x\ud835y",
+    "quotes": '"l\'« a » & b" </b></a> <a href="x">',
 }
 
 

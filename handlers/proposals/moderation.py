@@ -13,6 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from telegram import ForceReply, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     ConversationHandler,
@@ -201,11 +202,14 @@ async def list_pending(update: Update, context: Ctx) -> None:
     )
     lang = language(update, context)
     for card in cards[:LIST_LIMIT]:
-        await context.bot.send_message(
-            chat_of(update).id,
-            card_text(context.deps, lang, card),
-            reply_markup=card_keyboard(context.deps, lang, card.proposal),
-        )
+        try:
+            await context.bot.send_message(
+                chat_of(update).id,
+                card_text(context.deps, lang, card),
+                reply_markup=card_keyboard(context.deps, lang, card.proposal),
+            )
+        except BadRequest:  # one card Telegram refuses never hides the ones behind it
+            log.warning("could not list the card of proposal %s", card.proposal.id, exc_info=True)
 
 
 async def _announce(update: Update, context: Ctx, card: Card) -> None:

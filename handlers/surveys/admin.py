@@ -26,6 +26,11 @@ def _survey_id(context: Ctx) -> int | None:
     return parse_id(args[0]) if args else None
 
 
+def _typed_id(context: Ctx) -> str:
+    """The number as the organiser typed it (a huge one reads as no survey, shown as typed)."""
+    return (context.args or [""])[0]
+
+
 async def _usage(update: Update, context: Ctx, example: str) -> None:
     await say(update, context, "surveys.admin.usage_id", example=example)
 
@@ -102,7 +107,7 @@ async def schedule(update: Update, context: Ctx) -> None:
     try:
         info = await context.deps.surveys.planning.schedule(survey_id, invitation, when)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     except NoEvent:
         await say(update, context, "surveys.admin.needs_event")
@@ -135,7 +140,7 @@ async def open_to_all(update: Update, context: Ctx) -> None:
     try:
         info = await context.deps.surveys.planning.open_to_all(survey_id)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     link = f"https://t.me/{context.bot.username}?start=survey-{info.id}"
     await say(update, context, "surveys.admin.opened", id=info.id, link=link)
@@ -157,7 +162,7 @@ async def close(update: Update, context: Ctx) -> None:
     try:
         info = await context.deps.surveys.planning.close(survey_id, public=public)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     key = "surveys.admin.closed_public" if public else "surveys.admin.closed"
     await say(update, context, key, id=info.id)
@@ -207,7 +212,7 @@ async def export(update: Update, context: Ctx) -> None:
         await say(update, context, "surveys.admin.named_refused")
         return
     if result is None:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     caption = context.deps.plural(
         update, "surveys.admin.export_caption", result.rows, filename=result.filename

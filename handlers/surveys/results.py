@@ -22,7 +22,7 @@ async def show_results(update: Update, context: Ctx) -> None:
         return
     results = await context.deps.surveys.results.results(survey_id)
     if results is None:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=args[0])
         return
     if not context.deps.members.is_admin(sender(update).id) and not results.public:
         await say(update, context, "surveys.results.not_public")

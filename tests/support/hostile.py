@@ -16,16 +16,25 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
-from bot.context import BotApp, Ctx
+from bot.app import build_application, build_deps
+from bot.config import parse_config
+from bot.console.bot_api import InProcessBotApi
+from bot.context import BotApp, Ctx, Deps
+from bot.services.surveys.templates import template
+from bot.startup import prepare_database
 from handlers import COMMANDS
 from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.bot_api import FakeTelegram
+from tests.support.driver import MemberChat
+from tests.support.proposals import send_proposal
+from tests.support.surveys import add_event, create_survey
 
 OTHER_MEMBER = 5555
 OTHER_GROUP = -100600
@@ -216,6 +225,41 @@ def _benign(status: int, description: str) -> bool:
     """A refusal the bot provokes on purpose and handles: an edit that changes nothing (a button
     pressed twice; the bot edits without comparing and ignores Telegram's 400)."""
     return status == 400 and "not modified" in description
+
+
+async def start(db_url: str) -> tuple[Harness, Deps]:
+    """The real Application on a seeded database (SQLite or PostgreSQL) with a proposal waiting
+    for moderation, an upcoming event and an open survey; the caller stops it."""
+    config = parse_config(
+        {
+            "database": {"url": db_url},
+            "bot": {
+                "admin_ids": [ADMIN_ID],
+                "moderator_ids": [MODERATOR_ID],
+                "moderators_chat_id": MODERATORS_CHAT_ID,
+            },
+        }
+    )
+    deps = build_deps(config)
+    await prepare_database(deps)
+    fake = FakeTelegram()
+    fake.add_group(MODERATORS_CHAT_ID, "Modération")
+    app = build_application(deps, request=InProcessBotApi(fake))
+    await app.initialize()
+    soon = datetime.now(UTC) + timedelta(days=10)
+    await add_event(deps.sessions, "rencontre-2030", starts_at=soon, ends_at=soon)
+    await add_event(deps.sessions, "rencontre-2013")
+    survey_id = await create_survey(deps.sessions, template())
+    await deps.surveys.planning.open_to_all(survey_id)
+    fake.add_user(MEMBER_ID, "Anne")
+    await send_proposal(MemberChat(app, fake, MEMBER_ID, MEMBER_ID))
+    return Harness(app, fake), deps
+
+
+async def stop(harness: Harness, deps: Deps) -> None:
+    """Shut the Application down and close the database."""
+    await harness.app.shutdown()
+    await deps.engine.dispose()
 
 
 # --- strategies -----------------------------------------------------------------------------
