@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardButton
 
 DATA_LIMIT = 64  # bytes (Bot API)
-MAX_ID = 2**31 - 1  # every id column is an Integer (tests/test_hostile_ids.py checks the models)
+MAX_ID = 2**31 - 1  # every id column is an Integer (tests/test_hostile_regressions.py checks)
 
 
 def _up_to(limit: int) -> str:

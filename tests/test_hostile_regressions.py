@@ -14,10 +14,12 @@ import math
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import Integer
 
 from handlers.catalogue import keys as catalogue_keys
 from handlers.events import keys as events_keys
 from handlers.keys import ID, MAX_ID, NO_SUCH_ID, parse_id
+from storage.models import Base
 from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.driver import MemberChat, plain
 from tests.support.hostile import OTHER_MEMBER, Harness, Step, start, stop
@@ -41,6 +43,20 @@ def chat(harness: Harness, user: int, chat_id: int | None = None) -> MemberChat:
 def clean(harness: Harness) -> None:
     assert not harness.exceptions, harness.examples
     assert not harness.refusals, harness.examples
+
+
+def test_every_id_column_is_within_the_parsers_range() -> None:
+    """Ids members can name (labs, innovations, events, surveys, proposals…) are ``Integer``
+    primary keys: 32 bits on PostgreSQL, the range of MAX_ID."""
+    ids = [
+        column
+        for table in Base.metadata.tables.values()
+        for column in table.primary_key.columns
+        if column.autoincrement is not False and isinstance(column.type, Integer)
+    ]
+    assert ids
+    assert all(type(column.type) is Integer for column in ids), ids
+    assert MAX_ID == 2**31 - 1
 
 
 def test_the_id_parser_reads_ascii_digits_within_the_columns_range() -> None:
