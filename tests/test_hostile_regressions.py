@@ -98,6 +98,7 @@ async def test_hostile_arguments_get_a_clear_answer(
     clean(harness)
     user = (MEMBER_ID, ADMIN_ID)[actor == ADMIN]
     assert answer in chat(harness, user).last_text()
+    assert len(chat(harness, user).last_text()) < 400  # a clear answer, not an echo
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,12 @@ def test_every_text_is_valid_html_within_the_limit(
     assert broken == []
 
 
+def test_a_caption_is_shortened_to_1024_units(texts: Texts) -> None:
+    text = texts.caption("fr", "events.ics.caption", title="𝕒" * 4000)
+    assert 1022 <= utf16_length(parse_html(text).text) <= 1024  # a 2-unit letter is not split
+    assert "𝕒…" in text
+
+
 def test_a_long_parameter_is_shortened_to_fit(texts: Texts) -> None:
     text = texts.get("fr", "proposals.sent", name="𝕒" * 4000)
     visible = parse_html(text).text

@@ -143,7 +143,7 @@ async def _send_ics(update: Update, context: Ctx, event: EventView) -> None:
     await context.bot.send_document(
         chat_id=chat_of(update).id,
         document=InputFile(content, filename=ics_filename(event)),
-        caption=context.deps.t(update, "events.ics.caption", title=event.title),
+        caption=context.deps.caption(update, "events.ics.caption", title=event.title),
     )
 
 

@@ -47,5 +47,5 @@ async def show_results(update: Update, context: Ctx) -> None:
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=f"resultats-{survey_id}.png"),
-        caption=context.deps.t(update, "surveys.results.chart_caption", title=results.title),
+        caption=context.deps.caption(update, "surveys.results.chart_caption", title=results.title),
     )
