@@ -19,14 +19,15 @@ from sqlalchemy import Integer
 from handlers.catalogue import keys as catalogue_keys
 from handlers.events import keys as events_keys
 from handlers.keys import ID, MAX_ID, NO_SUCH_ID, parse_id
+from handlers.proposals import keys as proposals_keys
 from storage.models import Base
 from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.driver import MemberChat, plain
-from tests.support.hostile import OTHER_MEMBER, Harness, Step, start, stop
+from tests.support.hostile import OTHER_GROUP, OTHER_MEMBER, Harness, Step, start, stop
 
 HUGE = "99999999999999999999"
 STALE = "Ce bouton n'est plus actif."
-MEMBER, ADMIN, MODERATOR, INTRUDER = 0, 4, 3, 2  # tests.support.hostile.ACTORS
+MEMBER, INTRUDER, MODERATOR, ADMIN, ORGANISER_IN_GROUP = 0, 2, 3, 4, 6  # hostile.ACTORS
 
 
 @pytest.fixture
@@ -99,6 +100,25 @@ async def test_hostile_arguments_get_a_clear_answer(
     user = (MEMBER_ID, ADMIN_ID)[actor == ADMIN]
     assert answer in chat(harness, user).last_text()
     assert len(chat(harness, user).last_text()) < 400  # a clear answer, not an echo
+
+
+async def test_a_quick_poll_duration_that_is_not_ascii_gets_the_usage(harness: Harness) -> None:
+    await harness.run(Step("text", ORGANISER_IN_GROUP, "/sondage_rapide ² Une question ? | A | B"))
+    clean(harness)
+    assert "Pour un sondage rapide" in chat(harness, ADMIN_ID, OTHER_GROUP).last_text()
+
+
+async def test_refuse_pressed_twice_by_a_moderator(harness: Harness) -> None:
+    """Found by the fuzz: BadRequest « not modified » at handlers/proposals/moderation.py:108,
+    then a second answer to the same query (400)."""
+    card = chat(harness, MODERATOR_ID, MODERATORS_CHAT_ID).message_containing("n°")
+    refuse = proposals_keys.REFUSE.data(1, 0)
+    assert card["message_id"]
+    for _ in range(2):
+        await harness.run(Step("press", MODERATOR, data=refuse, on_card=True))
+    clean(harness)
+    labels = chat(harness, MODERATOR_ID, MODERATORS_CHAT_ID).button_labels()
+    assert "↩️ Retour" in labels
 
 
 @pytest.mark.parametrize(

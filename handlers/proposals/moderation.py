@@ -105,7 +105,11 @@ async def _swap_buttons(
         return await _replayed(update, context, key)
     await query.answer()
     lang = language(update, context)
-    await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
+    try:
+        await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
+    except BadRequest as exc:  # « Refuser » pressed twice: the reasons are already shown
+        if "not modified" not in str(exc):
+            raise
     return None
 
 

@@ -39,7 +39,7 @@ from tests.support.surveys import add_event, create_survey
 OTHER_MEMBER = 5555
 OTHER_GROUP = -100600
 # (user, chat): members in private, a member in the moderators' group (the intruder), moderators
-# and organisers where they work, a member in another group.
+# and organisers where they work, a member and an organiser in another group.
 ACTORS: tuple[tuple[int, int], ...] = (
     (MEMBER_ID, MEMBER_ID),
     (OTHER_MEMBER, OTHER_MEMBER),
@@ -47,6 +47,7 @@ ACTORS: tuple[tuple[int, int], ...] = (
     (MODERATOR_ID, MODERATORS_CHAT_ID),
     (ADMIN_ID, ADMIN_ID),
     (MEMBER_ID, OTHER_GROUP),
+    (ADMIN_ID, OTHER_GROUP),  # quick polls are posted in groups
 )
 HUGE = ("99999999999999999999", "2147483648", "999999999999", "9" * 64, "²", "①", "٣", "-1")
 HOSTILE_TEXTS = (
@@ -56,6 +57,9 @@ HOSTILE_TEXTS = (
     "𝕒" * 2100,
     "x" * 4096,
     "\u202eSIHT\u202c \u200fעברית",
+    "/sondage_rapide 10 Question 𝕒 <b>?</b> | Oui & non | \x00",
+    "/sondage_rapide 5 anonyme " + "𝕒" * 300 + " | A | B",
+    "/questionnaire",
     "Lannion",
     "/passer",
     "/annuler",

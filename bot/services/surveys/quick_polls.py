@@ -57,7 +57,7 @@ class QuickPollResults:
 def parse_command(text: str) -> QuickPollDraft:
     """« 10 anonyme Question ? | A | B » (the word « anonyme »/« anonymous » is optional)."""
     head, _, rest = text.strip().partition(" ")
-    if not head.isdigit() or not MIN_MINUTES <= int(head) <= MAX_MINUTES:
+    if not (head.isascii() and head.isdigit()) or not MIN_MINUTES <= int(head) <= MAX_MINUTES:
         raise QuickPollUsage(text)
     anonymous = False
     first, _, after = rest.strip().partition(" ")
