@@ -121,6 +121,18 @@ async def test_refuse_pressed_twice_by_a_moderator(harness: Harness) -> None:
     assert "↩️ Retour" in labels
 
 
+async def test_a_follow_button_of_an_older_list(harness: Harness) -> None:
+    """Found by the fuzz on PostgreSQL: BadRequest « not modified » at
+    handlers/events/cards.py:172 — /abonnements twice, then the first button of each list."""
+    member = chat(harness, MEMBER_ID)
+    for _ in range(2):
+        await member.say("/abonnements")
+    lists = [m for m in harness.fake.bot_messages(MEMBER_ID) if harness.fake.buttons(m)][-2:]
+    for message in lists:
+        await member.press(member.button_labels(message)[0], message["message_id"])
+    clean(harness)
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -17,6 +17,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
 from handlers.common import (
     chat_of,
+    edit_buttons,
     language,
     message_of,
     query_of,
@@ -169,7 +170,7 @@ async def on_follow(update: Update, context: Ctx) -> None:
     await query.answer(
         context.deps.t(update, "events.follow.now_on" if now_on else "events.follow.now_off")
     )
-    await query.edit_message_reply_markup(await _follow_keyboard(update, context))
+    await edit_buttons(query, await _follow_keyboard(update, context))
 
 
 async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:

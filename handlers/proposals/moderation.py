@@ -28,6 +28,7 @@ from bot.texts import Markup, utf16_length
 from handlers.access import moderators_only
 from handlers.common import (
     chat_of,
+    edit_buttons,
     is_private,
     language,
     message_of,
@@ -105,11 +106,7 @@ async def _swap_buttons(
         return await _replayed(update, context, key)
     await query.answer()
     lang = language(update, context)
-    try:
-        await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
-    except BadRequest as exc:  # « Refuser » pressed twice: the reasons are already shown
-        if "not modified" not in str(exc):
-            raise
+    await edit_buttons(query, keyboard(context.deps, lang, card.proposal))  # twice: no change
     return None
 
 

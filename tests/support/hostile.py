@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from bot.console.bot_api import InProcessBotApi
 from bot.context import BotApp, Ctx, Deps
 from bot.services.surveys.templates import template
 from bot.startup import prepare_database
+from bot.texts import utf16_length
 from handlers import COMMANDS
 from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.bot_api import FakeTelegram
@@ -168,7 +169,10 @@ class Harness:
         self._seen_refusals = len(self.fake.refused)
 
     def update_of(self, step: Step) -> dict[str, Any] | None:  # noqa: PLR0911 (one per kind)
+        """The update Telegram would send; texts no longer than Telegram lets members send."""
         user, chat = ACTORS[step.actor % len(ACTORS)]
+        limit = {"photo": 1024, "document": 1024, "inline": 256}.get(step.kind, 4096)
+        step = replace(step, text=_cut(step.text, limit) or "", data=_cut(step.data, 1024))
         fake = self.fake
         if step.kind == "text":
             return fake.send_text(user, step.text, chat_id=chat)
@@ -223,6 +227,19 @@ class Harness:
         if not poll["allows_multiple_answers"]:
             options = options[:1]
         return self.fake.answer_poll(user, poll["id"], options)
+
+
+def _cut(text: str | None, units: int) -> str | None:
+    """``text`` cut to ``units`` UTF-16 units (Telegram refuses longer messages from members)."""
+    if text is None or utf16_length(text) <= units:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += utf16_length(char)
+        if used > units:
+            break
+        kept.append(char)
+    return "".join(kept)
 
 
 def _benign(status: int, description: str) -> bool:
