@@ -133,6 +133,15 @@ async def test_a_follow_button_of_an_older_list(harness: Harness) -> None:
     clean(harness)
 
 
+async def test_a_quick_poll_question_counts_utf16_units(harness: Harness) -> None:
+    """Found by the fuzz (20,000 updates): sendPoll 400 POLL_QUESTION_INVALID at
+    handlers/surveys/quick_polls.py:38 — 300 « 𝕒 » are 600 units for Telegram."""
+    text = "/sondage_rapide 5 " + "𝕒" * 300 + " | A | B"
+    await harness.run(Step("text", ORGANISER_IN_GROUP, text))
+    clean(harness)
+    assert "Pour un sondage rapide" in chat(harness, ADMIN_ID, OTHER_GROUP).last_text()
+
+
 @pytest.mark.parametrize(
     "data",
     [

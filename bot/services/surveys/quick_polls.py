@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.formatting import percent
+from bot.texts import utf16_length
 from storage.db import Sessions
 from storage.models import QuickPoll, utcnow
 from storage.repositories.surveys_quick_polls import QuickPollRepository
@@ -65,9 +66,9 @@ def parse_command(text: str) -> QuickPollDraft:
         anonymous, rest = True, after
     parts = [part.strip() for part in rest.split("|")]
     question, options = parts[0], tuple(p for p in parts[1:] if p)
-    if not 1 <= len(question) <= 300 or not 2 <= len(options) <= 12:
+    if not 1 <= utf16_length(question) <= 300 or not 2 <= len(options) <= 12:
         raise QuickPollUsage(text)
-    if any(len(option) > 100 for option in options):
+    if any(utf16_length(option) > 100 for option in options):  # as Telegram counts
         raise QuickPollUsage(text)
     return QuickPollDraft(question, options, int(head), anonymous)
 
