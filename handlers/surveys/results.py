@@ -10,19 +10,32 @@ from bot.context import Ctx
 from bot.services.surveys.charts import satisfaction_chart
 from handlers.common import language, message_of, say, sender
 from handlers.keys import parse_id
+from handlers.surveys.pickers import offer_surveys
 from handlers.surveys.views import chart_labels, results_messages
 
 
 async def show_results(update: Update, context: Ctx) -> None:
-    """Organisers always; other members only once the survey is closed with public results."""
+    """Organisers always; other members only once the survey is closed with public results.
+
+    Typed bare by an organiser: the surveys as buttons (handlers/surveys/pickers.py)."""
     args = context.args or []
+    if not args and context.deps.members.is_admin(sender(update).id):
+        await offer_surveys(update, context, "results")
+        return
     survey_id = parse_id(args[0]) if args else None
     if survey_id is None:
         await say(update, context, "surveys.admin.usage_id", example="/resultats 3")
         return
+    await show_survey(update, context, survey_id)
+
+
+async def show_survey(update: Update, context: Ctx, survey_id: int) -> None:
+    """The results of survey ``survey_id`` (the same rule: organisers, else public ones)."""
     results = await context.deps.surveys.results.results(survey_id)
     if results is None:
-        await say(update, context, "surveys.admin.not_found", id=args[0])
+        await say(
+            update, context, "surveys.admin.not_found", id=(context.args or [str(survey_id)])[0]
+        )
         return
     if not context.deps.members.is_admin(sender(update).id) and not results.public:
         await say(update, context, "surveys.results.not_public")

@@ -58,6 +58,8 @@ class EventFigure(Base):
     unit: Mapped[str] = mapped_column(String(16), default="%")
     detail: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0010_answer_figures: « plus de 300 participants » is shown as the source says it.
+    more_than: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class EventFollowUp(Base):
