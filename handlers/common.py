@@ -113,7 +113,7 @@ async def show(update: Update, context: Ctx, view: View) -> None:
             raise
 
 
-async def edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
+async def edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
     """Replace the pressed message's buttons; pressed twice, there is nothing to change."""
     try:
         await query.edit_message_reply_markup(markup)

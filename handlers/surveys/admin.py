@@ -27,7 +27,7 @@ from bot.services.surveys.planning import (
 )
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
-from handlers.common import language, message_of, query_of, say, say_plural, sender
+from handlers.common import edit_buttons, language, message_of, query_of, say, say_plural, sender
 from handlers.keys import parse_id
 from handlers.surveys import pickers
 from handlers.surveys.keys import CLOSE, EXPORT, GO, NEW, PICK, SCHEDULE
@@ -365,7 +365,7 @@ async def on_schedule_default(update: Update, context: Ctx) -> None:
     query = query_of(update)
     (survey_id,) = SCHEDULE.values(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)  # pressed twice (or forged by an organiser): no change
     await _schedule(update, context, int(survey_id), None)
 
 
@@ -375,7 +375,7 @@ async def on_close(update: Update, context: Ctx) -> None:
     query = query_of(update)
     survey_id, public = CLOSE.values(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)  # pressed twice (or forged by an organiser): no change
     await _close(update, context, int(survey_id), public=public == "1")
 
 
