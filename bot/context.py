@@ -59,6 +59,11 @@ class Deps:
         user = update.effective_user if isinstance(update, Update) else None
         return self.texts.get(self.language_of(user), key, **params)
 
+    def caption(self, update: object, key: str, /, **params: Any) -> str:
+        """Like :meth:`t`, within a caption's 1,024 UTF-16 units."""
+        user = update.effective_user if isinstance(update, Update) else None
+        return self.texts.caption(self.language_of(user), key, **params)
+
     def plural(self, update: object, key: str, count: int, /, **params: Any) -> str:
         """Catalogue text ``key.<plural category of count>`` in the sender's language."""
         user = update.effective_user if isinstance(update, Update) else None

@@ -29,6 +29,7 @@ from bot.languages import CODES, REFERENCE, language_named
 
 LOCALES = Path(__file__).with_name("locales")
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 units of the visible text
+CAPTION_LIMIT = 1024  # a photo's or a document's caption
 ELLIPSIS = "…"
 # C0/C1 controls (tab and newlines kept) and lone surrogates: Telegram refuses or mangles them.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -71,6 +72,10 @@ class Texts:
             return template
         return render(template, params)
 
+    def caption(self, language: str, key: str, /, **params: Any) -> str:
+        """Like :meth:`get`, shortened to a caption's 1,024 units."""
+        return render(self.raw(language, key), params, CAPTION_LIMIT)
+
     def plural(self, language: str, key: str, count: float, /, **params: Any) -> str:
         """``key.<category>`` for ``count`` by CLDR's rules (fr: 0 and 1 are « one »)."""
         params.setdefault("count", format_number(count, language))
@@ -90,13 +95,13 @@ class Texts:
         return self.default_language
 
 
-def render(template: str, params: Mapping[str, Any]) -> str:
+def render(template: str, params: Mapping[str, Any], limit: int = MESSAGE_LIMIT) -> str:
     """``template`` with its parameters escaped, shortened if the text would be too long."""
     values = {name: _clean(value) for name, value in params.items()}
     text = _fill(template, values)
-    if 2 * len(text) <= MESSAGE_LIMIT:  # a code point is at most 2 UTF-16 units: it fits
+    if 2 * len(text) <= limit:  # a code point is at most 2 UTF-16 units: it fits
         return text
-    while (excess := visible_length(text) - MESSAGE_LIMIT) > 0:
+    while (excess := visible_length(text) - limit) > 0:
         plain = [name for name, value in values.items() if not isinstance(value, Markup)]
         longest = max(plain, key=lambda name: utf16_length(values[name]), default=None)
         if longest is None or not values[longest]:

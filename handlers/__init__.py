@@ -6,9 +6,10 @@ command menus from the same rows. Buttons are routed by one ``CallbackQueryHandl
 whose pattern comes from the feature's keys (handlers/<feature>/keys.py, or ``Key``s at the top
 of handlers/<feature>.py), which also build the buttons' data.
 
-Groups, as PTB runs them: -1 sees every update first (who is talking). 0 holds the proposal
-dialogue alone: what it answers stops there, and opening another dialogue pauses it while the
-update goes on to group 1 (handlers/proposals/dialogue.py says why). In group 1 the first
+Groups, as PTB runs them: -2 stops a press of a button the pressed message does not carry
+(forged data, handlers/access.py). -1 sees every update first (who is talking). 0 holds the
+proposal dialogue alone: what it answers stops there, and opening another dialogue pauses it
+while the update goes on to group 1 (handlers/proposals/dialogue.py says why). In group 1 the first
 matching handler wins: a dialogue's steps only match that dialogue's answers, so another
 feature's command or button falls through to its own handler and the step stays as it was.
 Feature modules never register themselves: adding a feature means adding its lines here.
@@ -31,7 +32,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
-from handlers import delivery, fallback, members, menu, privacy, start
+from handlers import access, delivery, fallback, members, menu, privacy, start
 from handlers import help as help_command
 from handlers import stats as admin
 from handlers.catalogue import browsing as catalogue
@@ -238,6 +239,8 @@ def build_handlers() -> HandlerTable:
     # this filter, 0.81 ×. Its names come from the handlers themselves, dialogues' steps included.
     unknown = fallback.unknown_commands(fallback.command_names([proposal, *table]))
     return {
+        # A press counts only if the pressed message carries that button (handlers/access.py).
+        -2: [CallbackQueryHandler(access.pressed_buttons_only)],
         -1: [TypeHandler(Update, members.remember)],
         0: [proposal],
         1: [unknown, *table],

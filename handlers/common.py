@@ -113,6 +113,15 @@ async def show(update: Update, context: Ctx, view: View) -> None:
             raise
 
 
+async def edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message's buttons; pressed twice, there is nothing to change."""
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+
+
 def deep_link(context: Ctx, payload: str) -> str:
     """The t.me link that opens the bot on ``payload`` (a card, a dialogue)."""
     return f"https://t.me/{context.bot.username}?start={payload}"

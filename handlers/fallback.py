@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import Ctx
+from bot.texts import shorten
 from handlers.access import admins_only
 from handlers.common import is_private, message_of, query_of, say
 
@@ -24,7 +25,8 @@ async def unknown_command(update: Update, context: Ctx) -> None:
     if not is_private(update):
         return
     command = (message_of(update).text or "").split()[0].split("@")[0]
-    await say(update, context, "fallback.unknown_command", command=command)
+    # Named, not echoed: a 4,090-character "command" is shown by its first 40 units.
+    await say(update, context, "fallback.unknown_command", command=shorten(command, 40))
 
 
 def command_names(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> set[str]:

@@ -4,6 +4,12 @@ Each feature declares its buttons once, as ``Key``s in its keys module (handlers
 or a ``KEYS`` block in handlers/<feature>.py): the same ``Key`` builds the data put on a button
 and gives the ``pattern`` of the ``CallbackQueryHandler`` that answers it, so the two cannot drift
 apart. Fields are ids, never titles (they may be long or accented: Telegram counts bytes).
+
+Ids come from members (a button's data, a command's argument, a deep link), so they are read by
+one parser: ASCII digits only (« ² » and « ① » are ``isdigit()`` but not ids) and within the
+range of the id columns (``Integer``: 2,147,483,647 on PostgreSQL, and SQLite's int64 overflows
+past 2**63), so a hostile id is "not found", never an exception. ``ID`` is the same rule as a
+regular expression, so a button with a huge id matches no pattern and ends in the stale fallback.
 """
 
 from __future__ import annotations
@@ -14,7 +20,28 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardButton
 
 DATA_LIMIT = 64  # bytes (Bot API)
-ID = r"[0-9]{1,12}"
+MAX_ID = 2**31 - 1  # every id column is an Integer (tests/test_hostile_regressions.py checks)
+
+
+def _up_to(limit: int) -> str:
+    """A regular expression of the decimal numbers 0..limit, ASCII digits, no leading zero."""
+    digits = str(limit)
+    shorter = f"[1-9][0-9]{{0,{len(digits) - 2}}}|0" if len(digits) > 1 else ""
+    same_length = []
+    for i, digit in enumerate(digits):
+        rest = len(digits) - i - 1
+        low = "1" if i == 0 else "0"
+        if digit > low:
+            top = chr(ord(digit) - 1)
+            span = low if low == top else f"[{low}-{top}]"
+            same_length.append(f"{digits[:i]}{span}[0-9]{{{rest}}}")
+    same_length.append(digits)
+    return "(?:" + "|".join(filter(None, [shorter, *same_length])) + ")"
+
+
+NO_SUCH_ID = 0  # what a number too large to be an id reads as
+ID = _up_to(MAX_ID)
+_ID = re.compile(ID)
 NUMBER = r"-?[0-9]{1,6}"  # a small argument: an index, a page, a yes/no
 
 
@@ -30,7 +57,7 @@ class Key:
     def __post_init__(self) -> None:
         parts = [re.escape(self.feature), re.escape(self.action)]
         parts.extend(f"({regex})" for regex in self.fields)
-        object.__setattr__(self, "pattern", re.compile("^" + ":".join(parts) + "$"))
+        object.__setattr__(self, "pattern", re.compile("^" + ":".join(parts) + r"\Z"))
 
     def data(self, *values: int | str) -> str:
         """The callback_data for these field values (a bad value is a bug: ValueError)."""
@@ -53,6 +80,18 @@ class Key:
 
     def button(self, label: str, *values: int | str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=self.data(*values))
+
+
+def parse_id(text: str | None) -> int | None:
+    """The id a member typed or a link carried; None when it is not a number (ASCII digits).
+
+    A number beyond the id columns' range is NO_SUCH_ID, which no row has (ids start at 1): the
+    caller looks it up like any other and answers « introuvable »."""
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    text = text.lstrip("0") or "0"  # "007" is 7
+    return int(text) if len(text) <= len(str(MAX_ID)) and _ID.fullmatch(text) else NO_SUCH_ID
 
 
 def any_of(feature: str) -> re.Pattern[str]:

@@ -33,8 +33,11 @@ def create_engine(url: str) -> AsyncEngine:
         # hide_parameters: an SQL error is logged without its values, i.e. members' texts.
         engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "before_cursor_execute", without_nul, retval=True)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "before_cursor_execute", without_nul, retval=True)
+    return engine
 
 
 def create_sessions(engine: AsyncEngine) -> Sessions:
@@ -46,6 +49,29 @@ def create_sessions(engine: AsyncEngine) -> Sessions:
 def safe_url(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """Every bound parameter without NUL characters, which PostgreSQL refuses in text (SQLite
+    keeps them, to fail later elsewhere).
+
+    Member input reaches the database through a dozen services (answers, searches, questions,
+    names), and a search's NUL fails on PostgreSQL even in a SELECT; PTB's updates are frozen,
+    so no early handler can clean them. The engine sees every parameter once: here.
+    """
+    return statement, _clean_parameters(parameters)
+
+
+def _clean_parameters(parameters: Any) -> Any:
+    if isinstance(parameters, str):
+        return parameters.replace("\x00", "") if "\x00" in parameters else parameters
+    if isinstance(parameters, dict):
+        return {key: _clean_parameters(value) for key, value in parameters.items()}
+    if isinstance(parameters, (list, tuple)):
+        return type(parameters)(_clean_parameters(value) for value in parameters)
+    return parameters
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

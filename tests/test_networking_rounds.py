@@ -99,7 +99,8 @@ async def test_joining_needs_a_profile_and_members_only_see_their_pools(
     assert await deps.networking.rounds.choose(view.id, 6001, "joined") == "not_in_pool"
     await lonely.say("/cafe")
     assert "Aucun café réseautage ouvert pour toi" in lonely.last_text()
-    await lonely.press_data(f"networking:rjoin:{view.id}", lonely.last_message()["message_id"])
+    invitation = lonely.earlier_button(f"networking:rjoin:{view.id}")
+    await lonely.press_data(f"networking:rjoin:{view.id}", invitation)
     assert fake.callback_answers[-1]["text"] == "Ce tour n'est pas ouvert pour toi."
 
 

@@ -100,7 +100,8 @@ async def test_members_cannot_press_the_organisers_event_buttons(
     event_id = await upcoming_event(deps)
     member = chat_with(MEMBER_ID)
     await member.say("/evenements")
-    await member.press_data(data.format(id=event_id))
+    pressed = data.format(id=event_id)  # on a message carrying it (else: the stale toast)
+    await member.press_data(pressed, member.earlier_button(pressed))
     assert fake.callback_answers[-1]["text"] == REFUSED
     async with deps.sessions() as session:
         assert (await session.get(Event, event_id)).cancelled_at is None  # type: ignore[union-attr]
@@ -208,7 +209,7 @@ async def test_members_cannot_press_the_organisers_survey_buttons(
     admin, member = chat_with(ADMIN_ID), chat_with(MEMBER_ID)
     await admin.say("/enquete_creer innov-deizh-2013")
     await member.say("/aide")
-    await member.press_data(data)
+    await member.press_data(data, member.earlier_button(data))  # a message carrying it
     assert fake.callback_answers[-1]["text"] == REFUSED
     async with deps.sessions() as session:
         assert [s.status for s in await session.scalars(select(Survey))] == ["draft"]
@@ -269,7 +270,9 @@ async def test_quick_poll_results_and_close_typed_bare_offer_the_group_polls(
         admin.last_text() == "Précise le numéro du sondage rapide, par exemple : /sondage_fermer 2"
     )
     await admin.say("/sondage_rapide 30 On fait une pause ? | Oui | Non")
-    await member.press_data("surveys:qpick:close:1")
+    await member.press_data(
+        "surveys:qpick:close:1", member.earlier_button("surveys:qpick:close:1")
+    )  # a message carrying it
     assert fake.callback_answers[-1]["text"] == REFUSED
     await admin.say("/sondage_resultats")
     await admin.press("n°1 · On fait une pause ?")

@@ -64,11 +64,15 @@ async def test_members_cannot_correct_and_decided_proposals_are_not_corrected(
 ) -> None:
     member = chat_with()
     await send_proposal(member, "Ressourcerie du Trégor")
-    await member.press_data("proposals:fix:1:0")
+    await member.press_data(
+        "proposals:fix:1:0", member.earlier_button("proposals:fix:1:0")
+    )  # a message carrying it
     assert (
         fake.callback_answers[-1]["text"] == "Cette action est réservée à l'équipe de modération."
     )
-    await member.press_data("proposals:fixfield:1:0")
+    await member.press_data(
+        "proposals:fixfield:1:0", member.earlier_button("proposals:fixfield:1:0")
+    )  # a message carrying it
     assert (
         fake.callback_answers[-1]["text"] == "Cette action est réservée à l'équipe de modération."
     )

@@ -94,9 +94,10 @@ async def test_garbage_at_every_step_still_completes(
     async def garbage() -> None:
         await chat.deliver(fake.send_sticker(MEMBER_ID))
         await chat.say("x" * 5000)
-        await chat.press_data("proposals:nope:1:1")
-        await chat.press_data("forged-data")
+        await chat.press_data("proposals:nope:1:1", old)  # a button of a step that is over
+        await chat.press_data("forged-data")  # on the newest message, which has no such button
 
+    old = chat.earlier_button("proposals:nope:1:1")
     await chat.say("/proposer")
     answers: list[str | tuple[str, ...]] = [
         "Café solidaire",

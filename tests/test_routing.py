@@ -117,7 +117,7 @@ async def test_a_survey_button_during_a_proposal_pauses_it(
     chat = chat_with()
     await chat.say("/proposer")
     await chat.say("Jardin partagé de Kervénanec")
-    await chat.press_data("surveys:go:999")
+    await chat.press_data("surveys:go:999", chat.earlier_button("surveys:go:999"))
     assert any("reste en brouillon" in text for text in chat.texts()[-2:])
     await chat.say("Des parcelles cultivées ensemble")  # no longer an answer
     row = await draft(deps)
@@ -129,7 +129,8 @@ async def test_a_moderation_button_during_a_proposal_is_the_moderators(
 ) -> None:
     chat = chat_with()
     await chat.say("/proposer")
-    await chat.press_data("proposals:publish:1:0")  # not a moderator, whatever the dialogue
+    publish = "proposals:publish:1:0"  # not a moderator, whatever the dialogue
+    await chat.press_data(publish, chat.earlier_button(publish))
     assert "réservée" in fake.callback_answers[-1]["text"]
     await chat.say("Jardin partagé de Kervénanec")
     assert "2/8" in chat.last_text()

@@ -20,6 +20,7 @@ HOSTILE = {
     "wide": "𝕒" * 4000,  # 8,000 UTF-16 units: twice Telegram's limit on its own
     "rtl": "\u202eSIHT DAER\u202c \u200fעברית\u200e",
     "lone_surrogate": "x\ud835y",
+    "quotes": '"l\'« a » & b" </b></a> <a href="x">',
 }
 
 
@@ -48,6 +49,12 @@ def test_every_text_is_valid_html_within_the_limit(
         if "\x00" in text or "\ud835" in text:
             broken.append(f"{key}: control character or lone surrogate kept")
     assert broken == []
+
+
+def test_a_caption_is_shortened_to_1024_units(texts: Texts) -> None:
+    text = texts.caption("fr", "events.ics.caption", title="𝕒" * 4000)
+    assert 1022 <= utf16_length(parse_html(text).text) <= 1024  # a 2-unit letter is not split
+    assert "𝕒…" in text
 
 
 def test_a_long_parameter_is_shortened_to_fit(texts: Texts) -> None:

@@ -12,6 +12,7 @@ from bot.services.catalogue.communes import DEPARTEMENTS
 from handlers.catalogue import keys
 from handlers.catalogue import views as view
 from handlers.common import chat_of, is_private, query_of, sender, show
+from handlers.keys import parse_id
 
 
 async def not_found(update: Update, context: Ctx) -> None:
@@ -149,9 +150,10 @@ async def _answer(update: Update, context: Ctx, found: bool) -> None:
 # Deep links: t.me/<bot>?start=lab-<slug or id>, innovation-<id> (event-…: handlers/events).
 async def open_lab(update: Update, context: Ctx, rest: str) -> bool:
     """A lab link opens its card; False if there is no such lab."""
-    return await show_lab(update, context, int(rest) if rest.isdigit() else None, rest)
+    return await show_lab(update, context, parse_id(rest), rest)
 
 
 async def open_innovation(update: Update, context: Ctx, rest: str) -> bool:
     """An innovation link opens its card; False if there is no such innovation."""
-    return rest.isdigit() and await show_innovation(update, context, int(rest))
+    innovation_id = parse_id(rest)
+    return innovation_id is not None and await show_innovation(update, context, innovation_id)

@@ -11,6 +11,7 @@ from telegram import (
 
 from bot.context import Ctx
 from bot.formatting import format_km
+from bot.services.catalogue.communes import is_position
 from handlers.catalogue.keys import button
 from handlers.common import chat_of, language, message_of
 
@@ -38,6 +39,10 @@ async def on_location(update: Update, context: Ctx) -> None:
     """The 5 nearest approved innovations, with distances, each opening its card."""
     location = message_of(update).location
     if location is None:
+        return
+    if not is_position(location.latitude, location.longitude):
+        text = context.deps.t(update, "catalogue.nearby.invalid")
+        await context.bot.send_message(chat_of(update).id, text)
         return
     nearest = await context.deps.catalogue.nearest_innovations(
         location.latitude, location.longitude

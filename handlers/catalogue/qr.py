@@ -25,5 +25,5 @@ async def send_qr(update: Update, context: Ctx) -> None:
     await context.bot.send_document(
         chat_of(update).id,
         InputFile(png(link), filename=f"qr-{target}.png"),
-        caption=context.deps.t(update, "catalogue.qr.caption", link=link),
+        caption=context.deps.caption(update, "catalogue.qr.caption", link=link),
     )

@@ -17,6 +17,7 @@ from bot.services.events.views import EventView
 from handlers.access import admins_only
 from handlers.common import (
     chat_of,
+    edit_buttons,
     query_of,
     say,
     send_view,
@@ -25,6 +26,7 @@ from handlers.common import (
 )
 from handlers.events import keys
 from handlers.events.views import card_view, past_keyboard
+from handlers.keys import parse_id
 
 UPCOMING_CARDS = 5
 PAST_BUTTONS = 8
@@ -64,8 +66,8 @@ async def open_card(
 
 async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
     """Deep link and poster QR code: t.me/<bot>?start=event-<id or slug>."""
-    if rest.isdigit() and len(rest) <= 12:
-        return await open_card(update, context, int(rest))
+    if (event_id := parse_id(rest)) is not None:
+        return await open_card(update, context, event_id)
     return bool(rest) and await open_card(update, context, slug=rest)
 
 
@@ -140,7 +142,7 @@ async def _send_ics(update: Update, context: Ctx, event: EventView) -> None:
     await context.bot.send_document(
         chat_id=chat_of(update).id,
         document=InputFile(content, filename=ics_filename(event)),
-        caption=context.deps.t(update, "events.ics.caption", title=event.title),
+        caption=context.deps.caption(update, "events.ics.caption", title=event.title),
     )
 
 
@@ -166,7 +168,7 @@ async def on_follow(update: Update, context: Ctx) -> None:
     await query.answer(
         context.deps.t(update, "events.follow.now_on" if now_on else "events.follow.now_off")
     )
-    await query.edit_message_reply_markup(await _follow_keyboard(update, context))
+    await edit_buttons(query, await _follow_keyboard(update, context))
 
 
 async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:

@@ -266,7 +266,7 @@ async def on_capacity(update: Update, context: Ctx) -> str:
         await _save(update, context, capacity=None)
     else:
         text = (message_of(update).text or "").strip()
-        if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100_000:
             await say(update, context, "events.create.capacity_invalid")
             return Step.CAPACITY
         await _save(update, context, capacity=int(text))

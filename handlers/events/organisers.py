@@ -21,6 +21,7 @@ from handlers.access import admins_only
 from handlers.common import language, message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
 from handlers.events import keys
+from handlers.keys import parse_id
 
 PICKED = 12  # upcoming events offered as buttons
 LABEL_LIMIT = 60
@@ -29,9 +30,8 @@ MOVE_DATE = "events_move.date"
 
 
 def event_number(text: str) -> int | None:
-    """An event's number as typed (a small local parser: digits only, 12 at most)."""
-    text = text.strip().lstrip("#").removeprefix("n°").strip()
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    """An event's number as typed (« 3 », « #3 », « n°3 »), read by the one id parser."""
+    return parse_id(text.strip().lstrip("#").removeprefix("n°").strip())
 
 
 async def _pick(update: Update, context: Ctx, action: str) -> None:

@@ -14,7 +14,7 @@ from bot.services.networking.round_messages import MET_ANSWERS, RoundView
 from bot.services.networking.rounds import ROUND_PAUSE_WEEKS
 from handlers.access import admins_only
 from handlers.common import chat_of, language, query_of, say, sender
-from handlers.keys import Key
+from handlers.keys import Key, parse_id
 from handlers.networking import round_keys as keys
 
 _STATE_TEXT = {"joined": "joined", "skipped": "skipped", "left": "left", "": "none"}
@@ -258,9 +258,10 @@ def _settings(words: list[str]) -> tuple[int, bool, str, str] | None:
     for word, kind in _POOL_WORDS.items():
         if word in lowered:
             i = lowered.index(word)
-            if i + 1 >= len(words) or not words[i + 1].isascii() or not words[i + 1].isdigit():
+            number = parse_id(words[i + 1]) if i + 1 < len(words) else None
+            if number is None:
                 return None
-            pool, ref = kind, words[i + 1][:8]
+            pool, ref = kind, str(number)
             del words[i : i + 2], lowered[i : i + 2]
             break
     return size, in_person, pool, ref

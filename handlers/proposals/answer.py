@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Ctx
+from bot.texts import utf16_length
 from handlers.common import message_of, query_of, say, sender
 from handlers.proposals import keys
-from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card
+from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card, too_long
 from handlers.proposals.states import END, Next, State
 from handlers.proposals.steps import ask
 
@@ -35,8 +36,8 @@ async def on_answer(update: Update, context: Ctx) -> Next:
     if not text:
         await say(update, context, "proposals.answer_text_only")
         return State.ANSWER
-    if len(text) > TEXT_MAX:
-        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
+    if too_long(text):
+        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=utf16_length(text))
         return State.ANSWER
     card = await context.deps.proposals.moderation.answer(sender(update).id, text)
     if card is None:

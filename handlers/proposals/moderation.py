@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     ConversationHandler,
@@ -27,10 +27,11 @@ from telegram.ext import (
 from bot.context import Ctx, Deps
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card, Decision
 from bot.services.proposals.views import DraftView
-from bot.texts import Markup
+from bot.texts import Markup, utf16_length
 from handlers.access import moderators_only
 from handlers.common import (
     chat_of,
+    edit_buttons,
     is_private,
     language,
     message_of,
@@ -51,6 +52,7 @@ from handlers.proposals.moderation_cards import (
     reasons_keyboard,
     refresh_card,
     tell_member,
+    too_long,
 )
 from handlers.proposals.moderation_cards import member_language as _member_language
 
@@ -110,7 +112,7 @@ async def _swap_buttons(
         return await _too_late(update, context, key, Decision(card, applied=False))
     await query.answer()
     lang = language(update, context)
-    await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
+    await edit_buttons(query, keyboard(context.deps, lang, card.proposal))  # twice: no change
     return None
 
 
@@ -210,8 +212,8 @@ async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | in
 async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     """The typed reason (refuses) or question (sent to the member)."""
     text = message_of(update).text or ""
-    if len(text) > TEXT_MAX:
-        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=len(text))
+    if too_long(text):
+        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=utf16_length(text))
         return ModStep.TYPING
     done = await context.deps.proposals.moderation.complete_prompt(sender(update).id, text)
     if done is None:
@@ -263,11 +265,15 @@ async def list_pending(update: Update, context: Ctx) -> None:
     )
     lang = language(update, context)
     for card in cards[:LIST_LIMIT]:
-        copy = await context.bot.send_message(
-            chat_of(update).id,
-            card_text(context.deps, lang, card),
-            reply_markup=card_keyboard(context.deps, lang, card.proposal),
-        )
+        try:
+            copy = await context.bot.send_message(
+                chat_of(update).id,
+                card_text(context.deps, lang, card),
+                reply_markup=card_keyboard(context.deps, lang, card.proposal),
+            )
+        except BadRequest:  # one card Telegram refuses never hides the ones behind it
+            log.warning("could not list the card of proposal %s", card.proposal.id, exc_info=True)
+            continue
         await context.deps.proposals.moderation.shown(
             card.proposal.id, copy.chat.id, copy.message_id, "card"
         )

@@ -13,7 +13,8 @@ from bot.formatting import format_clock, format_when
 from bot.services.proposals.corrections import FIELDS as CORRECTABLE
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
-from bot.texts import Markup
+from bot.texts import MESSAGE_LIMIT, Markup, utf16_length, visible_length
+from bot.texts import shorten as shorten_units
 from handlers.keys import Key
 from handlers.proposals import keys
 from handlers.proposals.steps import summary_params
@@ -23,12 +24,17 @@ log = logging.getLogger(__name__)
 
 TRAIL_SHOWN = 4
 SHORT = 300
-TEXT_MAX = 1000  # typed reasons, questions and answers
+TEXT_MAX = 1000  # typed reasons, questions and answers, in UTF-16 units as Telegram counts
+
+
+def too_long(text: str) -> bool:
+    """Whether a typed reason, question or answer exceeds TEXT_MAX (UTF-16 units)."""
+    return utf16_length(text) > TEXT_MAX
 
 
 def shorten(text: str, limit: int = SHORT) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` UTF-16 units, an ellipsis marking the cut."""
+    return shorten_units(text, limit)
 
 
 def when(deps: Deps, lang: str, moment: datetime | None) -> str:
@@ -61,14 +67,16 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
             **summary_params(texts, lang, proposal),
         )
     ]
-    # Only the latest exchanges, shortened: a card must stay under Telegram's 4,096 characters
+    # Only the latest exchanges, shortened: a card must stay under Telegram's 4,096 UTF-16 units
     # (the full texts are in the replies to the card and in the audit trail).
     exchanges = [line for line in card.trail if line.action in ("asked", "answered")]
-    for line in exchanges[-TRAIL_SHOWN:]:
-        short = shorten(line.detail)
-        lines.append(texts.get(lang, f"proposals.moderation.trail_{line.action}", text=short))
+    trail = [
+        texts.get(lang, f"proposals.moderation.trail_{line.action}", text=shorten(line.detail))
+        for line in exchanges[-TRAIL_SHOWN:]
+    ]
+    decision = []
     if proposal.status in ("published", "refused"):
-        lines.append(
+        decision.append(
             texts.get(
                 lang,
                 f"proposals.moderation.decided_{proposal.status}",
@@ -79,7 +87,23 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
                 reason=Markup(reason_text(deps, lang, shorten(proposal.reason))),
             )
         )
-    return "\n".join(lines)
+    return _fitted(deps, lang, lines, trail, decision)
+
+
+def _fitted(deps: Deps, lang: str, head: list[str], trail: list[str], tail: list[str]) -> str:
+    """The card within one message: the oldest exchanges give way first, and a line says the
+    full texts are in the replies to the card (fields have limits in UTF-16 units, so the
+    fields and the decision alone always fit)."""
+    text = "\n".join([*head, *trail, *tail])
+    if visible_length(text) <= MESSAGE_LIMIT:
+        return text
+    note = deps.texts.get(lang, "proposals.moderation.card_shortened")
+    while trail:
+        trail = trail[1:]
+        text = "\n".join([*head, note, *trail, *tail])
+        if visible_length(text) <= MESSAGE_LIMIT:
+            break
+    return text
 
 
 def reason_text(deps: Deps, lang: str, reason: str) -> str:

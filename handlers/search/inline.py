@@ -18,6 +18,7 @@ from telegram import (
 from bot.context import Ctx
 from bot.services.search.service import Hit
 from handlers.common import deep_link
+from handlers.keys import parse_id
 
 PER_PAGE = 20
 _PAYLOAD = {"lab": "lab", "innovation": "innovation", "event": "event"}
@@ -29,7 +30,7 @@ async def on_inline_query(update: Update, context: Ctx) -> None:
     if inline is None:
         return
     offset = inline.offset
-    page = int(offset) if offset.isdigit() and len(offset) < 4 else 0
+    page = (parse_id(offset) if len(offset) < 4 else None) or 0
     text = inline.query.strip()
     if text:
         result = await context.deps.search.search(text, page=page, per_page=PER_PAGE, faq=False)

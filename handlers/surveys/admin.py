@@ -27,7 +27,8 @@ from bot.services.surveys.planning import (
 )
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from handlers.access import admins_only
-from handlers.common import language, message_of, query_of, say, say_plural, sender
+from handlers.common import edit_buttons, language, message_of, query_of, say, say_plural, sender
+from handlers.keys import parse_id
 from handlers.surveys import pickers
 from handlers.surveys.keys import CLOSE, EXPORT, GO, NEW, PICK, SCHEDULE
 from handlers.surveys.results import show_survey
@@ -37,14 +38,18 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def survey_number(text: str) -> int | None:
-    """A survey's number as typed (a small local parser: digits only, 9 at most)."""
-    text = text.strip().lstrip("#").removeprefix("n°").strip()
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    """A survey's number as typed (« 3 », « #3 », « n°3 »), read by the one id parser."""
+    return parse_id(text.strip().lstrip("#").removeprefix("n°").strip())
 
 
 def _survey_id(context: Ctx) -> int | None:
     args = context.args or []
     return survey_number(args[0]) if args else None
+
+
+def _typed_id(context: Ctx) -> str:
+    """The number as the organiser typed it (a huge one reads as no survey, shown as typed)."""
+    return (context.args or [""])[0]
 
 
 async def _usage(update: Update, context: Ctx, example: str) -> None:
@@ -146,7 +151,7 @@ async def _schedule(update: Update, context: Ctx, survey_id: int, when: datetime
     try:
         info = await context.deps.surveys.planning.schedule(survey_id, invitation, when)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     except NoEvent:
         await say(update, context, "surveys.admin.needs_event")
@@ -199,7 +204,7 @@ async def _open(update: Update, context: Ctx, survey_id: int) -> None:
     try:
         info = await context.deps.surveys.planning.open_to_all(survey_id)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     link = f"https://t.me/{context.bot.username}?start=survey-{info.id}"
     await say(update, context, "surveys.admin.opened", id=info.id, link=link)
@@ -228,7 +233,7 @@ async def _close(update: Update, context: Ctx, survey_id: int, *, public: bool) 
     try:
         info = await context.deps.surveys.planning.close(survey_id, public=public)
     except SurveyNotFound:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     key = "surveys.admin.closed_public" if public else "surveys.admin.closed"
     await say(update, context, key, id=info.id)
@@ -287,7 +292,7 @@ async def _export(
         await say(update, context, "surveys.admin.named_refused")
         return
     if result is None:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(update, context, "surveys.admin.not_found", id=_typed_id(context))
         return
     caption = (
         context.deps.plural(
@@ -360,7 +365,7 @@ async def on_schedule_default(update: Update, context: Ctx) -> None:
     query = query_of(update)
     (survey_id,) = SCHEDULE.values(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)  # pressed twice (or forged by an organiser): no change
     await _schedule(update, context, int(survey_id), None)
 
 
@@ -370,7 +375,7 @@ async def on_close(update: Update, context: Ctx) -> None:
     query = query_of(update)
     survey_id, public = CLOSE.values(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)  # pressed twice (or forged by an organiser): no change
     await _close(update, context, int(survey_id), public=public == "1")
 
 

@@ -30,6 +30,7 @@ from bot.texts import Markup
 from handlers import fallback
 from handlers.common import message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
+from handlers.keys import parse_id
 from handlers.surveys.keys import GO
 
 END = ConversationHandler.END
@@ -102,8 +103,8 @@ async def on_resume(update: Update, context: Ctx) -> State | int:
     member_id = sender(update).id
     answering = context.deps.surveys.answering
     args = context.args or []
-    if args and args[0].isdigit():
-        step = await answering.begin(int(args[0]), member_id)
+    if args and (survey_id := parse_id(args[0])) is not None:
+        step = await answering.begin(survey_id, member_id)
     else:
         step = await answering.resume(member_id)
         if step.outcome is Outcome.NOTHING and await offer_open_surveys(update, context):
@@ -167,9 +168,9 @@ async def on_pause(update: Update, context: Ctx) -> int:
 
 async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
     """t.me/<bot>?start=survey-<n°> (printed as a QR code on the day): the survey's card."""
-    if not rest.isdigit():
+    survey_id = parse_id(rest)
+    if survey_id is None:
         return False
-    survey_id = int(rest)
     step = await context.deps.surveys.answering.preview(survey_id, sender(update).id)
     if step.outcome is Outcome.UNKNOWN:
         return False
@@ -189,7 +190,7 @@ async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
 async def show_own_answers(update: Update, context: Ctx) -> None:
     """/mes_reponses [n°]: the member's own answers, never anyone else's."""
     args = context.args or []
-    survey_id = int(args[0]) if args and args[0].isdigit() else None
+    survey_id = parse_id(args[0]) if args else None
     found = await context.deps.surveys.answering.own_answers(sender(update).id, survey_id)
     if found is None:
         await say(update, context, "surveys.own_none")

@@ -19,6 +19,7 @@ from bot.services.surveys.quick_polls import (
 )
 from handlers.access import admins_only
 from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.keys import parse_id
 from handlers.surveys.keys import QUICK_POLL
 
 LABEL_LIMIT = 50
@@ -126,10 +127,11 @@ async def _poll_from_args(update: Update, context: Ctx, example: str) -> QuickPo
     args = context.args or []
     if not args and await _offer(update, context, "close" if "fermer" in example else "results"):
         return None
-    if not args or not args[0].isdigit() or len(args[0]) > 9:
+    poll_id = parse_id(args[0]) if args else None
+    if poll_id is None:
         await say(update, context, "surveys.quick_polls.usage_id", example=example)
         return None
-    poll = await context.deps.surveys.quick_polls.results(int(args[0]))
+    poll = await context.deps.surveys.quick_polls.results(poll_id)
     if poll is None:
         await say(update, context, "surveys.quick_polls.not_found", id=args[0])
     return poll

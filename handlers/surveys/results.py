@@ -9,6 +9,7 @@ from telegram import InputFile, Update
 from bot.context import Ctx
 from bot.services.surveys.charts import satisfaction_chart
 from handlers.common import language, message_of, say, sender
+from handlers.keys import parse_id
 from handlers.surveys.pickers import offer_surveys
 from handlers.surveys.views import chart_labels, results_messages
 
@@ -21,17 +22,20 @@ async def show_results(update: Update, context: Ctx) -> None:
     if not args and context.deps.members.is_admin(sender(update).id):
         await offer_surveys(update, context, "results")
         return
-    if not args or not args[0].isdigit() or len(args[0]) > 9:
+    survey_id = parse_id(args[0]) if args else None
+    if survey_id is None:
         await say(update, context, "surveys.admin.usage_id", example="/resultats 3")
         return
-    await show_survey(update, context, int(args[0]))
+    await show_survey(update, context, survey_id)
 
 
 async def show_survey(update: Update, context: Ctx, survey_id: int) -> None:
     """The results of survey ``survey_id`` (the same rule: organisers, else public ones)."""
     results = await context.deps.surveys.results.results(survey_id)
     if results is None:
-        await say(update, context, "surveys.admin.not_found", id=survey_id)
+        await say(
+            update, context, "surveys.admin.not_found", id=(context.args or [str(survey_id)])[0]
+        )
         return
     if not context.deps.members.is_admin(sender(update).id) and not results.public:
         await say(update, context, "surveys.results.not_public")
@@ -56,5 +60,5 @@ async def show_survey(update: Update, context: Ctx, survey_id: int) -> None:
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=f"resultats-{survey_id}.png"),
-        caption=context.deps.t(update, "surveys.results.chart_caption", title=results.title),
+        caption=context.deps.caption(update, "surveys.results.chart_caption", title=results.title),
     )

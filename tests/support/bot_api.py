@@ -54,6 +54,8 @@ class FakeTelegram(bot_api.FakeTelegram):
             token=token, bot_id=bot_id, bot_username=bot_username, flood=self.limiter, clock=clock
         )
         self.failures: dict[str, list[ApiError]] = {}
+        # Every refused request: (method, status, Telegram's description), oldest first.
+        self.refused: list[tuple[str, int, str]] = []
         self.faults: dict[str, list[_Fault]] = {}
 
     @property
@@ -109,6 +111,8 @@ class FakeTelegram(bot_api.FakeTelegram):
         else:
             status, body = error.status, error.body()
             self._record(ApiCall(method, params, status, self.clock()))
+        if status != 200:
+            self.refused.append((method, status, str(body.get("description", ""))))
         if fault is not None:
             await asyncio.sleep(fault.delay)
         return status, body

@@ -63,6 +63,15 @@ class MemberChat:
             self.fake.press(self.user_id, message_id, chat_id=self.chat_id, data=data)
         )
 
+    def earlier_button(self, data: str, label: str = "Ouvrir") -> int:
+        """A bot message with one button of ``data`` in this chat, as if the bot had sent it
+        before (an invitation, an old card); returns its message id."""
+        markup = {"inline_keyboard": [[{"text": label, "callback_data": data}]]}
+        fields = {"text": label, "reply_markup": markup}
+        chat = self.fake.chat(self.chat_id)
+        message = self.fake.add_message(chat, self.fake.bot_user, fields, label)
+        return int(message.json["message_id"])
+
     def texts(self) -> list[str]:
         return [plain(text) for text in self.fake.bot_texts(self.chat_id)]
 

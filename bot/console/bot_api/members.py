@@ -150,8 +150,10 @@ class MemberSide(Store):
         chat_id: int | None = None,
         text: str | None = None,
         data: str | None = None,
+        inaccessible: bool = False,
     ) -> JsonDict:
-        """A callback_query for a bot message's button, by label or by (possibly forged) data."""
+        """A callback_query for a bot message's button, by label or by (possibly forged) data;
+        ``inaccessible``: the message as Telegram gives it once too old (date 0, no content)."""
         chat_id = user_id if chat_id is None else chat_id
         message = self.history.get(chat_id, {}).get(message_id)
         if message is None or not message.from_bot:
@@ -165,7 +167,11 @@ class MemberSide(Store):
         query = {
             "id": query_id,
             "from": self._user(user_id),
-            "message": copy.deepcopy(message.json),
+            "message": (
+                {"chat": message.json["chat"], "message_id": message_id, "date": 0}
+                if inaccessible
+                else copy.deepcopy(message.json)
+            ),
             "chat_instance": str(abs(chat_id) * 31 + 17),
             "data": data,
         }

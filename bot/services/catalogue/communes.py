@@ -42,6 +42,17 @@ def fold_place(name: str) -> str:
     return _SAINT.sub(lambda m: "saint" if m.group(1) == "st" else "sainte", text)
 
 
+def is_position(latitude: float, longitude: float) -> bool:
+    """Whether a shared location is a point on Earth (a modified client can send NaN, ±inf or
+    a latitude of 1e308: refused politely, never stored nor measured)."""
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

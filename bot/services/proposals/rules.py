@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.texts import utf16_length
+
 NAME_MAX = 120
 NAME_MIN = 2
 DESCRIPTION_MAX = 1000
@@ -100,8 +102,10 @@ def clean_text(
     ``needs_letters``: a name is words (« ??? » or « 1234 » names nothing).
     """
     cleaned = " ".join(text.split()) if field != "description" else text.strip()
-    if len(cleaned) > maximum:
-        raise Invalid("proposals.too_long", limit=maximum, length=len(cleaned))
+    # Counted as Telegram counts (UTF-16 units: « 𝕒 » is 2), so the moderators' card holding
+    # every field at its maximum still fits a message (tests/test_hostile_limits.py).
+    if (length := utf16_length(cleaned)) > maximum:
+        raise Invalid("proposals.too_long", limit=maximum, length=length)
     if len(cleaned) < minimum:
         raise Invalid("proposals.too_short", minimum=minimum)
     if needs_letters and not any(character.isalpha() for character in cleaned):
@@ -112,7 +116,7 @@ def clean_text(
 def clean_website(text: str) -> str:
     """A web or social link, with ``https://`` added when the member left it out."""
     candidate = text.strip()
-    if len(candidate) > WEBSITE_MAX or not _URL.match(candidate):
+    if utf16_length(candidate) > WEBSITE_MAX or not _URL.match(candidate):
         raise Invalid("proposals.website_invalid")
     if not candidate.lower().startswith(("http://", "https://")):
         candidate = "https://" + candidate
@@ -122,7 +126,7 @@ def clean_website(text: str) -> str:
 def clean_contact(text: str) -> str:
     """An e-mail address or a phone number, as typed (trimmed)."""
     candidate = text.strip()
-    if len(candidate) <= CONTACT_MAX:
+    if utf16_length(candidate) <= CONTACT_MAX:
         if _EMAIL.match(candidate):
             return candidate
         digits = re.sub(r"[^0-9]", "", candidate)

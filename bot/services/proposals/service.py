@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.catalogue.communes import CommuneDirectory, is_position
 from bot.services.proposals.corrections import CorrectionService
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
 from bot.services.proposals.fields import THEME_MAX, apply_text
@@ -134,6 +134,8 @@ class ProposalService(DraftStore):
         async def change(row: Proposal, _repo: ProposalRepository) -> None:
             if Step(row.step) is not Step.PLACE:
                 raise Invalid("proposals.location_unexpected")
+            if not is_position(latitude, longitude):
+                raise Invalid("proposals.location_invalid")
             row.latitude, row.longitude = latitude, longitude
             # The nearest known commune names the place; the exact point is kept as shared.
             near = self.communes.nearest(latitude, longitude) if self.communes else None

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.formatting import percent
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
+from bot.texts import utf16_length
 from storage.db import Sessions
 from storage.models import QuickPoll, utcnow
 from storage.repositories.surveys_quick_polls import QuickPollRepository
@@ -77,7 +78,7 @@ def parse_command(
     now = now or utcnow()
     head, _, rest = text.strip().partition(" ")
     closes_at = None
-    if head.isdigit():
+    if head.isascii() and head.isdigit():  # « ² » is isdigit() too
         minutes = int(head)
         if minutes > MAX_MINUTES:
             raise QuickPollWhen("far")
@@ -92,9 +93,9 @@ def parse_command(
         anonymous, rest = True, after
     parts = [part.strip() for part in rest.split("|")]
     question, options = parts[0], tuple(p for p in parts[1:] if p)
-    if not 1 <= len(question) <= 300 or not 2 <= len(options) <= 12:
+    if not 1 <= utf16_length(question) <= 300 or not 2 <= len(options) <= 12:
         raise QuickPollUsage(text)
-    if any(len(option) > 100 for option in options):
+    if any(utf16_length(option) > 100 for option in options):  # as Telegram counts
         raise QuickPollUsage(text)
     return QuickPollDraft(question, options, minutes, anonymous, closes_at)
 
