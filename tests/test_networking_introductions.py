@@ -154,7 +154,8 @@ async def test_a_blocked_requester_cannot_ask_again(
 
     await yann.say("/annuaire scop")
     assert "Aucun profil visible" in yann.last_text()  # she is gone from his directory
-    await yann.press_data(keys.PROPOSE.data(ANNE))  # an old or forged button
+    old_card = yann.earlier_button(keys.PROPOSE.data(ANNE))  # her card, shown before the block
+    await yann.press_data(keys.PROPOSE.data(ANNE), old_card)
     assert "ne peut pas recevoir" in yann.last_text()
     await deliver(app, deps)
     assert len(fake.bot_messages(ANNE)) == sent_to_anne
@@ -178,10 +179,13 @@ async def test_the_pending_request_limit_holds(
         other = member(app, fake, 700 + n, f"P{n}")
         await make_profile(other, name=f"Personne {n}")
     for n in range(limit):
-        await yann.press_data(keys.PROPOSE.data(700 + n), yann.last_message()["message_id"])
+        card = yann.earlier_button(keys.PROPOSE.data(700 + n))  # each one's directory card
+        await yann.press_data(keys.PROPOSE.data(700 + n), card)
         await yann.press("Envoyer sans mot")
         assert "C'est envoyé" in yann.last_text()
-    await yann.press_data(keys.PROPOSE.data(700 + limit))
+    await yann.press_data(
+        keys.PROPOSE.data(700 + limit), yann.earlier_button(keys.PROPOSE.data(700 + limit))
+    )
     assert "déjà 5 demandes en attente" in yann.last_text()
     await deliver(app, deps)
     assert not any("aimerait" in t for t in MemberChat(app, fake, 705, 705).texts())
@@ -198,7 +202,11 @@ async def test_only_the_target_can_answer_a_request(
             fake.buttons(anne.message_containing("aimerait"))[0][0]["callback_data"]
         )[0]
     )
-    await yann.press_data(keys.ACCEPT.data(intro))  # the requester forging the target's button
+    # The requester forging the target's button, pressed on his own message: refused as a
+    # button that is not there; and even carried by a message of his, not his to answer.
+    await yann.press_data(keys.ACCEPT.data(intro), yann.last_message()["message_id"])
+    assert fake.callback_answers[-1]["text"] == "Ce bouton n'est plus actif."
+    await yann.press_data(keys.ACCEPT.data(intro), yann.earlier_button(keys.ACCEPT.data(intro)))
     assert yann.last_text() == "Cette demande n'est plus d'actualité."
     await deliver(app, deps)
     assert not any("anne_lg" in text for text in yann.texts())
@@ -257,12 +265,21 @@ async def test_an_innovation_card_offers_its_proposer_when_they_allow_it(
     anne, yann = await _two_members(app, fake)
     public = await _innovation(deps, ANNE, contact_public=True)
     private = await _innovation(deps, ANNE, contact_public=False)
-    await yann.say("/profil")  # any message with buttons to press from
-    await yann.press_data(catalogue_keys.INNOVATION.data(private))
+    # The innovations' cards as search or the catalogue list would offer them.
+    await yann.press_data(
+        catalogue_keys.INNOVATION.data(private),
+        yann.earlier_button(catalogue_keys.INNOVATION.data(private)),
+    )
     assert "🤝 Proposer une mise en relation" not in yann.button_labels()  # who proposed it
-    await yann.press_data(catalogue_keys.INNOVATION.data(public))  # stays unsaid
+    await yann.press_data(  # who proposed it stays unsaid
+        catalogue_keys.INNOVATION.data(public),
+        yann.earlier_button(catalogue_keys.INNOVATION.data(public)),
+    )
     assert "🤝 Proposer une mise en relation" in yann.button_labels()
-    await anne.press_data(catalogue_keys.INNOVATION.data(public))
+    await anne.press_data(
+        catalogue_keys.INNOVATION.data(public),
+        anne.earlier_button(catalogue_keys.INNOVATION.data(public)),
+    )
     assert "🤝 Proposer une mise en relation" not in anne.button_labels()  # not to herself
     await yann.press("🤝 Proposer une mise en relation")
     await yann.press("Envoyer sans mot")

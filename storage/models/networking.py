@@ -46,6 +46,7 @@ class ProfileLab(Base):
         BigInteger,
         ForeignKey("networking_profiles.member_id", ondelete="CASCADE"),
         primary_key=True,
+        autoincrement=False,
     )
     lab_id: Mapped[int] = mapped_column(
         ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True, index=True
@@ -61,6 +62,7 @@ class ProfileTheme(Base):
         BigInteger,
         ForeignKey("networking_profiles.member_id", ondelete="CASCADE"),
         primary_key=True,
+        autoincrement=False,
     )
     theme: Mapped[str] = mapped_column(String(100), primary_key=True)
 
