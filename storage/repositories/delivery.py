@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, OutboxMessage
+from storage.models import Announcement, Member, OutboxMessage
 
 PENDING = "pending"
 CLAIMED_COLUMNS = (
@@ -174,3 +174,8 @@ class AnnouncementRepository:
             Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
         )
         return list(await self._session.scalars(query.order_by(Member.telegram_id)))
+
+    async def unfinished(self) -> list[Announcement]:
+        """Announcements not yet marked finished, oldest first."""
+        query = select(Announcement).where(Announcement.finished.is_(False))
+        return list(await self._session.scalars(query.order_by(Announcement.id)))

@@ -69,6 +69,14 @@ class Pacer:
         Telegram's second, for the jitter between our clock and its). A loop that woke up a
         little late may catch up half a slot, so the timer's lateness does not lower the rate.
         """
+        await self._slot(take=True)
+
+    async def wait_for_slot(self) -> None:
+        """Wait until the next overall slot is free, without taking it (claim the row, then
+        :meth:`take_slot`, which then hardly waits)."""
+        await self._slot(take=False)
+
+    async def _slot(self, *, take: bool) -> None:
         settings = self._settings
         while True:
             now = self._clock.monotonic()
@@ -79,9 +87,10 @@ class Pacer:
             if len(starts) >= settings.per_second_total:
                 ready = max(ready, starts[0] + settings.window)
             if ready <= now:
-                base = max(self._next_slot, now - self._spacing / 2)
-                self._next_slot = base + self._spacing
-                starts.append(now)
+                if take:
+                    base = max(self._next_slot, now - self._spacing / 2)
+                    self._next_slot = base + self._spacing
+                    starts.append(now)
                 return
             await self._clock.sleep(ready - now)
 
