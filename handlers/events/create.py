@@ -31,8 +31,10 @@ from bot.services.french_dates import (
 )
 from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
-from handlers.dialogues import cancel_command, dialogue
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.events import keys
+
+NAME = "events"  # the dialogue's name: stored states are keyed by it
 
 
 class Step(StrEnum):
@@ -60,6 +62,7 @@ async def _save(update: Update, context: Ctx, **fields: Any) -> dict[str, Any]:
 async def start(update: Update, context: Ctx) -> str:
     """/nouvel_evenement: a fresh draft; the admin is asked for the title."""
     await context.deps.events.discard_draft(sender(update).id)
+    await hold(update, context, NAME, Step.TITLE)
     await say(update, context, "events.create.ask_title")
     return Step.TITLE
 
@@ -78,6 +81,7 @@ async def _ask_date(update: Update, context: Ctx) -> str:
         ("events.create.tomorrow", "d1"),
         ("events.create.in_a_week", "d7"),
     )
+    await hold(update, context, NAME, Step.DATE)
     await say(update, context, "events.create.ask_date", reply_markup=markup)
     return Step.DATE
 
@@ -96,6 +100,7 @@ async def on_date(update: Update, context: Ctx) -> str:
         return Step.DATE
     typed = mismatched_weekday(text, when)
     await _save(update, context, starts_at=when.astimezone(UTC).isoformat(), typed_day=typed)
+    await hold(update, context, NAME, Step.PLACE)
     await say(update, context, "events.create.ask_place")
     return Step.PLACE
 
@@ -109,6 +114,7 @@ async def on_day_button(update: Update, context: Ctx) -> str:
     day = (datetime.now(UTC).astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
     await _save(update, context, day=day.isoformat())
     shown = format_day(day, context.deps.language_of(update.effective_user))
+    await hold(update, context, NAME, Step.HOUR)
     await say(update, context, "events.create.ask_hour", day=shown)
     return Step.HOUR
 
@@ -127,6 +133,7 @@ async def on_hour(update: Update, context: Ctx) -> str:
         await say(update, context, "events.create.date_past")
         return Step.HOUR
     await _save(update, context, starts_at=when.astimezone(UTC).isoformat(), typed_day=None)
+    await hold(update, context, NAME, Step.PLACE)
     await say(update, context, "events.create.ask_place")
     return Step.PLACE
 
@@ -135,6 +142,7 @@ async def on_place(update: Update, context: Ctx) -> str:
     """The typed place is kept; the admin is asked for the address."""
     await _save(update, context, place=(message_of(update).text or "").strip()[:200])
     skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await hold(update, context, NAME, Step.ADDRESS)
     await say(update, context, "events.create.ask_address", reply_markup=skip)
     return Step.ADDRESS
 
@@ -151,6 +159,7 @@ async def on_address(update: Update, context: Ctx) -> str:
     """The address (or « Passer ») is kept; the admin is asked for a description."""
     await _save_optional_text(update, context, "address", 300)
     skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await hold(update, context, NAME, Step.DESCRIPTION)
     await say(update, context, "events.create.ask_description", reply_markup=skip)
     return Step.DESCRIPTION
 
@@ -159,6 +168,7 @@ async def on_description(update: Update, context: Ctx) -> str:
     """The description (or « Passer ») is kept; the capacity is asked next."""
     await _save_optional_text(update, context, "description", 2000)
     markup = _buttons(update, context, ("events.create.no_limit", "nolimit"))
+    await hold(update, context, NAME, Step.CAPACITY)
     await say(update, context, "events.create.ask_capacity", reply_markup=markup)
     return Step.CAPACITY
 
@@ -175,6 +185,7 @@ async def on_capacity(update: Update, context: Ctx) -> str:
             return Step.CAPACITY
         await _save(update, context, capacity=int(text))
     markup = _buttons(update, context, ("events.create.yes", "y1"), ("events.create.no", "y0"))
+    await hold(update, context, NAME, Step.YEARLY)
     await say(update, context, "events.create.ask_yearly", reply_markup=markup)
     return Step.YEARLY
 
@@ -200,6 +211,7 @@ async def on_yearly(update: Update, context: Ctx) -> str:
         coming=0,
     )
     lang = context.deps.language_of(update.effective_user)
+    await hold(update, context, NAME, Step.CONFIRM)
     await say(update, context, "events.create.preview")
     await message_of(update).reply_text(context.deps.events.messages.card_text(preview, lang))
     if draft.get("typed_day"):
@@ -265,7 +277,7 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
         ],
     }
     return dialogue(
-        "events",
+        NAME,
         [opened_by],
         states,
         [cancel_command(on_cancel)],

@@ -35,7 +35,7 @@ from handlers.common import (
     say_plural,
     sender,
 )
-from handlers.dialogues import cancel_command, dialogue
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.keys import Key
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
@@ -138,6 +138,7 @@ async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | in
         await _replayed(update, context, key)
         return ConversationHandler.END
     await query.answer()
+    await hold(update, context, "moderation", ModStep.TYPING.value)
     await context.bot.send_message(
         chat_of(update).id,
         context.deps.t(
