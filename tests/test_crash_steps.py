@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.console.bot_api.records import Upload
@@ -184,6 +185,15 @@ async def running(tmp_path: Path, db_url: str) -> AsyncIterator[tuple[KillingTel
         await server.stop()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest) -> str:
+    """A seeded SQLite file, or a migrated PostgreSQL database (the bot seeds it at start)."""
+    name = "seeded_sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url = request.getfixturevalue(name)
+    assert isinstance(url, str)
+    return url
+
+
 def said(fake: FakeTelegram, chat: int, text: str) -> Callable[[], bool]:
     def check() -> bool:
         return any(text in plain(t) for t in fake.bot_texts(chat))
@@ -291,7 +301,7 @@ async def test_announcement_confirmed_just_before_a_kill_reaches_everyone(
 
 
 async def test_delivery_killed_midway_only_started_requests_are_in_doubt(
-    tmp_path: Path, seeded_sqlite_url: str
+    tmp_path: Path, any_db: str
 ) -> None:
     text = "Débrief vendredi à Brest"
     started: list[int] = []
@@ -308,24 +318,43 @@ async def test_delivery_killed_midway_only_started_requests_are_in_doubt(
             fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5)
             asyncio.get_running_loop().call_later(0.5, fake.kill)
 
-    async with running(tmp_path, seeded_sqlite_url) as (fake, bot):
+    async with running(tmp_path, any_db) as (fake, bot):
         await _members_join(fake)
         await _compose(fake, text)
         fake.before.append(script)
         fake.press(ADMIN, fake.last_bot_message(ADMIN)["message_id"], text="📣 Envoyer")
         await bot.killed()
         fake.before.remove(script)
-        at_kill = {row.chat_id: row.state for row in await _rows(seeded_sqlite_url)}
+        at_kill = {row.chat_id: row.state for row in await _rows(any_db)}
         in_flight = {chat for chat, state in at_kill.items() if state == "sending"}
         await bot.start()
-        for member in AUDIENCE:
-            await fake.wait_for(said(fake, member, text), timeout=30)
+        try:
+            for member in AUDIENCE:
+                await fake.wait_for(said(fake, member, text), timeout=30)
+        except TimeoutError:
+            print("DEBUG", started, at_kill, [m for m in AUDIENCE if not said(fake, m, text)()])
+            print(
+                "DEBUG",
+                [
+                    (r.chat_id, r.state, r.in_doubt, r.last_error, r.due_at)
+                    for r in await _rows(any_db)
+                ],
+            )
+            raise
         total = len(AUDIENCE)
         done = (
             f"Annonce terminée : {total - 1}/{total} envoyés, 0 bloqués, 0 en échec, 1 incertains"
         )
-        await fake.wait_for(said(fake, ADMIN, done), timeout=30)
-        rows = {row.chat_id: row for row in await _rows(seeded_sqlite_url)}
+        try:
+            await fake.wait_for(said(fake, ADMIN, done), timeout=30)
+        except TimeoutError:
+            print("DEBUG", fake.bot_texts(ADMIN), started, at_kill)
+            print(
+                "DEBUG",
+                [(r.chat_id, r.state, r.in_doubt, r.last_error) for r in await _rows(any_db)],
+            )
+            raise
+        rows = {row.chat_id: row for row in await _rows(any_db)}
     # Only the request that was out (answered late) is in doubt; the 429 one and those that
     # were waiting their turn were sent after the restart, once each.
     assert in_flight == {started[0]}

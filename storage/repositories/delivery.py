@@ -107,6 +107,14 @@ class OutboxRepository:
         )
         return [ClaimedRow(*row) for row in await self._session.execute(statement)]
 
+    async def release(self, row_id: int) -> None:
+        """A row claimed but not sent goes back to pending (its claim does not count)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.state == SENDING)
+            .values(state=PENDING, claimed_by="", attempts=OutboxMessage.attempts - 1)
+        )
+
     async def set_state(self, row_id: int, state: str, **values: object) -> None:
         await self._session.execute(
             update(OutboxMessage).where(OutboxMessage.id == row_id).values(state=state, **values)

@@ -109,13 +109,11 @@ class DeliveryEngine:
             if should_stop():
                 break
             await self._slots.acquire()
-            await self._pacer.wait_for_slot()
-            claimed = await self._service.claim([row_id], self.worker_id, self._clock.now())
-            if not claimed:  # taken or gone meanwhile
+            row = await self._claim_on_time(row_id)
+            if row is None:  # taken or gone meanwhile
                 self._slots.release()
                 continue
-            row = claimed[0]
-            await self._pacer.take_slot()
+            await self._pacer.take_slot()  # free: checked right after the claim
             self._pacer.record(row.chat_id)
             self._in_flight[row.id] = asyncio.create_task(self._send(row))
             started = True
@@ -124,6 +122,18 @@ class DeliveryEngine:
             await self._clock.sleep(soonest)
             return True
         return started
+
+    async def _claim_on_time(self, row_id: int) -> Claimed | None:
+        """Claim the row once the pacer lets a send leave, and only if it still does after the
+        claim (a 429 may have paused everything meanwhile: the row goes back to pending)."""
+        while True:
+            await self._pacer.wait_for_slot()
+            claimed = await self._service.claim([row_id], self.worker_id, self._clock.now())
+            if not claimed:
+                return None
+            if self._pacer.slot_free():
+                return claimed[0]
+            await self._service.release(row_id)
 
     async def _send(self, row: Claimed) -> None:
         try:
