@@ -88,13 +88,15 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 def test_cached_heads_agree_with_alembic_and_follow_the_files(migrations: Path) -> None:
     cache = migrations / HEADS_CACHE
-    assert expected_heads(migrations) == alembic_heads(migrations) == {"0007_search_folding"}
+    assert expected_heads(migrations) == alembic_heads(migrations) == {"0008_erasure_messages"}
     assert cache.is_file()  # computed by Alembic once, then read back
     assert expected_heads(migrations) == alembic_heads(migrations)
     assert script_heads() == alembic_heads() == expected_heads()  # the real folder too
 
     (migrations / "versions" / "0099_later.py").write_text(NEW_REVISION, encoding="utf-8")
-    assert expected_heads(migrations) == alembic_heads(migrations) == {"0099_later"}
+    # Beside the newest migration (0099 follows 0007): two heads.
+    both = {"0008_erasure_messages", "0099_later"}
+    assert expected_heads(migrations) == alembic_heads(migrations) == both
 
     # An edit keeping the file's size and mtime (as from a wheel with fixed timestamps) counts.
     later = migrations / "versions" / "0099_later.py"
@@ -104,7 +106,7 @@ def test_cached_heads_agree_with_alembic_and_follow_the_files(migrations: Path) 
     later.write_text(edited, encoding="utf-8")
     os.utime(later, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert expected_heads(migrations) == alembic_heads(migrations)
-    assert expected_heads(migrations) == {"0007_search_folding", "0099_later"}
+    assert expected_heads(migrations) == both
 
     cache.write_text("{not json", encoding="utf-8")  # a damaged cache is recomputed
     assert expected_heads(migrations) == alembic_heads(migrations)
@@ -184,8 +186,8 @@ def test_alembic_command_line_works_from_the_repository_root(db_url: str) -> Non
             env=env,
         ).stdout
 
-    assert alembic("heads") == "0007_search_folding (head)\n"
-    assert alembic("current").endswith("0007_search_folding (head)\n")
+    assert alembic("heads") == "0008_erasure_messages (head)\n"
+    assert alembic("current").endswith("0008_erasure_messages (head)\n")
     assert "No new upgrade operations detected." in alembic("check")  # else it exits with 1
 
 

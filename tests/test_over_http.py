@@ -131,7 +131,7 @@ async def test_run_serves_a_bot_api_server_by_long_polling_and_stops_on_sigterm(
 def test_console_with_piped_input(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="/start\n/aide\n1\n2\n/quit\n",
+        input="/start\n/aide\n1\n2\n/organisateur\n/aide\n/quit\n",
         cwd=tmp_path,
         env=_env(tmp_path),
         capture_output=True,
@@ -142,11 +142,13 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = plain(result.stdout)
     assert "Console Innov'Deizh" in out
-    assert "🤖 Bonjour Vous ! 👋" in out
-    assert "[5] ✍️ Proposer une initiative" in out
-    assert "🤖 Ce que je sais faire" in out
-    assert "Pour les organisateurs" in out  # the console user is a local admin
-    assert "🤖 (modifié) Done, I will speak English to you from now on." in out
+    as_member, as_organiser = out.split("👤 Tu es Yann", 1)
+    assert "🤖 Bonjour Maëlle ! 👋" in as_member
+    assert "[1.5] ✍️ Proposer une initiative" in as_member
+    assert "🤖 Ce que je sais faire" in as_member
+    assert "Pour les organisateurs" not in as_member  # an ordinary member first
+    assert "🤖 (modifié) Done, I will speak English to you from now on." in as_member
+    assert "Pour les organisateurs" in as_organiser  # /organisateur: the console's local admin
     assert out.rstrip().endswith("À bientôt !")
 
 

@@ -24,6 +24,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.proposals.moderation import REASON_CODES
 from bot.texts import Texts
 from handlers import COMMANDS
+from handlers.events.keys import EDIT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_LITERAL = re.compile(r"""(?<![\w{])["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
@@ -57,6 +58,7 @@ BUILT_WITH_F_STRINGS = [
     # handlers/proposals/moderation_cards.py
     *(f"proposals.moderation.trail_{action}" for action in ("asked", "answered")),
     *(f"proposals.moderation.decided_{status}" for status in ("published", "refused")),
+    *(f"proposals.moderation.already_{status}" for status in ("published", "refused")),
     *(f"proposals.moderation.reason.{code}" for code in REASON_CODES),
     # handlers/proposals/steps.py: the questions and the fields of the edit keyboard
     *(f"proposals.ask.{step}" for step in (*PROPOSAL_FIELDS, "visibility")),
@@ -69,6 +71,22 @@ BUILT_WITH_F_STRINGS = [
     "proposals.same",
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
+    # handlers/events/organisers.py: the pickers of /deplacer_evenement, /annuler_evenement
+    *(
+        f"events.admin.{kind}_{action}"
+        for kind in ("usage", "pick")
+        for action in ("move", "cancel")
+    ),
+    # handlers/events/create.py: the fields « Modifier » offers
+    *(f"events.create.field.{field}" for field in EDIT_FIELDS),
+    # handlers/surveys/pickers.py: f"surveys.admin.pick_{action}"
+    *(
+        f"surveys.admin.pick_{action}"
+        for action in ("schedule", "open", "close", "export", "results")
+    ),
+    # handlers/surveys/quick_polls.py: f"surveys.quick_polls.when_{exc.reason}", pick_{action}
+    *(f"surveys.quick_polls.pick_{action}" for action in ("results", "close")),
+    *(f"surveys.quick_polls.when_{reason}" for reason in ("past", "soon", "far")),
 ]
 
 

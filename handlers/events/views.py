@@ -21,7 +21,8 @@ LABEL_LIMIT = 60  # characters of a title on a button (Telegram cuts long labels
 
 
 def card_view(update: Update, context: Ctx, event: EventView) -> View:
-    """The card: its answers while it is to come, the map, then « Retour » and « Partager »."""
+    """The card: its answers while it is to come, the map, then « Retour » and « Partager »;
+    organisers also read its number."""
     messages = context.deps.events.messages
     lang = language(update, context)
     t = context.deps.t
@@ -33,7 +34,12 @@ def card_view(update: Update, context: Ctx, event: EventView) -> View:
         },
     ]
     rows = [*messages.buttons(event, lang), navigation]
-    return messages.card_text(event, lang), keyboard(rows)
+    text = messages.card_text(event, lang)
+    user = update.effective_user
+    if user is not None and context.deps.members.is_admin(user.id):
+        # Organisers see the number their commands take (/deplacer_evenement 3 …).
+        text += "\n\n" + t(update, "events.admin.number", id=event.id)
+    return text, keyboard(rows)
 
 
 def past_keyboard(events: Sequence[EventLink]) -> InlineKeyboardMarkup | None:

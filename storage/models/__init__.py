@@ -13,6 +13,7 @@ from storage.models.events import (
     Rsvp,
 )
 from storage.models.members import Member
+from storage.models.privacy import MemberMessage
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
 from storage.models.surveys import (
@@ -38,6 +39,7 @@ __all__ = [
     "Innovation",
     "Lab",
     "Member",
+    "MemberMessage",
     "OrganiserDraft",
     "OutboxMessage",
     "Proposal",

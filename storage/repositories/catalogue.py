@@ -95,12 +95,14 @@ class CatalogueRepository:
         return list(await self._session.execute(query.limit(limit)))
 
     async def counts(self) -> dict[str, int]:
-        """How many labs, events, approved innovations and members."""
+        """How many labs, events (cancelled ones left out), approved innovations and members."""
         result: dict[str, int] = {}
-        for name, model in (("labs", Lab), ("events", Event), ("members", Member)):
+        for name, model in (("labs", Lab), ("members", Member)):
             result[name] = int(
                 await self._session.scalar(select(func.count()).select_from(model)) or 0
             )
+        held = select(func.count()).select_from(Event).where(Event.cancelled_at.is_(None))
+        result["events"] = int(await self._session.scalar(held) or 0)
         result["innovations"] = int(
             await self._session.scalar(
                 select(func.count()).select_from(Innovation).where(Innovation.status == "approved")

@@ -62,10 +62,13 @@ class AnnouncementService:
 
     async def confirm(self, author_id: int, chat_id: int, message_id: int = 0) -> AnnouncementView:
         """Plan the draft to every recipient; its progress is shown in ``chat_id`` (message
-        ``message_id``, or 0 until :meth:`attach_progress`)."""
+        ``message_id``, or 0 until :meth:`attach_progress`).
+
+        The draft is taken (deleted) first, by one conditional statement: a second confirmation
+        at the same moment (double press, another process) finds none and plans nothing."""
         async with self._sessions.begin() as session:
             drafts = OrganiserDraftRepository(session)
-            text = (await drafts.get(author_id, KIND)).get("text")
+            text = ((await drafts.take(author_id, KIND)) or {}).get("text")
             if text is None:
                 raise LookupError("no draft")
             recipients = await AnnouncementRepository(session).audience()
@@ -80,7 +83,6 @@ class AnnouncementService:
             await session.flush()
             payload = {"kind": "text", "text": text}
             await self._delivery.plan_in(session, f"{KIND}:{row.id}", recipients, payload)
-            await drafts.drop(author_id, KIND)
             view = _view(row)
         self._delivery.notify()
         for listener in self._confirmed_listeners:
