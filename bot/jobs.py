@@ -24,7 +24,9 @@ from telegram.ext import Job
 from bot.context import AnyApp, Ctx, Deps, deps_of
 from bot.delivery_worker import telegram_sender
 from bot.formatting import format_number
+from bot.services.delivery.announcements import AnnouncementView
 from bot.services.delivery.engine import DeliveryEngine
+from bot.services.delivery.outbox import Progress
 from handlers.privacy import scrub_shown
 from handlers.surveys.quick_polls import stop_poll
 from storage.models import utcnow
@@ -50,10 +52,14 @@ class Wake:
 
 
 def start(app: AnyApp) -> None:
-    """On start: the delivery engine, then every wake-up at once."""
+    """On start: the delivery engine, the progress of unfinished announcements, then every
+    wake-up at once."""
     if app.job_queue is not None:
         app.job_queue.run_once(
             _start_delivery, when=0, name="delivery:start", job_kwargs=_LATE_IS_FINE
+        )
+        app.job_queue.run_once(
+            _restore_progress, when=0, name="delivery:restore", job_kwargs=_LATE_IS_FINE
         )
     for wake in WAKES:
         wake_now(app, wake)
@@ -81,13 +87,14 @@ async def wake_at_next_due(app: AnyApp, wake: Wake) -> datetime | None:
 
 def follow_announcement(app: AnyApp, announcement_id: int) -> None:
     """Edit the organiser's progress message every few seconds until nothing is pending."""
-    if app.job_queue is not None:
+    name = f"{PROGRESS_JOB}:{announcement_id}"
+    if app.job_queue is not None and not app.job_queue.get_jobs_by_name(name):
         app.job_queue.run_repeating(
             _show_progress,
             interval=PROGRESS_EVERY,
             first=PROGRESS_EVERY,
             data=announcement_id,
-            name=f"{PROGRESS_JOB}:{announcement_id}",
+            name=name,
         )
 
 
@@ -203,6 +210,19 @@ ROUNDS = Wake("networking:rounds", _run_rounds, _rounds_due, timedelta(minutes=1
 WAKES = (REMINDERS, QUICK_POLLS, SCRUB, INTRODUCTIONS, ROUNDS)
 
 
+async def _restore_progress(context: Ctx) -> None:
+    """After any stop: follow every unfinished announcement again, from the database; one
+    planned just before a crash, before its progress message left, gets that message now."""
+    announcements = context.deps.delivery.announcements
+    for view in await announcements.unfinished():
+        if view.progress_message_id == 0 and view.progress_chat_id:
+            _, progress = await announcements.progress(view.id)
+            text = _progress_text(context.deps, view, progress)
+            message = await context.bot.send_message(view.progress_chat_id, text)
+            await announcements.attach_progress(view.id, message.message_id)
+        follow_announcement(context.application, view.id)
+
+
 async def _show_progress(context: Ctx) -> None:
     """The organiser's progress message (« 340/1 200 envoyés »), the summary once done."""
     job = _running_job(context)
@@ -210,6 +230,21 @@ async def _show_progress(context: Ctx) -> None:
         raise TypeError(f"a progress job carries {job.data!r}, not an announcement id")
     deps = context.deps
     view, progress = await deps.delivery.announcements.progress(job.data)
+    if view.progress_message_id == 0:  # the progress message is on its way (on_send)
+        if progress.done:
+            job.schedule_removal()
+        return
+    text = _progress_text(deps, view, progress)
+    with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
+        await context.bot.edit_message_text(
+            text, chat_id=view.progress_chat_id, message_id=view.progress_message_id
+        )
+    if progress.done:
+        job.schedule_removal()
+
+
+def _progress_text(deps: Deps, view: AnnouncementView, progress: Progress) -> str:
+    """« 📣 Envoi en cours : 340/1 200 » or the final summary, in the organiser's language."""
     language = deps.language_of(None)
     member = deps.members.cached(view.progress_chat_id)
     if member is not None:
@@ -222,12 +257,6 @@ async def _show_progress(context: Ctx) -> None:
         "failed": progress.failed,
         "doubt": progress.in_doubt,
     }
-    text = deps.texts.get(
+    return deps.texts.get(
         language, key, **{name: format_number(n, language) for name, n in counts.items()}
     )
-    with contextlib.suppress(BadRequest):  # "message is not modified" between two ticks
-        await context.bot.edit_message_text(
-            text, chat_id=view.progress_chat_id, message_id=view.progress_message_id
-        )
-    if progress.done:
-        job.schedule_removal()

@@ -2,8 +2,10 @@
 
 Members' answers are stored by the services themselves as they are given; what PTB must remember
 is *where* each member is in each ``ConversationHandler``. PTB writes changed states every
-``update_interval`` seconds and once more on a clean shutdown, so a hard crash can lose at most
-the last second of step changes (the answers themselves are already in the database).
+``update_interval`` seconds and once more on a clean shutdown; a hard crash within that second
+would lose a step change, so each dialogue also writes its new position through
+:meth:`DatabasePersistence.update_conversation` before asking its next question
+(``handlers.dialogues.hold``).
 """
 
 from __future__ import annotations

@@ -20,14 +20,16 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx
+from bot.formatting import format_number
 from handlers.access import admins_only
-from handlers.common import chat_of, message_of, query_of, say, say_plural, sender
-from handlers.dialogues import cancel_command, dialogue
+from handlers.common import chat_of, language, message_of, query_of, say, say_plural, sender
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.keys import Key
 
 # The announcement's confirmation buttons.
 SEND = Key("delivery", "send")
 DISCARD = Key("delivery", "discard")
+NAME = "announce"
 
 
 class Step(StrEnum):
@@ -38,6 +40,7 @@ class Step(StrEnum):
 @admins_only
 async def start(update: Update, context: Ctx) -> str:
     """/annonce: the admin is asked for the announcement's text."""
+    await hold(update, context, NAME, Step.TEXT)
     await say(update, context, "delivery.announce.ask")
     return Step.TEXT
 
@@ -48,6 +51,7 @@ async def on_text(update: Update, context: Ctx) -> str:
     message = message_of(update)
     text = message.text_html or ""
     count = await context.deps.delivery.announcements.save_text(sender(update).id, text)
+    await hold(update, context, NAME, Step.CONFIRM)
     await say(update, context, "delivery.announce.preview")
     await context.bot.send_message(chat_of(update).id, text)
     t = context.deps.t
@@ -74,17 +78,29 @@ async def on_discard(update: Update, context: Ctx) -> int:
 
 @admins_only
 async def on_send(update: Update, context: Ctx) -> int:
-    """« Envoyer »: planned in the outbox; the progress message follows it."""
+    """« Envoyer »: planned in the outbox first, then the progress message that follows it."""
     await query_of(update).answer()
     service = context.deps.delivery.announcements
-    progress = await say(
-        update, context, "delivery.announce.progress", sent=0, total=0, blocked=0, doubt=0
-    )
     try:
-        # The service tells the wiring, which edits the progress message as sends go out.
-        await service.confirm(sender(update).id, progress.chat.id, progress.message_id)
+        # Planned (committed) before « Envoi en cours » is said: a crash in between leaves the
+        # sends to go, and the start-up sends the progress message (bot.jobs).
+        view = await service.confirm(sender(update).id, chat_of(update).id)
     except LookupError:
         await say(update, context, "delivery.announce.expired")
+        return ConversationHandler.END
+    zero = format_number(0, language(update, context))
+    total = format_number(view.recipients, language(update, context))
+    progress = await say(
+        update,
+        context,
+        "delivery.announce.progress",
+        sent=zero,
+        total=total,
+        blocked=zero,
+        doubt=zero,
+    )
+    # The service tells the wiring, which edits the progress message as sends go out.
+    await service.attach_progress(view.id, progress.message_id)
     return ConversationHandler.END
 
 
@@ -99,7 +115,7 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
     """The /annonce dialogue (admins only, command and buttons); ``opened_by`` is the table's
     /annonce handler."""
     return dialogue(
-        "announce",
+        NAME,
         [opened_by],
         {
             Step.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text)],

@@ -4,6 +4,11 @@ Every dialogue (proposals, moderation prompts, event creation, announcements, su
 persistent under its ``name`` (its position survives a restart), may be re-entered (the opening
 command starts it again), and matches its buttons by their data, not by the message that carries
 them (``per_message=False``: old buttons are refused by their ids, see handlers/keys.py).
+
+PTB stores a dialogue's new state after the handler returns, and only at its next persistence
+run (every second): a crash right after the reply that asks the next question would forget
+that the member is answering it. So a handler that moves a dialogue calls :func:`hold` before
+that reply: the position is in the database first (docs/architecture.md, « Crash safety »).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
+from handlers.common import chat_of, sender
 
 Handlers = Sequence[BaseHandler[Update, Ctx, Any]]
 CANCEL = ("annuler", "cancel")
@@ -54,3 +60,20 @@ def cancel_command(
 ) -> CommandHandler[Ctx, object]:
     """/annuler (/cancel), which every dialogue understands as « stop here »."""
     return CommandHandler(list(CANCEL), callback)
+
+
+async def hold(
+    update: Update, context: Ctx, name: str, state: str, *, per_chat: bool = True
+) -> None:
+    """Store now that the member's dialogue ``name`` is at ``state`` (call it before the message
+    that asks for that state's answer); PTB stores the same state again after the handler."""
+    application = context.application
+    persistence = application.persistence
+    if persistence is None:
+        return
+    user = sender(update).id
+    # A poll answer has no chat: the dialogues it reaches are keyed by member alone.
+    key = (chat_of(update).id, user) if per_chat else (user,)
+    # Positions PTB still holds in memory go first, so none of them can overwrite this one.
+    await application.update_persistence()
+    await persistence.update_conversation(name, key, state)

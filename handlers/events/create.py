@@ -34,8 +34,10 @@ from bot.services.french_dates import (
 )
 from handlers.access import admins_only
 from handlers.common import message_of, query_of, say, sender
-from handlers.dialogues import cancel_command, dialogue
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.events import keys
+
+NAME = "events"  # the dialogue's name: stored states are keyed by it
 
 
 class Step(StrEnum):
@@ -98,6 +100,7 @@ async def start(update: Update, context: Ctx) -> str:
 
 
 async def _ask_title(update: Update, context: Ctx) -> str:
+    await hold(update, context, NAME, Step.TITLE)
     await say(update, context, "events.create.ask_title")
     return await _asked(update, context, Step.TITLE)
 
@@ -116,6 +119,7 @@ async def _ask_date(update: Update, context: Ctx) -> str:
         ("events.create.tomorrow", "d1"),
         ("events.create.in_a_week", "d7"),
     )
+    await hold(update, context, NAME, Step.DATE)
     await say(update, context, "events.create.ask_date", reply_markup=markup)
     return await _asked(update, context, Step.DATE)
 
@@ -138,6 +142,7 @@ async def on_date(update: Update, context: Ctx) -> str:
 
 
 async def _ask_place(update: Update, context: Ctx) -> str:
+    await hold(update, context, NAME, Step.PLACE)
     await say(update, context, "events.create.ask_place")
     return await _asked(update, context, Step.PLACE)
 
@@ -151,6 +156,7 @@ async def on_day_button(update: Update, context: Ctx) -> str:
     day = (datetime.now(UTC).astimezone(context.deps.config.bot.tz) + timedelta(days=shift)).date()
     await _save(update, context, day=day.isoformat())
     shown = format_day(day, context.deps.language_of(update.effective_user))
+    await hold(update, context, NAME, Step.HOUR)
     await say(update, context, "events.create.ask_hour", day=shown)
     return await _asked(update, context, Step.HOUR)
 
@@ -180,6 +186,7 @@ async def on_place(update: Update, context: Ctx) -> str:
 
 async def _ask_address(update: Update, context: Ctx) -> str:
     skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await hold(update, context, NAME, Step.ADDRESS)
     await say(update, context, "events.create.ask_address", reply_markup=skip)
     return await _asked(update, context, Step.ADDRESS)
 
@@ -208,6 +215,7 @@ async def on_address(update: Update, context: Ctx) -> str:
 
 async def _ask_description(update: Update, context: Ctx) -> str:
     skip = _buttons(update, context, ("events.create.skip", "skip"))
+    await hold(update, context, NAME, Step.DESCRIPTION)
     await say(update, context, "events.create.ask_description", reply_markup=skip)
     return await _asked(update, context, Step.DESCRIPTION)
 
@@ -228,6 +236,7 @@ async def _ask_theme(update: Update, context: Ctx) -> str:
     buttons = [keys.THEME.button(theme, index) for index, theme in enumerate(themes)]
     rows = [buttons[i : i + THEME_COLUMNS] for i in range(0, len(buttons), THEME_COLUMNS)]
     rows.append([keys.NEW.button(context.deps.t(update, "events.create.skip"), "skip")])
+    await hold(update, context, NAME, Step.THEME)
     await say(update, context, "events.create.ask_theme", reply_markup=InlineKeyboardMarkup(rows))
     return await _asked(update, context, Step.THEME)
 
@@ -254,6 +263,7 @@ async def on_theme_typed(update: Update, context: Ctx) -> str:
 
 async def _ask_capacity(update: Update, context: Ctx) -> str:
     markup = _buttons(update, context, ("events.create.no_limit", "nolimit"))
+    await hold(update, context, NAME, Step.CAPACITY)
     await say(update, context, "events.create.ask_capacity", reply_markup=markup)
     return await _asked(update, context, Step.CAPACITY)
 
@@ -275,6 +285,7 @@ async def on_capacity(update: Update, context: Ctx) -> str:
 
 async def _ask_yearly(update: Update, context: Ctx) -> str:
     markup = _buttons(update, context, ("events.create.yes", "y1"), ("events.create.no", "y0"))
+    await hold(update, context, NAME, Step.YEARLY)
     await say(update, context, "events.create.ask_yearly", reply_markup=markup)
     return await _asked(update, context, Step.YEARLY)
 
@@ -306,6 +317,7 @@ async def _preview(update: Update, context: Ctx) -> str:
         coming=0,
     )
     lang = context.deps.language_of(update.effective_user)
+    await hold(update, context, NAME, Step.CONFIRM)
     await say(update, context, "events.create.preview")
     card = context.deps.events.messages.card_text(preview, lang)
     if preview.theme:
@@ -443,7 +455,7 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
     }
     back = CommandHandler(["retour", "back"], guarded(on_back))
     return dialogue(
-        "events",
+        NAME,
         [opened_by],
         states,
         [cancel_command(on_cancel), back],

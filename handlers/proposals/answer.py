@@ -7,9 +7,10 @@ from telegram import Update
 from bot.context import Ctx
 from bot.texts import utf16_length
 from handlers.common import message_of, query_of, say, sender
+from handlers.dialogues import hold
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card, too_long
-from handlers.proposals.states import END, Next, State
+from handlers.proposals.states import END, NAME, Next, State
 from handlers.proposals.steps import ask
 
 
@@ -26,6 +27,7 @@ async def on_reply_button(update: Update, context: Ctx) -> Next:
         await query.answer(context.deps.t(update, "proposals.step_over"))
         return None
     await query.answer()
+    await hold(update, context, NAME, State.ANSWER)
     await say(update, context, "proposals.answer_ask", name=proposal.name)
     return State.ANSWER
 

@@ -49,7 +49,7 @@ from handlers.keys import Key
 from handlers.menu import Callback
 from handlers.proposals import answer, buttons, keys
 from handlers.proposals import input as answers
-from handlers.proposals.states import END, Next, State
+from handlers.proposals.states import END, NAME, Next, State
 from handlers.proposals.steps import ask, offer
 
 DEEP_LINK = "proposer"
@@ -192,7 +192,7 @@ def build_conversation(
     # next answer moves them to DRAFTING).
     states |= {step.value: drafting for step in Step}
     return dialogue(
-        "submit",
+        NAME,
         [
             CommandHandler(
                 opened_by.commands, stops(opened_by.callback), filters=opened_by.filters

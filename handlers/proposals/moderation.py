@@ -40,7 +40,7 @@ from handlers.common import (
     say_plural,
     sender,
 )
-from handlers.dialogues import cancel_command, dialogue
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.keys import Key
 from handlers.proposals import corrections, keys
 from handlers.proposals.moderation_cards import (
@@ -198,6 +198,7 @@ async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | in
         await _too_late(update, context, key, held)
         return ConversationHandler.END
     await query.answer()
+    await hold(update, context, "moderation", ModStep.TYPING.value)
     await context.bot.send_message(
         chat_of(update).id,
         context.deps.t(

@@ -7,6 +7,7 @@ from enum import StrEnum
 from telegram.ext import ConversationHandler
 
 END = ConversationHandler.END
+NAME = "submit"  # the ConversationHandler's name: stored states are keyed by it
 
 
 class State(StrEnum):

@@ -17,9 +17,10 @@ from bot.services.proposals.rules import (
 from bot.services.proposals.views import DraftView, Similar, has_answer
 from bot.texts import Markup, Texts
 from handlers.common import language, say
+from handlers.dialogues import hold
 from handlers.keys import Key
 from handlers.proposals import keys
-from handlers.proposals.states import State
+from handlers.proposals.states import NAME, State
 
 Rows = list[list[InlineKeyboardButton]]
 # The summary's field that shows a step's current answer.
@@ -46,6 +47,7 @@ def button(
 async def ask(update: Update, context: Ctx, draft: DraftView) -> State:
     """Ask the question of the draft's current step (the next state: drafting)."""
     step = draft.step
+    await hold(update, context, NAME, State.DRAFTING)
     if step in (Step.SUMMARY, Step.DUPLICATE):
         await show_summary(update, context, draft)
         return State.DRAFTING
@@ -96,6 +98,7 @@ async def show_suggestions(
     update: Update, context: Ctx, draft: DraftView, names: tuple[str, ...]
 ) -> State:
     """« Tu voulais dire… ? » buttons for a commune we do not know as typed."""
+    await hold(update, context, NAME, State.DRAFTING)
     rows: Rows = [[keys.COMMUNE.button(name, draft.id, i)] for i, name in enumerate(names)]
     keep = context.deps.t(update, "proposals.place_keep", typed=draft.place_query)
     rows.append([keys.COMMUNE.button(keep, draft.id, -1)])
@@ -203,6 +206,7 @@ async def show_similar(
 
 async def offer(update: Update, context: Ctx, draft: DraftView) -> State:
     """« Tu as une proposition en cours » with resume / start again."""
+    await hold(update, context, NAME, State.OFFER)
     rows = [
         [button(update, context, "proposals.resume_button", keys.RESUME, draft.id)],
         [button(update, context, "proposals.restart_button", keys.RESTART, draft.id)],

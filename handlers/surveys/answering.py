@@ -29,11 +29,12 @@ from bot.services.surveys.answering import Outcome, Step
 from bot.texts import Markup
 from handlers import fallback
 from handlers.common import message_of, query_of, say, sender
-from handlers.dialogues import cancel_command, dialogue
+from handlers.dialogues import cancel_command, dialogue, hold
 from handlers.keys import parse_id
 from handlers.surveys.keys import GO
 
 END = ConversationHandler.END
+NAME = "surveys"
 
 
 class State(StrEnum):
@@ -49,6 +50,8 @@ def answer_button(update: Update | None, context: Ctx, survey_id: int) -> Inline
 async def send_step(update: Update, context: Ctx, chat_id: int, step: Step) -> State | int:
     """Show the member what comes next; the conversation's next state."""
     t = context.deps.t
+    if step.outcome in (Outcome.ASK, Outcome.USE_POLL):
+        await hold(update, context, NAME, State.ANSWERING, per_chat=False)
     if step.outcome is Outcome.ASK and step.question is not None:
         question = step.question
         if step.first:
@@ -60,6 +63,9 @@ async def send_step(update: Update, context: Ctx, chat_id: int, step: Step) -> S
         if not question.is_poll:
             await context.bot.send_message(chat_id, t(update, "surveys.text_question", **numbers))
             return State.ANSWERING
+        member_id = sender(update).id
+        answering = context.deps.surveys.answering
+        await answering.poll_asking(step.survey_id, member_id, question.id, chat_id)
         message = await context.bot.send_poll(
             chat_id,
             question=t(update, "surveys.poll_question", **numbers),
@@ -70,8 +76,8 @@ async def send_step(update: Update, context: Ctx, chat_id: int, step: Step) -> S
         )
         if message.poll is None:
             raise RuntimeError(f"sendPoll answered message {message.id} without a poll")
-        await context.deps.surveys.answering.poll_sent(
-            step.survey_id, sender(update).id, question.id, (message.poll.id, chat_id, message.id)
+        await answering.poll_sent(
+            step.survey_id, member_id, question.id, (message.poll.id, chat_id, message.id)
         )
         return State.ANSWERING
     if step.outcome is Outcome.USE_POLL:
@@ -140,13 +146,16 @@ async def on_vote(update: Update, context: Ctx) -> State | int | None:
     if answer is None or answer.user is None:
         return None
     option_ids = list(answer.option_ids)
-    moved = await context.deps.surveys.answering.on_vote(
-        answer.poll_id, answer.user.id, option_ids
-    )
+    surveys = context.deps.surveys
+    moved = await surveys.answering.on_vote(answer.poll_id, answer.user.id, option_ids)
+    if moved is None:
+        if await surveys.quick_polls.on_vote(answer.poll_id, answer.user.id, option_ids):
+            return None
+        # A poll we never learnt the id of: the one this member was being sent (a crash).
+        moved = await surveys.answering.on_unknown_vote(answer.poll_id, answer.user.id, option_ids)
     if moved is not None:
         step, chat_id = moved
         return await send_step(update, context, chat_id, step)
-    await context.deps.surveys.quick_polls.on_vote(answer.poll_id, answer.user.id, option_ids)
     return None  # nothing to say: stay where the member is
 
 
@@ -219,7 +228,7 @@ def conversation(resume: CommandHandler[Ctx, Any]) -> ConversationHandler[Ctx]:
         PollAnswerHandler(on_vote),
     ]
     return dialogue(
-        "surveys",
+        NAME,
         entry_points,
         {
             State.ANSWERING: [

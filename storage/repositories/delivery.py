@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, OutboxMessage
+from storage.models import Announcement, Member, OutboxMessage
 
 PENDING = "pending"
 CLAIMED_COLUMNS = (
@@ -107,6 +107,14 @@ class OutboxRepository:
         )
         return [ClaimedRow(*row) for row in await self._session.execute(statement)]
 
+    async def release(self, row_id: int) -> None:
+        """A row claimed but not sent goes back to pending (its claim does not count)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.state == SENDING)
+            .values(state=PENDING, claimed_by="", attempts=OutboxMessage.attempts - 1)
+        )
+
     async def set_state(self, row_id: int, state: str, **values: object) -> None:
         await self._session.execute(
             update(OutboxMessage).where(OutboxMessage.id == row_id).values(state=state, **values)
@@ -174,3 +182,8 @@ class AnnouncementRepository:
             Member.is_reachable.is_(True), Member.opt_in_announcements.is_(True)
         )
         return list(await self._session.scalars(query.order_by(Member.telegram_id)))
+
+    async def unfinished(self) -> list[Announcement]:
+        """Announcements not yet marked finished, oldest first."""
+        query = select(Announcement).where(Announcement.finished.is_(False))
+        return list(await self._session.scalars(query.order_by(Announcement.id)))

@@ -261,3 +261,6 @@ class SurveyRepository:
 
     async def poll(self, poll_id: str) -> SurveyPoll | None:
         return await self._session.get(SurveyPoll, poll_id)
+
+    async def remove_poll(self, poll_id: str) -> None:
+        await self._session.execute(delete(SurveyPoll).where(SurveyPoll.poll_id == poll_id))

@@ -2,6 +2,11 @@
 
 Recipients are members who did not opt out of announcements and have not blocked the bot,
 counted when the organiser confirms (the preview shows the same count).
+
+Crash safety: confirming plans every send (the outbox rows and the announcement row, one
+transaction) before the organiser is told « Envoi en cours »; the progress message is attached
+afterwards. The progress is read from the database, so a restart picks up every announcement
+not finished (``unfinished``) and a missing progress message is sent then.
 """
 
 from __future__ import annotations
@@ -55,8 +60,9 @@ class AnnouncementService:
         async with self._sessions.begin() as session:
             await OrganiserDraftRepository(session).drop(author_id, KIND)
 
-    async def confirm(self, author_id: int, chat_id: int, message_id: int) -> AnnouncementView:
-        """Plan the draft to every recipient; the progress message is ``message_id``.
+    async def confirm(self, author_id: int, chat_id: int, message_id: int = 0) -> AnnouncementView:
+        """Plan the draft to every recipient; its progress is shown in ``chat_id`` (message
+        ``message_id``, or 0 until :meth:`attach_progress`).
 
         The draft is taken (deleted) first, by one conditional statement: a second confirmation
         at the same moment (double press, another process) finds none and plans nothing."""
@@ -82,6 +88,19 @@ class AnnouncementService:
         for listener in self._confirmed_listeners:
             listener(view.id)
         return view
+
+    async def attach_progress(self, announcement_id: int, message_id: int) -> None:
+        """The organiser's progress message, sent once the sends were planned."""
+        async with self._sessions.begin() as session:
+            row = await session.get(Announcement, announcement_id)
+            if row is not None:
+                row.progress_message_id = message_id
+
+    async def unfinished(self) -> list[AnnouncementView]:
+        """Announcements whose progress is still to follow (at start-up, after any stop)."""
+        async with self._sessions() as session:
+            rows = await AnnouncementRepository(session).unfinished()
+            return [_view(row) for row in rows]
 
     async def progress(self, announcement_id: int) -> tuple[AnnouncementView, Progress]:
         """The announcement and its counts; marks it finished once nothing is pending."""

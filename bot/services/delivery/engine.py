@@ -1,7 +1,8 @@
 """The delivery loop: claim due outbox rows one by one at Telegram's pace and send them.
 
-At most ``concurrency`` sends are in flight (claimed, not yet recorded) at any instant, which
-bounds what a hard crash can leave in doubt. A clean stop stops claiming and waits for the
+At most ``concurrency`` sends are in flight (claimed, not yet recorded) at any instant, and a
+row is claimed only right before its request leaves, which bounds what a hard crash can leave
+in doubt to the requests actually started. A clean stop stops claiming and waits for the
 sends in flight to be recorded, so it leaves nothing in doubt.
 """
 
@@ -86,9 +87,12 @@ class DeliveryEngine:
     async def _step(self, should_stop: Callable[[], bool]) -> bool:
         """Start every due send the limits allow now; False when nothing could start.
 
-        Rows are claimed a few at a time (as many as there are free sending slots, so no more
-        than ``concurrency`` are ever claimed and unrecorded) while the pacer spaces the sends:
-        the database's latency overlaps the wait for the next slot instead of adding to it.
+        A row is claimed ("sending") only once its turn has come: the pacer's next slot is free,
+        then the row is claimed, then the slot is taken and the request leaves. So a hard crash
+        leaves "sending" (hence in doubt) only requests that were handed to the network; rows
+        still waiting their turn stay "pending" and are sent after the restart. The pacer is
+        still the last gate before the request, so the database's latency never brings two
+        sends closer than it spaced them.
         """
         now = self._clock.now()
         batch = await self._service.due(now, self._settings.batch_size, self._in_flight)
@@ -101,30 +105,35 @@ class DeliveryEngine:
                 soonest = wait if soonest is None else min(soonest, wait)
             elif all(chat_id != chat for _, chat in ready):  # one per chat per pass
                 ready.append((row_id, chat_id))
-        while ready and not should_stop():
+        for row_id, _ in ready:
+            if should_stop():
+                break
             await self._slots.acquire()
-            free = 1
-            while free < len(ready) and not self._slots.locked():
-                await self._slots.acquire()
-                free += 1
-            chunk, ready = ready[:free], ready[free:]
-            claimed = await self._service.claim(
-                [row_id for row_id, _ in chunk], self.worker_id, self._clock.now()
-            )
-            for _ in range(free - len(claimed)):
+            row = await self._claim_on_time(row_id)
+            if row is None:  # taken or gone meanwhile
                 self._slots.release()
-            for row in claimed:
-                # The slot is taken last, right before the request leaves: the database's
-                # latency must not shift sends closer together than the pacer spaced them.
-                await self._pacer.take_slot()
-                self._pacer.record(row.chat_id)
-                self._in_flight[row.id] = asyncio.create_task(self._send(row))
-                started = True
+                continue
+            await self._pacer.take_slot()  # free: checked right after the claim
+            self._pacer.record(row.chat_id)
+            self._in_flight[row.id] = asyncio.create_task(self._send(row))
+            started = True
         if not started and soonest is not None:
             # Only chats still inside their interval are due: wait for the first to free up.
             await self._clock.sleep(soonest)
             return True
         return started
+
+    async def _claim_on_time(self, row_id: int) -> Claimed | None:
+        """Claim the row once the pacer lets a send leave, and only if it still does after the
+        claim (a 429 may have paused everything meanwhile: the row goes back to pending)."""
+        while True:
+            await self._pacer.wait_for_slot()
+            claimed = await self._service.claim([row_id], self.worker_id, self._clock.now())
+            if not claimed:
+                return None
+            if self._pacer.slot_free():
+                return claimed[0]
+            await self._service.release(row_id)
 
     async def _send(self, row: Claimed) -> None:
         try:

@@ -183,6 +183,11 @@ class DeliveryService:
             for row in sorted(rows, key=lambda row: order[row.id])
         ]
 
+    async def release(self, row_id: int) -> None:
+        """A claimed row that did not leave after all: pending again, as if never claimed."""
+        async with self._writes, self._sessions.begin() as session:
+            await OutboxRepository(session).release(row_id)
+
     async def record_sent(self, row_id: int, message_id: int, now: datetime) -> None:
         await self._set(row_id, "sent", message_id=message_id, sent_at=now, last_error="")
 

@@ -69,21 +69,38 @@ class Pacer:
         Telegram's second, for the jitter between our clock and its). A loop that woke up a
         little late may catch up half a slot, so the timer's lateness does not lower the rate.
         """
+        await self._slot(take=True)
+
+    async def wait_for_slot(self) -> None:
+        """Wait until the next overall slot is free, without taking it (claim the row, check
+        :meth:`slot_free` again, then :meth:`take_slot`, which then does not wait)."""
+        await self._slot(take=False)
+
+    def slot_free(self) -> bool:
+        """The next overall slot is free now (no 429 pause came meanwhile)."""
+        return self._ready_in(self._clock.monotonic()) <= 0
+
+    def _ready_in(self, now: float) -> float:
         settings = self._settings
+        starts = self._starts
+        while starts and starts[0] <= now - settings.window:
+            starts.popleft()
+        ready = max(self._next_slot, self._paused_until)
+        if len(starts) >= settings.per_second_total:
+            ready = max(ready, starts[0] + settings.window)
+        return ready - now
+
+    async def _slot(self, *, take: bool) -> None:
         while True:
             now = self._clock.monotonic()
-            starts = self._starts
-            while starts and starts[0] <= now - settings.window:
-                starts.popleft()
-            ready = max(self._next_slot, self._paused_until)
-            if len(starts) >= settings.per_second_total:
-                ready = max(ready, starts[0] + settings.window)
-            if ready <= now:
-                base = max(self._next_slot, now - self._spacing / 2)
-                self._next_slot = base + self._spacing
-                starts.append(now)
+            wait = self._ready_in(now)
+            if wait <= 0:
+                if take:
+                    base = max(self._next_slot, now - self._spacing / 2)
+                    self._next_slot = base + self._spacing
+                    self._starts.append(now)
                 return
-            await self._clock.sleep(ready - now)
+            await self._clock.sleep(wait)
 
     def record(self, chat_id: int) -> None:
         """Count a send to ``chat_id`` now."""

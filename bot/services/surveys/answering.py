@@ -28,7 +28,15 @@ from storage.db import Sessions
 from storage.models import SurveyPoll, SurveyResponse, utcnow
 from storage.repositories.surveys import SurveyRepository
 
-__all__ = ["Outcome", "Question", "Step", "SurveyService", "is_open", "is_skip"]
+__all__ = [
+    "Outcome",
+    "Question",
+    "Step",
+    "SurveyService",
+    "is_open",
+    "is_skip",
+    "pending_poll_id",
+]
 
 
 class SurveyService:
@@ -85,6 +93,28 @@ class SurveyService:
             found = await SurveyRepository(session).answerable(member_id)
         return [(s.id, s.title) for s, response in found if refusal_of(s, response, now) is None]
 
+    async def poll_asking(
+        self, survey_id: int, member_id: int, question_id: int, chat_id: int
+    ) -> None:
+        """Before sendPoll: remember that this question is being asked as a poll, so a vote on
+        it is attributed even if the bot stops before it learns the poll's id."""
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            response = await repo.response(survey_id, member_id)
+            if response is None:
+                return
+            pending = pending_poll_id(response.id, question_id)
+            if await repo.poll(pending) is None:
+                await repo.add_poll(
+                    SurveyPoll(
+                        poll_id=pending,
+                        response_id=response.id,
+                        question_id=question_id,
+                        chat_id=chat_id,
+                        message_id=0,
+                    )
+                )
+
     async def poll_sent(
         self, survey_id: int, member_id: int, question_id: int, poll: tuple[str, int, int]
     ) -> None:
@@ -94,6 +124,11 @@ class SurveyService:
             repo = SurveyRepository(session)
             response = await repo.response(survey_id, member_id)
             if response is None:
+                return
+            await repo.remove_poll(pending_poll_id(response.id, question_id))
+            known = await repo.poll(poll_id)
+            if known is not None:  # a vote came first and bound the id already
+                known.message_id = message_id
                 return
             await repo.add_poll(
                 SurveyPoll(
@@ -113,32 +148,37 @@ class SurveyService:
         async with self._sessions.begin() as session:
             repo = SurveyRepository(session)
             poll = await repo.poll(poll_id)
-            response = await repo.response_by_id(poll.response_id) if poll else None
-            survey = await repo.get(response.survey_id) if response else None
-            if (
-                poll is None
-                or response is None
-                or survey is None
-                or response.member_id != member_id
-                or not is_open(survey, now)
-            ):
+            if poll is None:
                 return None
-            if not option_ids:
-                await repo.remove_answer(response.id, poll.question_id)
+            return await _vote(repo, poll, member_id, option_ids, now)
+
+    async def on_unknown_vote(
+        self, poll_id: str, member_id: int, option_ids: list[int], now: datetime | None = None
+    ) -> tuple[Step, int] | None:
+        """A vote on a poll whose id was never recorded (the bot stopped right after sending
+        it): it answers the poll question this member is being asked, if its options fit."""
+        now = now or utcnow()
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            response = await repo.open_response_of(member_id)
+            if response is None or await repo.poll(poll_id) is not None:
                 return None
-            choices = ",".join(str(i) for i in sorted(set(option_ids)))
-            await repo.put_answer(response.id, poll.question_id, now=now, choices=choices)
-            questions = await repo.questions(survey.id)
-            current = current_question(questions, response)
-            # Only a vote on the question being asked moves on; earlier polls just update.
-            if (
-                response.completed_at is not None
-                or current is None
-                or current.id != poll.question_id
-            ):
+            current = current_question(await repo.questions(response.survey_id), response)
+            if current is None:
                 return None
-            response.next_position += 1
-            return await next_step(repo, survey, response, now, questions=questions), poll.chat_id
+            pending = await repo.poll(pending_poll_id(response.id, current.id))
+            if pending is None or any(not 0 <= i < len(current.option_labels) for i in option_ids):
+                return None
+            await repo.remove_poll(pending.poll_id)
+            poll = SurveyPoll(
+                poll_id=poll_id,
+                response_id=response.id,
+                question_id=current.id,
+                chat_id=pending.chat_id,
+                message_id=0,
+            )
+            await repo.add_poll(poll)
+            return await _vote(repo, poll, member_id, option_ids, now)
 
     async def on_text(self, member_id: int, text: str, now: datetime | None = None) -> Step:
         """A message typed during a survey: the free-text answer, « passer », or a reminder."""
@@ -192,3 +232,39 @@ class SurveyService:
             value = answer.text or " | ".join(options[i] for i in picked if i < len(options))
             pairs.append((question.label or question.prompt, "" if answer.skipped else value))
         return survey.title, pairs
+
+
+def pending_poll_id(response_id: int, question_id: int) -> str:
+    """The stand-in id of a poll being sent, until Telegram gives its own (never a real id:
+    Telegram's are digits)."""
+    return f"pending:{response_id}:{question_id}"
+
+
+async def _vote(
+    repo: SurveyRepository,
+    poll: SurveyPoll,
+    member_id: int,
+    option_ids: list[int],
+    now: datetime,
+) -> tuple[Step, int] | None:
+    response = await repo.response_by_id(poll.response_id)
+    survey = await repo.get(response.survey_id) if response else None
+    if (
+        response is None
+        or survey is None
+        or response.member_id != member_id
+        or not is_open(survey, now)
+    ):
+        return None
+    if not option_ids:
+        await repo.remove_answer(response.id, poll.question_id)
+        return None
+    choices = ",".join(str(i) for i in sorted(set(option_ids)))
+    await repo.put_answer(response.id, poll.question_id, now=now, choices=choices)
+    questions = await repo.questions(survey.id)
+    current = current_question(questions, response)
+    # Only a vote on the question being asked moves on; earlier polls just update.
+    if response.completed_at is not None or current is None or current.id != poll.question_id:
+        return None
+    response.next_position += 1
+    return await next_step(repo, survey, response, now, questions=questions), poll.chat_id
