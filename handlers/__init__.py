@@ -151,6 +151,7 @@ def build_handlers() -> HandlerTable:
         button(events_keys.CARD, events.on_card),
         button(events_keys.LIST, events.on_list),
         button(events_keys.FOLLOW, events.on_follow),
+        button(events_keys.NEWS, events.on_news),
         button(proposals_keys.PUBLISH, moderation.on_publish),
         button(proposals_keys.REFUSE, moderation.on_refuse),
         button(proposals_keys.REASON, moderation.on_reason),

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEW_REVISION = '''"""a migration added later"""
 
 revision = "0099_later"
-down_revision = "0007_search_folding"
+down_revision = "0008_rsvp"  # latest
 
 
 def upgrade() -> None:
@@ -88,7 +88,7 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 def test_cached_heads_agree_with_alembic_and_follow_the_files(migrations: Path) -> None:
     cache = migrations / HEADS_CACHE
-    assert expected_heads(migrations) == alembic_heads(migrations) == {"0007_search_folding"}
+    assert expected_heads(migrations) == alembic_heads(migrations) == {"0008_rsvp"}
     assert cache.is_file()  # computed by Alembic once, then read back
     assert expected_heads(migrations) == alembic_heads(migrations)
     assert script_heads() == alembic_heads() == expected_heads()  # the real folder too
@@ -99,12 +99,14 @@ def test_cached_heads_agree_with_alembic_and_follow_the_files(migrations: Path) 
     # An edit keeping the file's size and mtime (as from a wheel with fixed timestamps) counts.
     later = migrations / "versions" / "0099_later.py"
     before = later.stat()
-    edited = NEW_REVISION.replace('"0007_search_folding"', '"0006_merge_features"')
+    edited = NEW_REVISION.replace(
+        'down_revision = "0008_rsvp"  # latest', 'down_revision = "0007_search_folding"'
+    )
     assert len(edited) == len(NEW_REVISION)
     later.write_text(edited, encoding="utf-8")
     os.utime(later, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert expected_heads(migrations) == alembic_heads(migrations)
-    assert expected_heads(migrations) == {"0007_search_folding", "0099_later"}
+    assert expected_heads(migrations) == {"0008_rsvp", "0099_later"}
 
     cache.write_text("{not json", encoding="utf-8")  # a damaged cache is recomputed
     assert expected_heads(migrations) == alembic_heads(migrations)
@@ -184,8 +186,8 @@ def test_alembic_command_line_works_from_the_repository_root(db_url: str) -> Non
             env=env,
         ).stdout
 
-    assert alembic("heads") == "0007_search_folding (head)\n"
-    assert alembic("current").endswith("0007_search_folding (head)\n")
+    assert alembic("heads") == "0008_rsvp (head)\n"
+    assert alembic("current").endswith("0008_rsvp (head)\n")
     assert "No new upgrade operations detected." in alembic("check")  # else it exits with 1
 
 
