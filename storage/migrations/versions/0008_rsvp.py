@@ -5,7 +5,7 @@ replaces a « Je viens »: old "yes" rows get the reminder on, old "remind" rows
 reminder on". Waiting-list tickets come from ``events.queue_seq`` (strict order of arrival) and
 an offered place is held since ``rsvps.offered_at``. Downgrading folds the new answers back into
 the old three ("maybe", "wait", "offer" and reminder-only rows become "remind" when the reminder
-was on, "no" otherwise).
+was on, "no" otherwise) and keeps ``events.queue_seq``.
 
 Revision ID: 0008_rsvp
 Revises: 0007_search_folding
@@ -44,7 +44,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to yes / no / remind (the waiting list and « peut-être » are folded)."""
+    """Back to yes / no / remind (the waiting list and « peut-être » are folded).
+
+    ``events.queue_seq`` stays: dropping a column on SQLite recreates the table, and dropping
+    ``events`` there would delete every RSVP (ON DELETE CASCADE); the column is harmless.
+    """
     op.execute(
         "UPDATE rsvps SET answer = CASE WHEN remind THEN 'remind' ELSE 'no' END"
         " WHERE answer NOT IN ('yes', 'no')"
@@ -53,5 +57,3 @@ def downgrade() -> None:
         batch_op.drop_column("offered_at")
         batch_op.drop_column("ticket")
         batch_op.drop_column("remind")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_column("queue_seq")
