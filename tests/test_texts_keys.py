@@ -42,7 +42,7 @@ BUILT_WITH_F_STRINGS = [
     *(f"events.delay.{unit}" for unit in ("days", "hours", "minutes")),
     # bot/services/events/messages.py: the card's follow-up headings and answer buttons
     *(f"events.card.follow_ups.{kind}" for kind in ("proposal", "platform", "other")),
-    *(f"events.button.{name}" for name in ("yes", "no", "remind", "ics")),
+    *(f"events.button.{name}" for name in ("yes", "maybe", "no", "remind", "ics")),
     # bot/services/events/messages.py: f"events.card.mine.{answer}", the member's own answer
     *(f"events.card.mine.{answer}" for answer in ("yes", "maybe", "no", "wait", "offer")),
     # bot/services/events/service.py: f"events.notice.{kind}"

@@ -29,10 +29,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Add the reminder toggle, the waiting-list ticket and offer time; convert old answers."""
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("queue_seq", sa.Integer(), nullable=False, server_default="0")
-        )
+    columns = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("events")}
+    if "queue_seq" not in columns:  # kept by a downgrade (see there)
+        with op.batch_alter_table("events", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("queue_seq", sa.Integer(), nullable=False, server_default="0")
+            )
     with op.batch_alter_table("rsvps", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("remind", sa.Boolean(), nullable=False, server_default=sa.false())
