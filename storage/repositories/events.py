@@ -17,7 +17,6 @@ from storage.models import (
     EventSubscription,
     Member,
     Rsvp,
-    utcnow,
 )
 
 # Answers stored in rsvps.answer; « Me rappeler » is the separate rsvps.remind toggle.
@@ -113,25 +112,12 @@ class EventRepository:
     async def rsvp_of(self, event_id: int, member_id: int) -> Rsvp | None:
         return await self._session.get(Rsvp, (event_id, member_id))
 
-    async def answer_of(self, event_id: int, member_id: int) -> str | None:
-        rsvp = await self.rsvp_of(event_id, member_id)
-        return None if rsvp is None else rsvp.answer
-
     async def new_rsvp(self, event_id: int, member_id: int) -> Rsvp:
         """A member's row with no answer and no reminder yet (flushed)."""
         rsvp = Rsvp(event_id=event_id, member_id=member_id, answer=NONE, remind=False)
         self._session.add(rsvp)
         await self._session.flush()
         return rsvp
-
-    async def set_answer(self, event_id: int, member_id: int, answer: str) -> None:
-        rsvp = await self.rsvp_of(event_id, member_id) or await self.new_rsvp(event_id, member_id)
-        rsvp.answer, rsvp.updated_at = answer, utcnow()
-        rsvp.remind = rsvp.remind or answer == COMING
-        await self._session.flush()
-
-    async def count_coming(self, event_id: int) -> int:
-        return (await self.attendance([event_id])).get(event_id, {}).get(COMING, 0)
 
     async def attendance(self, event_ids: list[int]) -> dict[int, dict[str, int]]:
         """Per event: how many rows have each answer (yes, maybe, no, wait, offer)."""
@@ -144,10 +130,6 @@ class EventRepository:
         for event_id, answer, count in await self._session.execute(query):
             result.setdefault(int(event_id), {})[str(answer)] = int(count)
         return result
-
-    async def coming_counts(self, event_ids: list[int]) -> dict[int, int]:
-        attendance = await self.attendance(event_ids)
-        return {event_id: counts.get(COMING, 0) for event_id, counts in attendance.items()}
 
     async def rsvps_of_member(self, event_ids: list[int], member_id: int) -> dict[int, Rsvp]:
         query = select(Rsvp).where(Rsvp.event_id.in_(event_ids), Rsvp.member_id == member_id)

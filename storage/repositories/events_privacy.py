@@ -13,6 +13,7 @@ from storage.models import (
     OutboxMessage,
     Rsvp,
 )
+from storage.repositories.events import WAIT
 
 
 class EventPrivacyRepository:
@@ -31,7 +32,7 @@ class EventPrivacyRepository:
         result: list[tuple[Rsvp, str, int | None]] = []
         for rsvp, title in await self._session.execute(query):
             position = None
-            if rsvp.answer == "wait" and rsvp.ticket is not None:
+            if rsvp.answer == WAIT and rsvp.ticket is not None:
                 ahead = select(func.count()).where(
                     Rsvp.event_id == rsvp.event_id,
                     Rsvp.answer == "wait",
