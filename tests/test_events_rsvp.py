@@ -202,3 +202,13 @@ async def test_a_group_chat_card_marks_nobody(
     assert "👥 1 personne vient" in plain(chat.message_containing(TITLE)["text"])
     assert _labels(chat)[0] == "Je viens"  # everyone in the group sees this message
     assert "Ta réponse" not in chat.message_containing(TITLE)["text"]
+
+
+async def test_a_forged_answer_to_a_missing_event_says_so(
+    fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    chat = chat_with()
+    await chat.say("/evenements")
+    for action in ("yes", "maybe", "no", "remind"):
+        await chat.press_data(f"events:{action}:987654")
+        assert _toast(fake) == "Cet événement n'existe plus ou a été annulé."
