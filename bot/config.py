@@ -69,10 +69,20 @@ class BotConfig:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    """Who answers for members' data (RGPD art. 13): named in /confidentialite."""
+
+    controller: str = "Innov'Deizh"
+    address: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
 
     @property
     def has_token(self) -> bool:
@@ -98,7 +108,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "privacy"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -114,6 +124,15 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         "moderators_chat_id",
     }
     _reject_unknown(bt, known_bot, "bot.")
+    pv = _table(raw, "privacy")
+    _reject_unknown(pv, {"controller", "address", "contact"}, "privacy.")
+    privacy = PrivacyConfig(
+        controller=_str(pv, "controller", "privacy.", PrivacyConfig.controller).strip(),
+        address=_str(pv, "address", "privacy.", "").strip(),
+        contact=_str(pv, "contact", "privacy.", "").strip(),
+    )
+    if not privacy.controller:
+        raise ConfigError("privacy.controller", "must name the organisation")
 
     token = env.get("INNOVDEIZH_TOKEN") or _str(tg, "token", "telegram.", "")
     token_key = "INNOVDEIZH_TOKEN" if env.get("INNOVDEIZH_TOKEN") else "telegram.token"
@@ -166,6 +185,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
             moderator_ids=_ids(bt, "moderator_ids", "bot."),
             moderators_chat_id=_int(bt, "moderators_chat_id", "bot.", 0),
         ),
+        privacy=privacy,
     )
 
 

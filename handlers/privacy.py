@@ -11,6 +11,7 @@ import json
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import Ctx
+from bot.texts import Markup
 from handlers.common import chat_of, is_private, query_of, say, sender
 from handlers.keys import Key
 
@@ -69,5 +70,13 @@ async def on_erase(update: Update, context: Ctx) -> None:
 
 
 async def show_notice(update: Update, context: Ctx) -> None:
-    """/confidentialite: what is kept, why, and for how long."""
-    await say(update, context, "privacy.notice")
+    """/confidentialite: what is kept, why, for how long, who answers for it, and the CNIL."""
+    controller = context.deps.config.privacy
+    t = context.deps.t
+    lines = [t(update, "privacy.controller", controller=controller.controller)]
+    if controller.address:
+        lines.append(t(update, "privacy.address", address=controller.address))
+    if controller.contact:
+        lines.append(t(update, "privacy.contact", contact=controller.contact))
+    lines.append(t(update, "privacy.cnil"))
+    await say(update, context, "privacy.notice", controller=Markup("\n".join(lines)))

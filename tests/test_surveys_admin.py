@@ -91,9 +91,14 @@ async def test_results_chart_and_exports_for_organisers_then_public(
     await admin.say(f"/enquete_export {survey_id} csv")
     document = admin.last_message()["document"]
     assert document["file_name"] == f"enquete-{survey_id}.csv"
-    rows = list(csv.reader(io.StringIO(fake.files[document["file_id"]].decode("utf-8-sig"))))
+    content = fake.files[document["file_id"]].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert len(rows) == 48
-    assert rows[0][:3] == ["reponse", "terminee", "overall"]
+    assert rows[0][:3] == [
+        "Réponse n°",
+        "Terminée",
+        "Globalement, es-tu satisfait·e de la rencontre ?",
+    ]
     assert "47 réponses" in admin.last_text()
     await admin.say(f"/enquete_export {survey_id} csv nominatif")
     assert "l'export reste anonyme" in admin.last_text()

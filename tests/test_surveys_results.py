@@ -134,8 +134,13 @@ async def test_csv_and_json_exports_are_anonymous_unless_announced(db_url: str) 
 
     assert csv_export is not None
     assert csv_export.filename == f"enquete-{survey_id}.csv"
-    rows = list(csv.reader(io.StringIO(csv_export.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["reponse", "terminee", "overall", "new_edition"]
+    rows = list(csv.reader(io.StringIO(csv_export.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == [
+        "Réponse n°",
+        "Terminée",
+        "Globalement, es-tu satisfait·e de la rencontre ?",
+        "Souhaites-tu une nouvelle édition ?",
+    ]
     assert "100000" not in csv_export.content.decode("utf-8-sig")  # no Telegram id
     assert rows[1][:4] == ["1", "oui", "Tout à fait satisfait·e", "Oui, ce serait bien"]
     assert rows[1][-1] == "Top"

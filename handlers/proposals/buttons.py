@@ -53,6 +53,11 @@ async def on_skip(update: Update, context: Ctx) -> Next:
     return await _change(update, context, keys.SKIP, lambda s, m, d, _: s.skip(m, d))
 
 
+async def on_keep(update: Update, context: Ctx) -> Next:
+    """« Garder » under a question asked again."""
+    return await _change(update, context, keys.KEEP, lambda s, m, d, _: s.keep(m, d))
+
+
 async def on_edit(update: Update, context: Ctx) -> Next:
     """A field of the edit menu (its index in EDITABLE)."""
 
@@ -116,6 +121,7 @@ BUTTONS: tuple[tuple[Key, Callable[[Update, Ctx], Coroutine[Any, Any, Next]]], .
     (keys.COMMUNE, on_commune),
     (keys.VISIBILITY, on_visibility),
     (keys.SKIP, on_skip),
+    (keys.KEEP, on_keep),
     (keys.EDIT_MENU, on_edit_menu),
     (keys.EDIT, on_edit),
     (keys.SUMMARY, on_summary),

@@ -11,7 +11,7 @@ from bot.services.proposals.service import StaleButton
 from bot.services.proposals.views import Outcome
 from handlers.common import language, message_of, say, sender
 from handlers.proposals.states import END, Next
-from handlers.proposals.steps import ask, offer, show_similar, show_suggestions
+from handlers.proposals.steps import ask, offer, show_similar, show_suggestions, theme_label
 
 
 async def show(update: Update, context: Ctx, outcome: Outcome) -> Next:
@@ -19,6 +19,8 @@ async def show(update: Update, context: Ctx, outcome: Outcome) -> Next:
     draft = outcome.draft
     if outcome.problem:
         await say(update, context, outcome.problem, **outcome.params)
+    if outcome.notice:
+        await say(update, context, outcome.notice, theme=theme_label(context, update, draft))
     if outcome.similar:
         return await show_similar(update, context, draft, outcome.similar)
     if draft.step is Step.PLACE and not outcome.problem and draft.place_query:

@@ -18,6 +18,7 @@ THEME = Key(FEATURE, "theme", IDS)
 COMMUNE = Key(FEATURE, "commune", IDS)
 VISIBILITY = Key(FEATURE, "vis", IDS)
 SKIP = Key(FEATURE, "skip", IDS)
+KEEP = Key(FEATURE, "keep", IDS)  # asked again: keep the current answer
 EDIT_MENU = Key(FEATURE, "editmenu", IDS)
 EDIT = Key(FEATURE, "edit", IDS)
 SUMMARY = Key(FEATURE, "summary", IDS)

@@ -14,7 +14,7 @@ from bot.services.proposals.rules import (
     THEME_OTHER,
     Step,
 )
-from bot.services.proposals.views import DraftView, Similar
+from bot.services.proposals.views import DraftView, Similar, has_answer
 from bot.texts import Markup, Texts
 from handlers.common import language, say
 from handlers.keys import Key
@@ -22,6 +22,18 @@ from handlers.proposals import keys
 from handlers.proposals.states import State
 
 Rows = list[list[InlineKeyboardButton]]
+# The summary's field that shows a step's current answer.
+_SHOWN_AS = {
+    Step.NAME: "name",
+    Step.DESCRIPTION: "description",
+    Step.THEME: "theme",
+    Step.PLACE: "place",
+    Step.ORGANISATION: "organisation",
+    Step.WEBSITE: "website",
+    Step.CONTACT: "contact",
+    Step.VISIBILITY: "contact",
+    Step.PHOTO: "photo",
+}
 
 
 def button(
@@ -62,6 +74,12 @@ async def ask(update: Update, context: Ctx, draft: DraftView) -> State:
     hints = context.deps.t(
         update, "proposals.hints_optional" if step in OPTIONAL else "proposals.hints"
     )
+    if has_answer(draft):
+        # Asked again (/retour, « Modifier »): the answer it has, and a thumb to keep it.
+        fields = summary_params(context.deps.texts, language(update, context), draft)
+        current = fields[_SHOWN_AS.get(step, "name")]
+        hints = context.deps.t(update, "proposals.current", current=current) + "\n" + hints
+        rows.insert(0, [button(update, context, "proposals.keep_button", keys.KEEP, draft.id)])
     await say(
         update,
         context,
@@ -97,6 +115,12 @@ def place_of(draft: DraftView) -> str:
     if draft.latitude is not None and draft.longitude is not None:
         return f"📍 {draft.latitude:.4f}, {draft.longitude:.4f}"
     return "—"
+
+
+def theme_label(context: Ctx, update: Update, draft: DraftView) -> str:
+    """The draft's theme as members read it (« Autre » in their language)."""
+    fields = summary_params(context.deps.texts, language(update, context), draft)
+    return str(fields["theme"])
 
 
 def summary_params(texts: Texts, lang: str, draft: DraftView) -> dict[str, object]:

@@ -208,8 +208,12 @@ async def export(update: Update, context: Ctx) -> None:
     if result is None:
         await say(update, context, "surveys.admin.not_found", id=survey_id)
         return
-    caption = context.deps.plural(
-        update, "surveys.admin.export_caption", result.rows, filename=result.filename
+    caption = (
+        context.deps.plural(
+            update, "surveys.admin.export_caption", result.rows, filename=result.filename
+        )
+        + "\n"
+        + context.deps.t(update, "surveys.results.counting")
     )
     await context.bot.send_document(
         sender(update).id,

@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot.context import Ctx
 from bot.services.surveys.answering import Outcome, Step
+from bot.texts import Markup
 from handlers import fallback
 from handlers.common import message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
@@ -105,7 +106,31 @@ async def on_resume(update: Update, context: Ctx) -> State | int:
         step = await answering.begin(int(args[0]), member_id)
     else:
         step = await answering.resume(member_id)
+        if step.outcome is Outcome.NOTHING and await offer_open_surveys(update, context):
+            return END
     return await send_step(update, context, message_of(update).chat_id, step)
+
+
+async def offer_open_surveys(update: Update, context: Ctx) -> bool:
+    """The surveys open to the member, each with its « Répondre »; False if there is none."""
+    available = await context.deps.surveys.answering.open_to(sender(update).id)
+    if not available:
+        return False
+    label = context.deps.t(update, "surveys.answer_button")
+    rows = [[GO.button(f"{label} · {title}", survey_id)] for survey_id, title in available]
+    lines = "\n".join(
+        context.deps.t(update, "surveys.open_line", id=survey_id, title=title)
+        for survey_id, title in available
+    )
+    await say(
+        update,
+        context,
+        "surveys.open_list",
+        count=len(available),
+        lines=Markup(lines),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return True
 
 
 async def on_vote(update: Update, context: Ctx) -> State | int | None:

@@ -39,7 +39,7 @@ def results_messages(texts: Texts, lang: str, results: SurveyResults) -> list[st
     for question in results.questions:
         lines.append("")
         lines.extend(question_lines(texts, lang, question, results.previous_title))
-    lines += ["", t(lang, "surveys.results.rounding")]
+    lines += ["", t(lang, "surveys.results.rounding"), t(lang, "surveys.results.counting")]
     return _split(lines)
 
 

@@ -105,6 +105,12 @@ class ProposalRepository:
                 themes.append((lab.id, lab.theme))
         return themes
 
+    async def lab_theme_texts(self) -> list[tuple[str, str, str]]:
+        """(theme, title, outcome) of every lab with a theme, to file a typed theme."""
+        query = select(Lab.theme, Lab.title, Lab.outcome).where(Lab.theme != "")
+        rows = await self._session.execute(query.order_by(Lab.position, Lab.id))
+        return [(r[0], r[1], r[2]) for r in rows]
+
     async def lab_theme(self, lab_id: int) -> str | None:
         lab = await self._session.get(Lab, lab_id)
         return lab.theme if lab is not None and lab.theme else None

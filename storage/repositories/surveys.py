@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -17,6 +17,17 @@ from storage.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+
+
+def gave_an_answer() -> ColumnElement[bool]:
+    """A respondent: at least one answer that is not a skip.
+
+    The one rule of who counts, for the results and the exports alike: a survey skipped from
+    the first question to the last says nothing, so it is counted nowhere.
+    """
+    return exists().where(
+        SurveyAnswer.response_id == SurveyResponse.id, SurveyAnswer.skipped.is_(False)
+    )
 
 
 class SurveyRepository:
@@ -84,8 +95,11 @@ class SurveyRepository:
     async def response_by_id(self, response_id: int) -> SurveyResponse | None:
         return await self._session.get(SurveyResponse, response_id)
 
-    async def responses(self, survey_id: int) -> list[SurveyResponse]:
-        query = select(SurveyResponse).where(SurveyResponse.survey_id == survey_id)
+    async def respondents(self, survey_id: int) -> list[SurveyResponse]:
+        """The responses that count (see ``gave_an_answer``), in the order members started."""
+        query = select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey_id, gave_an_answer()
+        )
         return list(await self._session.scalars(query.order_by(SurveyResponse.id)))
 
     async def invited_ids(self, survey_id: int) -> set[int]:
@@ -93,6 +107,22 @@ class SurveyRepository:
             SurveyResponse.survey_id == survey_id, SurveyResponse.invited.is_(True)
         )
         return set(await self._session.scalars(query))
+
+    async def answerable(
+        self, member_id: int, limit: int = 8
+    ) -> list[tuple[Survey, SurveyResponse | None]]:
+        """Newest open or scheduled surveys, each with the member's response if any."""
+        query = (
+            select(Survey, SurveyResponse)
+            .outerjoin(
+                SurveyResponse,
+                (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.member_id == member_id),
+            )
+            .where(Survey.status.in_(("open", "scheduled")))
+            .order_by(Survey.id.desc())
+            .limit(limit)
+        )
+        return [(survey, response) for survey, response in await self._session.execute(query)]
 
     async def open_response_of(self, member_id: int) -> SurveyResponse | None:
         """The member's newest started, unfinished response to an open survey."""

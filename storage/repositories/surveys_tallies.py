@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import SurveyAnswer, SurveyResponse
+from storage.repositories.surveys import gave_an_answer
 
 
 class SurveyTallyRepository:
@@ -49,10 +50,7 @@ class SurveyTallyRepository:
 
     async def respondents(self, survey_id: int) -> int:
         """Members who gave at least one answer (skips alone do not count)."""
-        given = exists().where(
-            SurveyAnswer.response_id == SurveyResponse.id, SurveyAnswer.skipped.is_(False)
-        )
-        query = select(func.count()).where(SurveyResponse.survey_id == survey_id, given)
+        query = select(func.count()).where(SurveyResponse.survey_id == survey_id, gave_an_answer())
         return int(await self._session.scalar(query) or 0)
 
     async def completed(self, survey_id: int) -> int:

@@ -43,7 +43,16 @@ def _send(store: Store, params: JsonDict, fields: JsonDict, html: str) -> JsonDi
     store.throttle(chat["id"])
     if markup:
         fields["reply_markup"] = markup
+    _remember_reply_keyboard(store, chat["id"], as_json(params.get("reply_markup")) or {})
     return store.add_message(chat, store.bot_user, fields, html, reply_to).json
+
+
+def _remember_reply_keyboard(store: Store, chat_id: int, markup: JsonDict) -> None:
+    """A chat's custom keyboard stays until another replaces or removes it, as on a phone."""
+    if "keyboard" in markup:
+        store.reply_keyboards[chat_id] = markup["keyboard"]
+    elif markup.get("remove_keyboard"):
+        store.reply_keyboards.pop(chat_id, None)
 
 
 def send_message(store: Store, params: JsonDict, _files: Files) -> JsonDict:

@@ -65,6 +65,8 @@ class Store:
         self.open_callbacks: set[str] = set()
         self.open_inline_queries: set[str] = set()
         self.menu_buttons: dict[int | None, JsonDict] = {}
+        # The custom (reply) keyboard each chat shows now; Messages do not echo it.
+        self.reply_keyboards: dict[int, list[list[JsonDict]]] = {}
         self.webhook: JsonDict = {"url": ""}
         self.allowed_updates: list[str] = []
         self.updates: list[JsonDict] = []

@@ -27,19 +27,24 @@ def apply_text(
 ) -> tuple[str, ...] | None:
     """Write ``text`` as the answer to ``step``; a tuple of commune names means "did you mean"."""
     if step is Step.NAME:
-        row.name = clean_text(text, minimum=NAME_MIN, maximum=NAME_MAX, field="name")
+        row.name = clean_text(
+            text, minimum=NAME_MIN, maximum=NAME_MAX, field="name", needs_letters=True
+        )
     elif step is Step.DESCRIPTION:
         row.description = clean_text(
             text, minimum=DESCRIPTION_MIN, maximum=DESCRIPTION_MAX, field="description"
         )
     elif step is Step.THEME:
-        # Typing a theme is accepted too: the member knows their field better than our list.
-        row.theme = clean_text(text, minimum=2, maximum=THEME_MAX, field="theme")
+        raise ValueError("a typed theme is filed by ProposalService.answer_text")
     elif step is Step.PLACE:
         return _place(row, clean_text(text, minimum=2, maximum=PLACE_MAX, field="place"), communes)
     elif step is Step.ORGANISATION:
         row.organisation = clean_text(
-            text, minimum=NAME_MIN, maximum=ORGANISATION_MAX, field="organisation"
+            text,
+            minimum=NAME_MIN,
+            maximum=ORGANISATION_MAX,
+            field="organisation",
+            needs_letters=True,
         )
     elif step is Step.WEBSITE:
         row.website = clean_website(text)

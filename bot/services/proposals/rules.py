@@ -92,13 +92,20 @@ def previous_step(step: Step, *, has_contact: bool) -> Step:
     return before
 
 
-def clean_text(text: str, *, minimum: int, maximum: int, field: str) -> str:
-    """Collapsed spaces, within the limits, or Invalid with the limit to show."""
+def clean_text(
+    text: str, *, minimum: int, maximum: int, field: str, needs_letters: bool = False
+) -> str:
+    """Collapsed spaces, within the limits, or Invalid with the limit to show.
+
+    ``needs_letters``: a name is words (« ??? » or « 1234 » names nothing).
+    """
     cleaned = " ".join(text.split()) if field != "description" else text.strip()
     if len(cleaned) > maximum:
         raise Invalid("proposals.too_long", limit=maximum, length=len(cleaned))
     if len(cleaned) < minimum:
         raise Invalid("proposals.too_short", minimum=minimum)
+    if needs_letters and not any(character.isalpha() for character in cleaned):
+        raise Invalid("proposals.needs_letters")
     return cleaned
 
 

@@ -8,15 +8,24 @@ after ``STALE_HOURS`` without a change the member is offered to resume it or sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.services.catalogue.communes import CommuneDirectory
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
-from bot.services.proposals.fields import apply_text
+from bot.services.proposals.fields import THEME_MAX, apply_text
 from bot.services.proposals.moderation import ModerationService
-from bot.services.proposals.rules import OPTIONAL, THEME_OTHER, Invalid, Step, previous_step
+from bot.services.proposals.rules import (
+    OPTIONAL,
+    THEME_OTHER,
+    Invalid,
+    Step,
+    clean_text,
+    previous_step,
+)
 from bot.services.proposals.similar import find_similar
-from bot.services.proposals.views import DraftView, Outcome, view
+from bot.services.proposals.themes import closest_theme
+from bot.services.proposals.views import DraftView, Outcome, has_answer, view
 from storage.db import Sessions
 from storage.models import Proposal, utcnow
 from storage.repositories.proposals import ProposalRepository
@@ -61,16 +70,34 @@ class ProposalService(DraftStore):
 
     async def answer_text(self, member_id: int, text: str, language: str) -> Outcome:
         """Store a typed answer for the current step, or say why it does not fit."""
+        filed = False
 
-        async def change(row: Proposal, _repo: ProposalRepository) -> tuple[str, ...] | None:
+        async def change(row: Proposal, repo: ProposalRepository) -> tuple[str, ...] | None:
+            nonlocal filed
             row.language = language
-            suggestions = apply_text(row, Step(row.step), text, self.communes)
-            if suggestions is not None:
+            if Step(row.step) is Step.THEME:
+                typed = clean_text(text, minimum=2, maximum=THEME_MAX, field="theme")
+                row.theme = closest_theme(typed, await repo.lab_theme_texts()) or THEME_OTHER
+                filed = True
+            elif (suggestions := apply_text(row, Step(row.step), text, self.communes)) is not None:
                 return suggestions
             self._advance(row)
             return None
 
-        return await self._change(member_id, change)
+        outcome = await self._change(member_id, change)
+        if filed and not outcome.problem:
+            return replace(outcome, notice="proposals.theme_filed")
+        return outcome
+
+    async def keep(self, member_id: int, draft_id: int) -> Outcome:
+        """« Garder » under a question asked again: the current answer stands, next question."""
+
+        async def change(row: Proposal, _repo: ProposalRepository) -> None:
+            if not has_answer(view(row)):
+                raise StaleButton
+            self._advance(row)
+
+        return await self._change(member_id, change, draft_id=draft_id)
 
     async def choose_theme(self, member_id: int, draft_id: int, lab_id: int) -> Outcome:
         async def change(row: Proposal, repo: ProposalRepository) -> None:
@@ -153,6 +180,9 @@ class ProposalService(DraftStore):
                 row.step, row.editing = Step.SUMMARY, False
             else:
                 row.step = previous_step(Step(row.step), has_contact=bool(row.contact))
+            # The question is asked again with the answer it has: an old « Tu voulais dire… »
+            # about what was typed before would answer a question nobody asked.
+            row.place_query = ""
 
         return await self._change(member_id, change)
 

@@ -64,6 +64,8 @@ class Outcome:
     params: dict[str, Any] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
     similar: tuple[Similar, ...] = ()
+    # A line to say before the next question (« Rangée dans « Mobilité » »), with ``params``.
+    notice: str = ""
 
 
 def view(row: Proposal) -> DraftView:
@@ -103,3 +105,19 @@ def view(row: Proposal) -> DraftView:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
     )
+
+
+def has_answer(draft: DraftView) -> bool:
+    """Whether the draft's current step already has an answer (asked again after /retour)."""
+    values = {
+        Step.NAME: draft.name,
+        Step.DESCRIPTION: draft.description,
+        Step.THEME: draft.theme,
+        Step.PLACE: draft.commune or (draft.latitude is not None),
+        Step.ORGANISATION: draft.organisation,
+        Step.WEBSITE: draft.website,
+        Step.CONTACT: draft.contact,
+        Step.VISIBILITY: draft.contact_public is not None,
+        Step.PHOTO: draft.photo_file_id,
+    }
+    return bool(values.get(draft.step))

@@ -78,6 +78,13 @@ class SurveyService:
             return Step(Outcome.NOTHING)
         return await self.begin(response.survey_id, member_id, now)
 
+    async def open_to(self, member_id: int, now: datetime | None = None) -> list[tuple[int, str]]:
+        """(id, title) of the surveys the member may answer now, newest first."""
+        now = now or utcnow()
+        async with self._sessions() as session:
+            found = await SurveyRepository(session).answerable(member_id)
+        return [(s.id, s.title) for s, response in found if refusal_of(s, response, now) is None]
+
     async def poll_sent(
         self, survey_id: int, member_id: int, question_id: int, poll: tuple[str, int, int]
     ) -> None:

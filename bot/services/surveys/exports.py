@@ -3,7 +3,12 @@
 Decisions: rows are numbered 1..n in the order members started, never by Telegram id; the
 member's id and name are only added when the organiser asks *and* the survey told members it
 was identified (``identified = true``). Choice answers are written as their labels (several
-joined with " | "), skips as an empty cell; responses without any answer are left out.
+joined with " | "), skips as an empty cell; a response counts, here as in the results, when it
+holds at least one answer that is not a skip (``gave_an_answer``).
+
+The CSV is for a French spreadsheet opened by double-click: ``;`` between cells (``,`` is the
+decimal separator there), a UTF-8 byte order mark (or the accents come out garbled), the
+questions' own texts as headers. The JSON keeps the questions' keys, for tools.
 """
 
 from __future__ import annotations
@@ -42,26 +47,26 @@ class SurveyExportService:
         table = await self._table(survey_id, named=named)
         if table is None:
             return None
-        header, rows = table
+        keys, prompts, rows = table
         if fmt == "json":
             results = await self._results.results(survey_id)
             document = {
                 "survey": survey_id,
                 "results": asdict(results) if results else None,
-                "responses": [dict(zip(header, row, strict=True)) for row in rows],
+                "responses": [dict(zip(keys, row, strict=True)) for row in rows],
             }
             content = json.dumps(document, ensure_ascii=False, indent=1).encode()
             return Export(f"enquete-{survey_id}.json", content, len(rows))
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(prompts)
         writer.writerows(rows)
-        # utf-8-sig: spreadsheets opened by double-click then read the accents correctly.
         return Export(f"enquete-{survey_id}.csv", buffer.getvalue().encode("utf-8-sig"), len(rows))
 
     async def _table(
         self, survey_id: int, *, named: bool
-    ) -> tuple[list[str], list[list[str]]] | None:
+    ) -> tuple[list[str], list[str], list[list[str]]] | None:
+        """(keys for JSON, headers for CSV, one row per respondent), or None."""
         async with self._sessions() as session:
             surveys = SurveyRepository(session)
             survey = await surveys.get(survey_id)
@@ -70,7 +75,7 @@ class SurveyExportService:
             if named and not survey.identified:
                 raise NamedExportRefused(survey_id)
             questions = await surveys.questions(survey_id)
-            responses = await surveys.responses(survey_id)
+            responses = await surveys.respondents(survey_id)
             answers = await surveys.answer_rows(survey_id)
             names = await surveys.names_of([r.member_id for r in responses]) if named else {}
         by_response: dict[int, dict[int, str]] = {}
@@ -81,12 +86,12 @@ class SurveyExportService:
                 by_response.setdefault(response_id, {})[question_id] = _cell(
                     question, choices, text
                 )
-        header = ["reponse", "terminee"] + (["membre", "nom"] if named else [])
-        header += [q.key for q in questions]
+        keys = ["reponse", "terminee", *(["membre", "nom"] if named else [])]
+        prompts = ["Réponse n°", "Terminée", *(["Membre", "Nom"] if named else [])]
+        keys += [q.key for q in questions]
+        prompts += [q.prompt for q in questions]
         rows: list[list[str]] = []
         for response in responses:
-            if response.id not in by_response and response.completed_at is None:
-                continue
             cells = by_response.get(response.id, {})
             row = [str(len(rows) + 1), "oui" if response.completed_at else "non"]
             if named:
@@ -94,7 +99,7 @@ class SurveyExportService:
                 member = str(response.member_id) if response.member_id > 0 else ""
                 row += [member, names.get(response.member_id, "")]
             rows.append(row + [cells.get(q.id, "") for q in questions])
-        return header, rows
+        return keys, prompts, rows
 
 
 def _cell(question: SurveyQuestion, choices: str, text: str) -> str:
