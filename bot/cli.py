@@ -25,18 +25,17 @@ from storage.migrate import upgrade
 EXIT_CONFIG = 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit per command)
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code (2 for a configuration problem)."""
     args = _parser().parse_args(argv)
-    if args.command == "qr" and args.bot:
-        return _qr(args.target, args.bot, args.out)
     try:
         config = load_config()
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     if args.command == "qr":
-        return _qr(args.target, asyncio.run(_bot_username(config)), args.out)
+        bot = args.bot or asyncio.run(_bot_username(config))
+        return _qr(args.target, bot, args.out, config)
     if args.command == "events":
         return cli_events.run(args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
@@ -120,8 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _qr(target: str, bot: str | None, out: str | None) -> int:
-    """Write the PNG; exit code 2 for a bad target or an unknown bot username."""
+def _qr(target: str, bot: str | None, out: str | None, config: Config) -> int:
+    """Write the PNG; exit code 2 for a bad or missing target or an unknown bot username."""
     if not bot:
         print("qr: pass --bot <username> (no Telegram token configured)", file=sys.stderr)
         return EXIT_CONFIG
@@ -130,10 +129,22 @@ def _qr(target: str, bot: str | None, out: str | None) -> int:
     except BadTarget:
         print(f"qr: {target!r} is not lab-<slug>, innovation-<id> or event-<id>", file=sys.stderr)
         return EXIT_CONFIG
+    if not asyncio.run(_card_exists(config, target)):
+        print(f"qr: no card {target!r} in the database (nothing written)", file=sys.stderr)
+        return EXIT_CONFIG
     path = Path(out or f"qr-{target}.png")
     path.write_bytes(png(link))
     print(f"{path}: QR code of {link}")
     return 0
+
+
+async def _card_exists(config: Config, target: str) -> bool:
+    deps = build_deps(config)
+    try:
+        await prepare_database(deps)  # migrations and the seed catalogue, as at start-up
+        return await deps.catalogue.card_exists(target)
+    finally:
+        await deps.engine.dispose()
 
 
 async def _bot_username(config: Config) -> str | None:

@@ -56,6 +56,14 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True)
+class IntakeConfig:
+    """The journal of received updates (bot/intake.py)."""
+
+    keep_done_days: int = 7
+    stuck_after_seconds: int = 300
+
+
+@dataclass(frozen=True)
 class BotConfig:
     timezone: str = "Europe/Paris"
     default_language: str = "fr"
@@ -83,6 +91,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
 
     @property
     def has_token(self) -> bool:
@@ -108,7 +117,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot", "privacy"}, "")
+    _reject_unknown(raw, {"telegram", "database", "bot", "privacy", "intake"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -124,15 +133,7 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         "moderators_chat_id",
     }
     _reject_unknown(bt, known_bot, "bot.")
-    pv = _table(raw, "privacy")
-    _reject_unknown(pv, {"controller", "address", "contact"}, "privacy.")
-    privacy = PrivacyConfig(
-        controller=_str(pv, "controller", "privacy.", PrivacyConfig.controller).strip(),
-        address=_str(pv, "address", "privacy.", "").strip(),
-        contact=_str(pv, "contact", "privacy.", "").strip(),
-    )
-    if not privacy.controller:
-        raise ConfigError("privacy.controller", "must name the organisation")
+    privacy = _privacy(raw)
 
     token = env.get("INNOVDEIZH_TOKEN") or _str(tg, "token", "telegram.", "")
     token_key = "INNOVDEIZH_TOKEN" if env.get("INNOVDEIZH_TOKEN") else "telegram.token"
@@ -155,6 +156,11 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
     )
     if mode == "webhook" and not webhook.url:
         raise ConfigError("telegram.webhook.url", "required when telegram.mode = 'webhook'")
+    if mode == "webhook" and not webhook.secret_token:
+        # Without it anyone who finds the URL can post updates "from" an organiser.
+        raise ConfigError(
+            "telegram.webhook.secret_token", "required when telegram.mode = 'webhook'"
+        )
     if webhook.secret_token and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", webhook.secret_token):
         raise ConfigError("telegram.webhook.secret_token", "1-256 characters of A-Z a-z 0-9 _ -")
 
@@ -186,7 +192,33 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
             moderators_chat_id=_int(bt, "moderators_chat_id", "bot.", 0),
         ),
         privacy=privacy,
+        intake=_intake(raw),
     )
+
+
+def _privacy(raw: Mapping[str, Any]) -> PrivacyConfig:
+    pv = _table(raw, "privacy")
+    _reject_unknown(pv, {"controller", "address", "contact"}, "privacy.")
+    privacy = PrivacyConfig(
+        controller=_str(pv, "controller", "privacy.", PrivacyConfig.controller).strip(),
+        address=_str(pv, "address", "privacy.", "").strip(),
+        contact=_str(pv, "contact", "privacy.", "").strip(),
+    )
+    if not privacy.controller:
+        raise ConfigError("privacy.controller", "must name the organisation")
+    return privacy
+
+
+def _intake(raw: Mapping[str, Any]) -> IntakeConfig:
+    intake = _table(raw, "intake")
+    _reject_unknown(intake, {"keep_done_days", "stuck_after_seconds"}, "intake.")
+    keep_done_days = _int(intake, "keep_done_days", "intake.", 7)
+    if keep_done_days < 1:
+        raise ConfigError("intake.keep_done_days", "must be at least 1")
+    stuck_after = _int(intake, "stuck_after_seconds", "intake.", 300)
+    if stuck_after < 1:
+        raise ConfigError("intake.stuck_after_seconds", "must be at least 1")
+    return IntakeConfig(keep_done_days=keep_done_days, stuck_after_seconds=stuck_after)
 
 
 def _reject_unknown(table: Mapping[str, Any], known: set[str], prefix: str) -> None:

@@ -25,6 +25,7 @@ from bot.context import AnyApp, Ctx, Deps, deps_of
 from bot.delivery_worker import telegram_sender
 from bot.formatting import format_number
 from bot.services.delivery.engine import DeliveryEngine
+from handlers.privacy import scrub_shown
 from handlers.surveys.quick_polls import stop_poll
 from storage.models import utcnow
 
@@ -156,11 +157,22 @@ async def _quick_polls_due(deps: Deps) -> datetime | None:
     return await deps.surveys.quick_polls.next_closing()
 
 
+async def _scrub(context: Ctx) -> None:
+    await scrub_shown(context.bot, context.deps)
+
+
+async def _scrub_due(deps: Deps) -> datetime | None:
+    """Messages an erasure left to scrub (a crash, Telegram busy): tried again in a minute."""
+    return utcnow() + RETRY_AFTER if await deps.privacy.to_scrub(1) else None
+
+
 # Events added by the CLI (another process) are seen within 15 minutes, well inside the grace
 # window of a reminder.
 REMINDERS = Wake("events:reminders", _fire_reminders, _reminders_due, timedelta(minutes=15))
 QUICK_POLLS = Wake("surveys:quick_polls", _close_quick_polls, _quick_polls_due)
-WAKES = (REMINDERS, QUICK_POLLS)
+# At start-up: the messages with erased members' data that a crash left unedited.
+SCRUB = Wake("privacy:scrub", _scrub, _scrub_due)
+WAKES = (REMINDERS, QUICK_POLLS, SCRUB)
 
 
 async def _show_progress(context: Ctx) -> None:

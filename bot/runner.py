@@ -1,80 +1,79 @@
 """Run the bot against Telegram (or any Bot API server) by long polling or webhook.
 
-PTB's ``run_polling`` / ``run_webhook`` own the event loop, the stop signals (SIGINT, SIGTERM:
-updates in hand are finished, the delivery engine records its sends in flight, then the
-process exits 0) and the order of start and stop, with our ``post_init`` (command menus) and
-``post_shutdown`` (database connections closed). Two checks come first, on the same loop:
+Updates come in through the intake journal (``bot/intake.py``): each is committed to the
+database before Telegram is told it arrived, then handled in order and marked done. PTB's
+``run_polling`` / ``run_webhook`` (and its ``Updater``) confirm updates before that, so this
+module runs the Application's life itself, in PTB's order:
 
-- the database is migrated and seeded: ``Application.initialize()`` already reads the stored
-  conversation states, and PTB runs it before ``post_init``;
-- ``initialize()`` itself, so a token Telegram refuses or an unreachable Bot API is one line
-  and exit code 2 (PTB's bootstrap would log a traceback first). PTB's own call is then a no-op.
+1. the database is migrated and seeded (``Application.initialize()`` reads the stored
+   conversation states), then ``initialize()`` itself, so a token Telegram refuses or an
+   unreachable Bot API is one line and exit code 2;
+2. the command menus are published; the updates a previous run journaled and did not finish
+   are queued first; the Application starts (jobs, the delivery engine, persistence);
+3. updates are received: long polling, or the webhook server (``bot/webhook.py``, imported only
+   in webhook mode) once Telegram has been told its URL and secret;
+4. SIGINT or SIGTERM: receiving stops, the update in hand is finished (the others stay in the
+   journal for the next start), the Application stops (the delivery engine records its sends
+   in flight), the database connections are closed, and the process exits 0.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TypedDict
+import signal
+from datetime import timedelta
+from typing import Protocol
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.commands import publish_commands
 from bot.config import Config, ConfigError
-from bot.context import AnyApp, BotApp, Deps, deps_of
+from bot.context import BotApp, Deps
+from bot.intake import Intake, Polling
+from bot.services.intake.journal import IntakeJournal
 from bot.startup import prepare_database
 
 log = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class WebhookSettings(TypedDict):
-    """What ``run_webhook`` (and ``Updater.start_webhook``) is given."""
+class Receiver(Protocol):
+    """Where updates come from: long polling or the webhook server."""
 
-    listen: str
-    port: int
-    url_path: str
-    webhook_url: str
-    secret_token: str | None
-    allowed_updates: list[str]
-    drop_pending_updates: bool
-    bootstrap_retries: int
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def serve(config: Config) -> None:
     """Serve updates until SIGINT or SIGTERM, then stop cleanly (raises ConfigError)."""
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling and run_webhook take it, and close it at the end
+    asyncio.set_event_loop(loop)
     deps = build_deps(config)
-    app = build_application(deps, post_init=_started, post_shutdown=_stopped)
+    app = build_application(deps)
     try:
         loop.run_until_complete(_preflight(app, deps))
-    except BaseException:
+        loop.run_until_complete(_serve(app, deps))
+    finally:
         loop.run_until_complete(deps.engine.dispose())
         loop.close()
-        raise
+
+
+def journal_of(deps: Deps) -> IntakeJournal:
+    """The intake journal of this process, as the configuration says."""
+    keep = timedelta(days=deps.config.intake.keep_done_days)
+    return IntakeJournal(deps.engine, keep_done=keep)
+
+
+def receiver(intake: Intake, app: BotApp, config: Config) -> Receiver:
+    """Long polling, or the webhook server (tornado is imported only then)."""
     if config.telegram.mode == "webhook":
-        app.run_webhook(**webhook_settings(config))
-    else:
-        # Updates sent while the bot was down are answered, not dropped.
-        app.run_polling(
-            allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, bootstrap_retries=0
-        )
+        from bot.webhook import WebhookServer  # noqa: PLC0415
 
-
-def webhook_settings(config: Config) -> WebhookSettings:
-    """The webhook Telegram calls, with the secret it must send back (TELEGRAM.md)."""
-    webhook = config.telegram.webhook
-    return WebhookSettings(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=webhook.path,
-        webhook_url=webhook.url,
-        secret_token=webhook.secret_token or None,
-        allowed_updates=ALLOWED_UPDATES,
-        drop_pending_updates=False,
-        bootstrap_retries=0,
-    )
+        return WebhookServer(intake, app.bot, config, ALLOWED_UPDATES)
+    return Polling(intake, app.bot, ALLOWED_UPDATES)
 
 
 async def _preflight(app: BotApp, deps: Deps) -> None:
@@ -87,10 +86,39 @@ async def _preflight(app: BotApp, deps: Deps) -> None:
         raise ConfigError("telegram.base_url", f"cannot reach the Bot API ({exc})") from None
 
 
-async def _started(app: AnyApp) -> None:
-    await publish_commands(app)
-    log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
+async def _serve(app: BotApp, deps: Deps) -> None:
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stopping.set)
+    intake = Intake(app, journal_of(deps))
+    source = receiver(intake, app, deps.config)
+    try:
+        await publish_commands(app)
+        await intake.recover()
+        await app.start()
+        intake.start()
+        await _start_receiving(source, deps.config)
+        log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
+        await stopping.wait()
+        log.info("stopping: finishing the update in hand")
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+        await source.stop()
+        await intake.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
 
 
-async def _stopped(app: AnyApp) -> None:
-    await deps_of(app).engine.dispose()
+async def _start_receiving(source: Receiver, config: Config) -> None:
+    webhook = config.telegram.webhook
+    try:
+        await source.start()
+    except OSError as exc:
+        where = f"{webhook.listen}:{webhook.port}"
+        raise ConfigError("telegram.webhook.port", f"cannot listen on {where} ({exc})") from None
+    except TelegramError as exc:
+        key = "telegram.webhook.url" if config.telegram.mode == "webhook" else "telegram.base_url"
+        raise ConfigError(key, f"Telegram refused it ({exc})") from None

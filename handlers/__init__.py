@@ -40,9 +40,11 @@ from handlers.catalogue import nearby, qr
 from handlers.events import cards as events
 from handlers.events import create as event_create
 from handlers.events import keys as events_keys
+from handlers.events import organisers as event_organisers
 from handlers.keys import Key, any_of
 from handlers.menu import ADMIN, MEMBER, MODERATOR, Callback, Command
 from handlers.proposals import buttons as proposal_buttons
+from handlers.proposals import corrections as proposal_corrections
 from handlers.proposals import dialogue as proposals
 from handlers.proposals import keys as proposals_keys
 from handlers.proposals import moderation
@@ -51,6 +53,7 @@ from handlers.search import keys as search_keys
 from handlers.search import results as search
 from handlers.surveys import admin as survey_admin
 from handlers.surveys import answering as surveys
+from handlers.surveys import keys as surveys_keys
 from handlers.surveys import quick_polls
 from handlers.surveys import results as survey_results
 
@@ -84,8 +87,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("enquetes", "surveys", survey_admin.list_surveys, ADMIN, "survey_admin"),
     Command("resultats", "results", survey_results.show_results, ADMIN, "survey_results"),
     Command("qr", None, qr.send_qr, ADMIN, "qr"),
-    Command("deplacer_evenement", "move_event", events.move_event, ADMIN, None),
-    Command("annuler_evenement", "cancel_event", events.cancel_event, ADMIN, None),
+    Command("deplacer_evenement", "move_event", event_organisers.move_event, ADMIN, None),
+    Command("annuler_evenement", "cancel_event", event_organisers.cancel_event, ADMIN, None),
     Command("enquete_creer", "survey_new", survey_admin.create, ADMIN, None),
     Command("enquete_planifier", "survey_schedule", survey_admin.schedule, ADMIN, None),
     Command("enquete_ouvrir", "survey_open", survey_admin.open_to_all, ADMIN, None),
@@ -110,6 +113,7 @@ def build_handlers() -> HandlerTable:
         moderation.build_conversation(),
         event_create.build_conversation(command.pop("nouvel_evenement").handler()),
         delivery.build_conversation(command.pop("annonce").handler()),
+        event_organisers.build_move_conversation(),  # /deplacer_evenement bare: pick, then date
         # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
         surveys.conversation(command.pop("questionnaire").handler(filters.ChatType.PRIVATE)),
     ]
@@ -146,21 +150,33 @@ def build_handlers() -> HandlerTable:
         button(search_keys.WORDS, search.on_words_page),
         button(search_keys.SAVED, search.on_saved_page),
         button(search_keys.FAQ, faq.on_faq),
+        button(search_keys.FAQS, faq.on_faqs),
         *(button(key, events.on_rsvp) for key in events_keys.RSVP),
         button(events_keys.ICS, events.on_ics),
         button(events_keys.CARD, events.on_card),
         button(events_keys.LIST, events.on_list),
         button(events_keys.FOLLOW, events.on_follow),
         button(events_keys.NEWS, events.on_news),
+        button(events_keys.PICK_CANCEL, event_organisers.on_pick_cancel),
+        button(events_keys.CANCEL_OK, event_organisers.on_cancel_ok),
         button(proposals_keys.PUBLISH, moderation.on_publish),
         button(proposals_keys.REFUSE, moderation.on_refuse),
         button(proposals_keys.REASON, moderation.on_reason),
         button(proposals_keys.BACK, moderation.on_back),
+        button(proposals_keys.FIX, proposal_corrections.on_fix),
         CallbackQueryHandler(proposal_buttons.on_stale, pattern=proposals_keys.DIALOGUE_ANY),
+        *(button(key, survey_admin.on_pick) for key in surveys_keys.PICK.values()),
+        button(surveys_keys.SCHEDULE, survey_admin.on_schedule_default),
+        button(surveys_keys.CLOSE, survey_admin.on_close),
+        button(surveys_keys.EXPORT, survey_admin.on_export),
+        button(surveys_keys.NEW, survey_admin.on_new),
+        *(button(key, quick_polls.on_pick) for key in surveys_keys.QUICK_POLL.values()),
         button(privacy.ERASE, privacy.on_erase),
         button(privacy.KEEP, privacy.on_keep),
         # Organisers' dialogue buttons outside their dialogue: refused to others, else stale.
         button(events_keys.NEW, fallback.organiser_button),
+        button(events_keys.THEME, fallback.organiser_button),
+        button(events_keys.EDIT, fallback.organiser_button),
         CallbackQueryHandler(fallback.organiser_button, pattern=any_of("delivery")),
         MessageHandler(
             filters.Document.FileExtension("toml")

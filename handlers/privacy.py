@@ -2,18 +2,25 @@
 
 Only the sender's own data is ever exported or erased: the buttons carry no id, the member is
 whoever pressed. Both commands work in a private chat only, so nothing personal lands in a group.
+After an erasure, the messages the bot sent others with the member's data (moderation cards,
+their photo, the member's answers) are edited to « (données effacées) » (photos deleted); what a
+crash or Telegram left undone is tried again by a job (``bot.jobs``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
-from bot.context import Ctx
+from bot.context import Ctx, Deps
 from bot.texts import Markup
 from handlers.common import chat_of, is_private, query_of, say, sender
 from handlers.keys import Key
+
+log = logging.getLogger(__name__)
 
 # The buttons of /oublier: no id, the member is whoever pressed.
 ERASE = Key("privacy", "erase")
@@ -67,6 +74,38 @@ async def on_erase(update: Update, context: Ctx) -> None:
     await context.deps.privacy.erase(sender(update).id)
     context.deps.members.forget_cached(sender(update).id)
     await query.edit_message_text(text)
+    await scrub_shown(context.bot, context.deps)
+
+
+async def scrub_shown(bot: Bot, deps: Deps) -> bool:
+    """Edit every message left to scrub to « (données effacées) »; False if some must wait
+    (Telegram asked to slow down, or the network is away)."""
+    lang = deps.texts.default_language  # moderators' cards are in the default language
+    while rows := await deps.privacy.to_scrub():
+        done: list[int] = []
+        try:
+            for row in rows:
+                try:
+                    if row.kind == "photo":
+                        await bot.delete_message(row.chat_id, row.message_id)
+                    else:
+                        key = "privacy.scrubbed_card" if row.kind == "card" else "privacy.scrubbed"
+                        text = deps.texts.get(lang, key, number=row.submission_id or "?")
+                        await bot.edit_message_text(
+                            text, chat_id=row.chat_id, message_id=row.message_id
+                        )
+                except (BadRequest, Forbidden, ChatMigrated) as error:
+                    # Deleted, too old to delete, the bot left the chat: nothing more to do.
+                    log.info(
+                        "message %s in %s not scrubbed: %s", row.message_id, row.chat_id, error
+                    )
+                done.append(row.id)
+        except TelegramError:  # 429, timeouts, network: later
+            log.warning("scrubbing erased data paused: Telegram is busy or away", exc_info=True)
+            await deps.privacy.scrubbed(done)
+            return False
+        await deps.privacy.scrubbed(done)
+    return True
 
 
 async def show_notice(update: Update, context: Ctx) -> None:

@@ -2,7 +2,8 @@
 
 Each kind of deep link is its own ``CommandHandler("start")`` whose filter matches the payload
 (handlers/__init__.py lists them); a bare /start, an unknown payload or a card that is not there
-(any more) gets the welcome.
+(any more) gets the welcome — the last one after saying so (« Cette fiche n'existe pas ou plus »),
+so a member who scanned an old poster knows why.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ PAYLOAD_LIMIT = 64
 DeepLinkTarget = Callable[[Update, Ctx, str], Awaitable[bool]]
 
 
-async def welcome(update: Update, context: Ctx) -> None:
-    """The French (or English) welcome with the main features as buttons."""
+async def welcome(update: Update, context: Ctx, *, missing: bool = False) -> None:
+    """The French (or English) welcome with the main features as buttons; ``missing``: after
+    saying the card a deep link names is not there."""
     if context.args:
         log.info("unknown deep link payload %r (update %s)", context.args[0], update.update_id)
     lang = language(update, context)  # once: the text and the buttons speak the same one
+    text = context.deps.texts.get(lang, "start.welcome", name=sender(update).first_name)
+    if missing:
+        text = context.deps.texts.get(lang, "start.missing_card") + "\n\n" + text
     await context.bot.send_message(
-        chat_of(update).id,
-        context.deps.texts.get(lang, "start.welcome", name=sender(update).first_name),
-        reply_markup=welcome_keyboard(context, lang),
+        chat_of(update).id, text, reply_markup=welcome_keyboard(context, lang)
     )
 
 
@@ -50,6 +53,6 @@ def deep_link(kind: str, target: DeepLinkTarget) -> CommandHandler[Ctx, Any]:
     async def open_link(update: Update, context: Ctx) -> None:
         rest = context.matches[0]["rest"] if context.matches else None
         if not await target(update, context, rest or ""):
-            await welcome(update, context)
+            await welcome(update, context, missing=True)
 
     return CommandHandler("start", open_link, filters=payload(kind))

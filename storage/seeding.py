@@ -115,7 +115,11 @@ def _items(data: dict[str, Any]) -> list[_Item]:
     """Every item of the file, parents first, or SeedError on the first bad field."""
     events, labs = _table(data, "events"), _table(data, "labs")
     known = {"event": {e["key"] for e in events}, "lab": {lab["key"] for lab in labs}}
-    items = [item for i, event in enumerate(events) for item in _event_items(i, event)]
+    follow_ups = {
+        e["key"]: _table(e, "follow_ups", f"events[{i}] ({e['key']}).", keyed=False)
+        for i, e in enumerate(events)
+    }
+    items = [item for i, event in enumerate(events) for item in _event_items(i, event, follow_ups)]
     for n, lab in enumerate(labs, 1):
         where = f"labs[{n - 1}] ({lab['key']})"
         values = _texts(lab, where, "labs") | {"slug": lab["key"], "position": n}
@@ -143,7 +147,8 @@ def _faq_items(entries: list[dict[str, Any]], events: set[str]) -> list[_Item]:
         values["phrasings"] = "\n".join(p.strip() for p in phrasings if p.strip())
         kind, _, event = values["shows"].partition(":")
         if values["shows"] and not (
-            values["shows"] == "next-event" or (kind == "event-figures" and event in events)
+            values["shows"] == "next-event"
+            or (kind in ("event-figures", "event-follow-ups") and event in events)
         ):
             raise SeedError(f"{where}: field 'shows' {values['shows']!r} is not known")
         if not values["answer"] and not values["shows"]:
@@ -152,9 +157,18 @@ def _faq_items(entries: list[dict[str, Any]], events: set[str]) -> list[_Item]:
     return items
 
 
-def _event_items(i: int, event: dict[str, Any]) -> list[_Item]:
-    """The event, then its figures and follow-ups (skipped if an organiser deleted the event)."""
+def _event_items(
+    i: int, event: dict[str, Any], follow_ups: dict[str, list[dict[str, Any]]]
+) -> list[_Item]:
+    """The event, then its figures and follow-ups (skipped if an organiser deleted the event).
+
+    ``follow_ups_from = "<event key>"`` gives an event the follow-ups of another (the debrief
+    meeting debates the proposals of the day), after its own, without writing them twice.
+    """
     where, key = f"events[{i}] ({event['key']})", event["key"]
+    source = _get(event, where, "follow_ups_from", str, "")
+    if source and (source not in follow_ups or source == key):
+        raise SeedError(f"{where}: field 'follow_ups_from' refers to unknown event {source!r}")
     starts, ends = _when(event, where, "starts_at"), _when(event, where, "ends_at", None)
     if ends is not None and ends < starts:
         raise SeedError(f"{where}: field 'ends_at' is before 'starts_at'")
@@ -165,9 +179,11 @@ def _event_items(i: int, event: dict[str, Any]) -> list[_Item]:
         at = f"{where}.figures[{n - 1}] ({figure['key']})"
         values = _texts(figure, at, "figures") | {"key": figure["key"], "position": n}
         values["value"] = _get(figure, at, "value", (int, float))
+        values["more_than"] = _get(figure, at, "more_than", bool, False)
         record = f"figure:{key}:{figure['key']}"
         items.append(_Item(record, EventFigure, values, parent))
-    for n, follow in enumerate(_table(event, "follow_ups", f"{where}.", keyed=False), 1):
+    own = _table(event, "follow_ups", f"{where}.", keyed=False)
+    for n, follow in enumerate([*own, *follow_ups.get(source, [])], 1):
         values = _texts(follow, f"{where}.follow_ups[{n - 1}]", "follow_ups") | {"position": n}
         items.append(_Item(f"follow_up:{key}:{n}", EventFollowUp, values, parent))
     return items
@@ -197,7 +213,9 @@ def _get(item: dict[str, Any], where: str, name: str, kind: Any, default: Any = 
     value = item.get(name, default)
     if value is _MISSING:
         raise SeedError(f"{where}: field '{name}' is missing")
-    if value is not default and (not isinstance(value, kind) or isinstance(value, bool)):
+    if value is not default and (
+        not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+    ):
         raise SeedError(f"{where}: field '{name}' has the wrong type ({type(value).__name__})")
     return value
 

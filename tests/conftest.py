@@ -172,3 +172,15 @@ def chat_with(app: BotApp, fake: FakeTelegram) -> Callable[..., MemberChat]:
         return MemberChat(app, fake, user_id, chat_id or user_id)
 
     return open_chat
+
+
+SUMMARY = pytest.StashKey[list[str]]()  # lines a test asks to show after the run
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Show the lines tests left in ``SUMMARY`` (the everyday questions' size and score), with
+    or without ``-s``, in every run's output (CI included)."""
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)

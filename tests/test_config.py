@@ -33,6 +33,12 @@ def run_check(
         ("[telegram\ntoken = 'x'", "malformed TOML"),
         ("[bot]\ncolour = 'blue'\n", "bot.colour: unknown key"),
         ("[telegram]\nmode = 'webhook'\n", "telegram.webhook.url: required"),
+        (
+            "[telegram]\nmode = 'webhook'\n[telegram.webhook]\nurl = 'https://x.org/h'\n",
+            "telegram.webhook.secret_token: required",
+        ),
+        ("[intake]\nkeep_done_days = 0\n", "intake.keep_done_days"),
+        ("[intake]\nkeep = 7\n", "intake.keep: unknown key"),
         ("[telegram]\nmode = 'carrier-pigeon'\n", "telegram.mode"),
         ("[bot]\ntimezone = 'Europe/Rennes'\n", "bot.timezone"),
         ("[bot]\nadmin_ids = ['me']\n", "bot.admin_ids"),

@@ -46,6 +46,7 @@ async def test_create_rsvp_ics_and_three_reminders(
     await admin.say("Maison des associations")
     await admin.say("6 cours des Alliés, Rennes")
     await admin.press("Passer")
+    await admin.say("/passer")  # the theme: typed /passer is the « Passer » button
     await admin.say("40")
     await admin.press("Non")
     assert any("tombe un autre jour" in text for text in admin.texts())  # 13/02/2027: Saturday
@@ -119,3 +120,57 @@ async def test_non_admins_cannot_create_events_or_announce(
         assert fake.callback_answers[-1]["text"] == "Cette action est réservée aux organisateurs."
     async with deps.sessions() as session:
         assert not list(await session.scalars(select(Event).where(Event.slug.like("rencontre-%"))))
+
+
+async def test_dialogue_asks_the_theme_goes_back_and_edits_before_publishing(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    admin = chat_with(ADMIN_ID, first_name="Gwen")
+    await admin.say("/nouvel_evenement")
+    await admin.say("Café mobilité")
+    await admin.say("/retour")  # from the date: the title again
+    assert admin.last_text().startswith("Nouvelle rencontre ! Quel est son titre ?")
+    await admin.say("Café des mobilités")
+    await admin.say("13/02/2030 18h")
+    await admin.say("Le Bistrot, Quimper")
+    await admin.say("/passer")  # the address
+    await admin.say("On parle covoiturage.")
+    assert admin.last_text().startswith("Son thème ?")
+    themes = admin.button_labels()
+    assert len(themes) > 2
+    assert themes[-1] == "Passer"
+    rows = admin.fake.buttons(admin.newest_with_buttons())
+    assert all(len(row) <= 2 for row in rows)  # two columns
+    await admin.say("un thème tapé")  # not a new category: the buttons are asked for
+    assert admin.last_text() == "Choisis le thème avec un bouton, ou « Passer »."
+    theme = themes[0]
+    await admin.press(theme)
+    assert admin.last_text().startswith("Combien de places au plus ?")
+    await admin.say("/retour")  # the theme again
+    assert admin.last_text().startswith("Son thème ?")
+    await admin.press(theme)
+    await admin.say("/passer")  # no limit
+    await admin.press("Non")
+    assert any(f"Thème : {theme}" in text for text in admin.texts()[-4:])
+    assert admin.button_labels()[:2] == ["✏️ Modifier", "✅ Publier"]
+    await admin.press("✏️ Modifier")
+    assert admin.last_text() == "Que veux-tu modifier ?"
+    await admin.press("Lieu")
+    assert admin.last_text().startswith("Où ?")
+    await admin.say("La Halle, Quimper")
+    assert admin.last_text() == "Je la publie ?"  # straight back to the preview
+    assert any("La Halle, Quimper" in text for text in admin.texts()[-4:])
+    await admin.press("✅ Publier")
+    async with deps.sessions() as session:
+        event = (
+            await session.scalars(select(Event).where(Event.title == "Café des mobilités"))
+        ).one()
+    assert (event.place, event.theme, event.address, event.capacity) == (
+        "La Halle, Quimper",
+        theme,
+        "",
+        None,
+    )
+    member = chat_with(MEMBER_ID)
+    await member.say("/abonnements")
+    assert any(theme in label for label in member.button_labels())

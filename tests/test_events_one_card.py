@@ -107,7 +107,7 @@ async def test_a_past_event_keeps_its_figures_without_the_answers(
     await chat.press("🗂 Journée Innov'Deizh du 24 octobre 2013")
     text, buttons = _card(chat, chat.last_message())
     assert (text, buttons) == deep
-    assert "• Participants : 300 personnes" in text
+    assert "• Participants : plus de 300 personnes" in text  # « Plus de 300 participants »
     assert "jeudi 24 octobre 2013 à 9 h – 17 h 30" in text  # the card gives the whole day
     assert "🗣 Les propositions à débattre" in text
     assert "Je viens" not in text

@@ -1,4 +1,4 @@
-"""Migration 0008_rsvp keeps what members said: « Je viens » keeps its reminder, « Me rappeler »
+"""Migration 0011_rsvp keeps what members said: « Je viens » keeps its reminder, « Me rappeler »
 becomes a reminder without an answer, « Je ne viens pas » stays without one; and back."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.support.databases import (
     require_postgres,
 )
 
-BEFORE = "0007_search_folding"
+BEFORE = "0010_answer_figures"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -54,7 +54,7 @@ async def test_old_answers_become_an_answer_and_a_reminder_toggle(empty_db_url: 
                     {"m": member_id, "a": old},
                 )
         async with engine.begin() as conn:
-            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0008_rsvp"))
+            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0011_rsvp"))
             rows = await conn.execute(
                 text("SELECT member_id, answer, remind FROM rsvps ORDER BY member_id")
             )
@@ -69,6 +69,6 @@ async def test_old_answers_become_an_answer_and_a_reminder_toggle(empty_db_url: 
             rows = await conn.execute(text("SELECT member_id, answer FROM rsvps ORDER BY 1"))
             assert [tuple(r) for r in rows] == [(1, "yes"), (2, "remind"), (3, "no")]
         async with engine.begin() as conn:  # and up again (events.queue_seq was kept)
-            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0008_rsvp"))
+            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0011_rsvp"))
     finally:
         await engine.dispose()

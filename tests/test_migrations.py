@@ -38,10 +38,19 @@ from tests.support.databases import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-NEW_REVISION = '''"""a migration added later"""
+HEAD = "0011_rsvp"  # the newest migration: update it with each new one
+OLDER = "0007_search_folding"  # an older revision an edit can point at instead
+
+
+def down_revision(revision: str) -> str:
+    """``"<revision>"`` padded, so that pointing at another revision keeps the file's size."""
+    return f'"{revision}"'.ljust(max(len(HEAD), len(OLDER)) + 2)
+
+
+NEW_REVISION = f'''"""a migration added later"""
 
 revision = "0099_later"
-down_revision = "0008_rsvp"  # latest
+down_revision = {down_revision(HEAD)}
 
 
 def upgrade() -> None:
@@ -88,25 +97,24 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 def test_cached_heads_agree_with_alembic_and_follow_the_files(migrations: Path) -> None:
     cache = migrations / HEADS_CACHE
-    assert expected_heads(migrations) == alembic_heads(migrations) == {"0008_rsvp"}
+    assert expected_heads(migrations) == alembic_heads(migrations) == {HEAD}
     assert cache.is_file()  # computed by Alembic once, then read back
     assert expected_heads(migrations) == alembic_heads(migrations)
     assert script_heads() == alembic_heads() == expected_heads()  # the real folder too
 
     (migrations / "versions" / "0099_later.py").write_text(NEW_REVISION, encoding="utf-8")
+    # After the newest migration: it is the one head.
     assert expected_heads(migrations) == alembic_heads(migrations) == {"0099_later"}
 
     # An edit keeping the file's size and mtime (as from a wheel with fixed timestamps) counts.
     later = migrations / "versions" / "0099_later.py"
     before = later.stat()
-    edited = NEW_REVISION.replace(
-        'down_revision = "0008_rsvp"  # latest', 'down_revision = "0007_search_folding"'
-    )
+    edited = NEW_REVISION.replace(down_revision(HEAD), down_revision(OLDER))
     assert len(edited) == len(NEW_REVISION)
     later.write_text(edited, encoding="utf-8")
     os.utime(later, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert expected_heads(migrations) == alembic_heads(migrations)
-    assert expected_heads(migrations) == {"0008_rsvp", "0099_later"}
+    assert expected_heads(migrations) == {HEAD, "0099_later"}  # now beside the newest
 
     cache.write_text("{not json", encoding="utf-8")  # a damaged cache is recomputed
     assert expected_heads(migrations) == alembic_heads(migrations)
@@ -186,8 +194,8 @@ def test_alembic_command_line_works_from_the_repository_root(db_url: str) -> Non
             env=env,
         ).stdout
 
-    assert alembic("heads") == "0008_rsvp (head)\n"
-    assert alembic("current").endswith("0008_rsvp (head)\n")
+    assert alembic("heads") == f"{HEAD} (head)\n"
+    assert alembic("current").endswith(f"{HEAD} (head)\n")
     assert "No new upgrade operations detected." in alembic("check")  # else it exits with 1
 
 

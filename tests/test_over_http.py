@@ -20,7 +20,8 @@ from bot.app import ALLOWED_UPDATES, build_application, build_deps
 from bot.commands import publish_commands
 from bot.config import Config
 from bot.console.bot_api import FakeTelegram, commands_key
-from bot.runner import webhook_settings
+from bot.intake import Intake
+from bot.runner import journal_of, receiver
 from bot.services.delivery.outbox import DeliveryService
 from bot.startup import prepare_database
 from storage.db import create_engine, create_sessions
@@ -131,7 +132,7 @@ async def test_run_serves_a_bot_api_server_by_long_polling_and_stops_on_sigterm(
 def test_console_with_piped_input(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        input="/start\n/aide\n1\n2\n/quit\n",
+        input="/start\n/aide\n1\n2\n/organisateur\n/aide\n/quit\n",
         cwd=tmp_path,
         env=_env(tmp_path),
         capture_output=True,
@@ -142,11 +143,13 @@ def test_console_with_piped_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = plain(result.stdout)
     assert "Console Innov'Deizh" in out
-    assert "🤖 Bonjour Vous ! 👋" in out
-    assert "[5] ✍️ Proposer une initiative" in out
-    assert "🤖 Ce que je sais faire" in out
-    assert "Pour les organisateurs" in out  # the console user is a local admin
-    assert "🤖 (modifié) Done, I will speak English to you from now on." in out
+    as_member, as_organiser = out.split("👤 Tu es Yann", 1)
+    assert "🤖 Bonjour Maëlle ! 👋" in as_member
+    assert "[1.5] ✍️ Proposer une initiative" in as_member
+    assert "🤖 Ce que je sais faire" in as_member
+    assert "Pour les organisateurs" not in as_member  # an ordinary member first
+    assert "🤖 (modifié) Done, I will speak English to you from now on." in as_member
+    assert "Pour les organisateurs" in as_organiser  # /organisateur: the console's local admin
     assert out.rstrip().endswith("À bientôt !")
 
 
@@ -178,8 +181,10 @@ async def test_webhook_mode_checks_the_secret_and_answers(
     try:
         async with app, httpx.AsyncClient() as client:
             await app.start()
-            assert app.updater is not None
-            await app.updater.start_webhook(**webhook_settings(config))  # as run_webhook does
+            intake = Intake(app, journal_of(deps))
+            intake.start()
+            hook = receiver(intake, app, config)  # as the runner does
+            await hook.start()
             forged = await client.post(endpoint, json=update)
             assert forged.status_code == 403
             assert fake.bot_texts(ANNE) == []
@@ -187,7 +192,8 @@ async def test_webhook_mode_checks_the_secret_and_answers(
             accepted = await client.post(endpoint, json=update, headers=headers)
             assert accepted.status_code == 200
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
-            await app.updater.stop()
+            await hook.stop()
+            await intake.stop()
             await app.stop()
     finally:
         await deps.engine.dispose()

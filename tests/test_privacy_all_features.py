@@ -194,7 +194,7 @@ async def test_forget_leaves_nothing_personal_and_totals_unchanged(
     assert {"search_fts", "alembic_version"} <= {name for name, _ in rows}  # not only our models
     assert {name for name, values in rows if names_the_member(values)} == {
         *("members", "submissions", "submission_events", "rsvps", "event_subscriptions"),
-        *("outbox", "saved_searches"),
+        *("outbox", "saved_searches", "member_messages"),
         *("survey_responses", "survey_answers", "survey_polls", "quick_poll_votes"),
     }
 

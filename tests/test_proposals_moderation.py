@@ -13,8 +13,8 @@ from bot.context import Deps
 from bot.services.search.service import SearchService
 from handlers.proposals import keys
 from storage.models import Innovation, Proposal, ProposalEvent
-from tests.conftest import MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
-from tests.support.driver import MemberChat
+from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
+from tests.support.driver import MemberChat, plain
 from tests.support.proposals import card_of, send_proposal
 
 ChatWith = Callable[..., MemberChat]
@@ -146,7 +146,7 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)
     publish = keys.PUBLISH.data(row.id, 0)
     intruder = chat_with(5555, first_name="Intrus", chat_id=MODERATORS_CHAT_ID)
-    caplog.set_level(logging.WARNING)
+    caplog.set_level(logging.INFO)
     await intruder.press_data(publish, message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "pending"
     assert "réservée" in fake.callback_answers[-1]["text"]
@@ -162,7 +162,10 @@ async def test_non_moderator_and_replayed_presses_change_nothing(
     await moderators.press_data(publish, message_id=card["message_id"])
     await moderators.press_data(keys.REASON.data(row.id, 0), message_id=card["message_id"])
     assert (await only_proposal(deps)).status == "published"
-    assert "déjà été traitée" in fake.callback_answers[-1]["text"]
+    # The replay is told who decided and when, and changes nothing.
+    assert plain(fake.callback_answers[-1]["text"]).startswith("Déjà publiée par Anne à ")
+    assert any("not applied: published" in r.getMessage() for r in caplog.records)
+    await moderators.press_data(keys.PUBLISH.data(row.id + 99, 0), message_id=card["message_id"])
     assert any("replayed or forged" in r.getMessage() for r in caplog.records)
     async with deps.sessions() as session:
         innovations = await session.scalars(
@@ -234,3 +237,36 @@ async def test_member_who_blocked_the_bot_is_marked_unreachable(
         row = await session.get(Member, MEMBER_ID)
     assert row is not None
     assert row.is_reachable is False
+
+
+async def test_a_colleague_typing_holds_the_card_and_a_decision_first_wins(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    member = chat_with()
+    await send_proposal(member)
+    row = await only_proposal(deps)
+    # Names as typed in Telegram: plain in a toast, escaped in a message.
+    mona = chat_with(MODERATOR_ID, first_name="Mona & Co", chat_id=MODERATORS_CHAT_ID)
+    anne = chat_with(ADMIN_ID, first_name="Anne <3", chat_id=MODERATORS_CHAT_ID)
+    card_id = card_of(fake.bot_messages(MODERATORS_CHAT_ID), row.id)["message_id"]
+    await mona.press("❌ Refuser", message_id=card_id)
+    await mona.press("✍️ Écrire un motif", message_id=card_id)
+    mona_prompt = mona.last_message()["message_id"]
+    await anne.press_data(keys.ASK.data(row.id, 0), message_id=card_id)
+    assert plain(fake.callback_answers[-1]["text"]).startswith(
+        "Mona & Co est déjà en train d'écrire"
+    )
+    await anne.press_data(keys.PUBLISH.data(row.id, 0), message_id=card_id)
+    assert (await only_proposal(deps)).status == "published"
+    told = len(fake.bot_texts(MEMBER_ID))
+
+    await mona.deliver(
+        fake.send_text(
+            MODERATOR_ID, "Hors sujet", chat_id=MODERATORS_CHAT_ID, reply_to=mona_prompt
+        )
+    )
+    assert mona.last_text().startswith("Ton texte n'a pas été envoyé. Déjà publiée par Anne <3 à ")
+    row = await only_proposal(deps)
+    assert (row.status, row.reason, row.prompt_by) == ("published", "", None)
+    assert len(fake.bot_texts(MEMBER_ID)) == told  # the member heard « publiée » only
+    assert "refused" not in [action for action, _, _ in await trail(deps)]

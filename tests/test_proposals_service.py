@@ -104,18 +104,28 @@ async def test_publish_then_erase_keeps_the_innovation_anonymous(sessions: Sessi
     sent = await service.send(MEMBER, draft_id, force=False)
     assert sent.draft.status == "pending"
     assert [c.proposal.id for c in await moderation.pending()] == [draft_id]
-    assert await moderation.start_prompt(draft_id, MODERATOR, "question")
+    held = await moderation.start_prompt(draft_id, MODERATOR, "question")
+    assert held is not None
+    assert held.applied
     asked = await moderation.complete_prompt(MODERATOR, "Quel public ?")
     assert asked is not None
-    assert asked[0] == "question"
+    assert (asked[0], asked[1].applied) == ("question", True)
     assert await moderation.start_answer(MEMBER, draft_id) is not None
     answered = await moderation.answer(MEMBER, "Mon numéro perso : 06 00 00 00 00")
     assert answered is not None
-    card = await moderation.publish(draft_id, MODERATOR)
-    assert card is not None
+    decision = await moderation.publish(draft_id, MODERATOR)
+    assert decision is not None
+    assert decision.applied
+    card = decision.card
     assert card.author == "Gwen @gwen"
-    assert await moderation.publish(draft_id, MODERATOR) is None  # replayed
-    assert await moderation.refuse(draft_id, MODERATOR, "@outside") is None
+    for replayed in (
+        await moderation.publish(draft_id, MODERATOR),
+        await moderation.refuse(draft_id, MODERATOR, "@outside"),
+    ):  # told it was published already, changing nothing
+        assert replayed is not None
+        assert not replayed.applied
+        assert replayed.card.proposal.status == "published"
+    assert await moderation.publish(draft_id + 99, MODERATOR) is None  # no such proposal
 
     await PrivacyService(sessions).erase(MEMBER)
     async with sessions() as session:

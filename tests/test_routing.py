@@ -88,9 +88,12 @@ async def test_deep_link_kinds_in_any_case_and_missing_cards(chat_with: ChatWith
     chat = chat_with()
     await chat.say("/start LAB-vers-une-mobilite-durable")
     assert "Vers une mobilité durable" in chat.last_text()
-    for payload in ("survey-999", "innovation-abc", "event", "lab12"):
+    for payload in ("survey-999", "innovation-abc", "event"):  # a kind, but no such card
         await chat.say(f"/start {payload}")
-        assert chat.last_text().startswith("Bonjour Anne !"), payload
+        assert chat.last_text().startswith("🔎 Cette fiche n'existe pas ou plus."), payload
+        assert "Bonjour Anne !" in chat.last_text()
+    await chat.say("/start lab12")  # not a kind of card: the plain welcome
+    assert chat.last_text().startswith("Bonjour Anne !")
 
 
 async def test_a_survey_file_during_a_proposal_reaches_the_surveys(

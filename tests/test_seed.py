@@ -15,7 +15,8 @@ from storage.models import Event, EventFigure, EventFollowUp, Innovation, Lab, S
 from storage.seeding import DEFAULT_CATALOGUE, SeedError, SeedReport, import_catalogue
 
 PARIS = ZoneInfo("Europe/Paris")
-FIRST = SeedReport(events=2, figures=12, follow_ups=9, labs=17, innovations=1, faq_entries=8)
+# The debrief meeting takes the day's 9 follow-ups (follow_ups_from): 18 rows, written once.
+FIRST = SeedReport(events=2, figures=12, follow_ups=18, labs=17, innovations=1, faq_entries=12)
 WOMEN_LAB = "les-femmes-au-pouvoir"
 
 
@@ -45,10 +46,10 @@ async def test_three_imports_make_one_copy(sessions: Sessions) -> None:
     assert await counts(sessions) == {
         "events": 2,
         "event_figures": 12,
-        "event_follow_ups": 9,
+        "event_follow_ups": 18,
         "labs": 17,
         "innovations": 1,
-        "seed_records": 49,
+        "seed_records": 62,
     }
     async with sessions() as session:
         labs = list(await session.scalars(select(Lab).order_by(Lab.position)))
@@ -66,7 +67,11 @@ async def test_three_imports_make_one_copy(sessions: Sessions) -> None:
     assert {lab.event_id for lab in labs} == {event.id}
     assert "Disco Soupe" in event.description
     assert not any("disco" in lab.title.lower() for lab in labs)
-    assert sorted(kinds) == ["platform"] * 4 + ["proposal"] * 5
+    assert sorted(kinds) == ["platform"] * 8 + ["proposal"] * 10
+    async with sessions() as session:
+        more = await session.scalar(select(EventFigure).where(EventFigure.key == "participants"))
+    assert more is not None
+    assert (more.value, more.unit, more.more_than) == (300, "personnes", True)  # « Plus de 300 »
     assert innovation is not None
     assert innovation.title == "Marrainage des femmes migrantes"
     assert innovation.organisation == "Maison internationale de Rennes"

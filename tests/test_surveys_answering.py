@@ -62,7 +62,8 @@ prompt = "Une idée pour la prochaine fois ?"
 async def scheduled_survey(
     deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
 ) -> int:
-    """An event two days ago, RSVPs, a survey created from a file and scheduled by default."""
+    """An event two days ago, RSVPs, a survey created from a file and scheduled now (the
+    default, the morning after, is past: refused)."""
     now = datetime.now(UTC)
     event_id = await add_event(
         deps.sessions,
@@ -82,6 +83,8 @@ async def scheduled_survey(
     await admin.deliver(update)
     assert "Questionnaire n°1 « Bilan de la rencontre » créé (6 questions)" in admin.last_text()
     await admin.say("/enquete_planifier 1")
+    assert admin.last_text().startswith("La rencontre est passée : le lendemain à 9 h (")
+    await admin.say("/enquete_planifier 1 maintenant")
     assert "pour 2 personnes venues à « Rencontre <test> »" in admin.last_text()
     return 1
 

@@ -150,3 +150,32 @@ async def test_csv_and_json_exports_are_anonymous_unless_announced(db_url: str) 
     document = json.loads(json_export.content)
     assert document["results"]["respondents"] == 3
     assert document["responses"][1]["overall"] == "Pas du tout satisfait·e"
+
+
+async def test_csv_export_neutralises_formulas(db_url: str) -> None:
+    """A member's comment a spreadsheet would run (OWASP « CSV injection ») is written as text;
+    the JSON keeps it as typed."""
+    hostile = ['=HYPERLINK("http://x","clic")', "+33 6 00", "-1+1", "@SUM(A1)", "\tx", "\rx"]
+    engine = create_engine(db_url)
+    sessions = create_sessions(engine)
+    try:
+        await add_event(sessions)
+        survey_id = await create_survey(sessions, template())
+        await add_answers(
+            sessions,
+            survey_id,
+            {"overall": [0] * 7, "comments": [*hostile, "Très bien = parfait"]},
+        )
+        exports = SurveyExportService(sessions, SurveyResultsService(sessions))
+        csv_export = await exports.export(survey_id, "csv")
+        json_export = await exports.export(survey_id, "json")
+    finally:
+        await engine.dispose()
+    assert csv_export is not None
+    assert json_export is not None
+    text = csv_export.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    comments = [row[-1] for row in rows[1:]]
+    assert comments == [*("'" + text for text in hostile), "Très bien = parfait"]
+    typed = [r["comments"] for r in json.loads(json_export.content)["responses"]]
+    assert typed == [*hostile, "Très bien = parfait"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,12 +13,17 @@ from sqlalchemy import select
 
 from bot.services.delivery.outbox import DeliveryService
 from bot.services.surveys.answering import Outcome, SurveyService, is_skip
-from bot.services.surveys.planning import SurveyPlanningService, default_send_time
+from bot.services.surveys.planning import (
+    SurveyClosed,
+    SurveyInfo,
+    SurveyPlanningService,
+    default_send_time,
+)
 from bot.services.surveys.quick_polls import QuickPollService, QuickPollUsage, parse_command
 from bot.services.surveys.results import SurveyResultsService
 from bot.services.surveys.templates import SurveySpecError, parse_spec, template
 from storage.db import Sessions, create_engine, create_sessions
-from storage.models import OutboxMessage, Rsvp
+from storage.models import OutboxMessage, Rsvp, Survey
 from tests.support.surveys import add_event
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -95,7 +101,9 @@ async def test_schedule_answer_and_close(sessions: Sessions) -> None:
     )
     info = await planning.create(spec, "rencontre-2026", created_by=9)
     scheduled = await planning.schedule(
-        info.id, lambda _chosen, _telegram, event: {"kind": "text", "text": event}
+        info.id,
+        lambda _chosen, _telegram, event: {"kind": "text", "text": event},
+        now=datetime(2026, 3, 29, 12, 0, tzinfo=UTC),  # the evening of the event
     )
     assert scheduled.invited == 2
     assert scheduled.scheduled_for == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
@@ -188,11 +196,11 @@ async def test_moving_the_time_moves_unsent_invitations_only(sessions: Sessions)
     planning = SurveyPlanningService(sessions, delivery, PARIS)
     info = await planning.create(template(), "rencontre-2026", created_by=9)
     first, later = NOW + timedelta(hours=1), NOW + timedelta(days=1)
-    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, first, now=NOW)
     [claimed] = await delivery.claim([(await delivery.due(first, 10))[0][0]], "test", first)
     assert claimed.chat_id == 1
     await delivery.record_sent(claimed.id, 77, first)
-    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later)
+    await planning.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, later, now=NOW)
     async with sessions() as session:
         rows = await session.execute(
             select(OutboxMessage.purpose, OutboxMessage.chat_id, OutboxMessage.state).order_by(
@@ -205,3 +213,46 @@ async def test_moving_the_time_moves_unsent_invitations_only(sessions: Sessions)
         (f"survey:1:{int(first.timestamp())}", 2, "cancelled"),
         (f"survey:1:{int(later.timestamp())}", 2, "pending"),
     ]
+
+
+async def test_close_racing_schedule_leaves_no_invitation(db_url: str) -> None:
+    """Two processes: one organiser schedules while another closes, 10 times; whichever wins,
+    a closed survey has no invitation left to send, and closing twice keeps the first time."""
+    engines = [create_engine(db_url), create_engine(db_url)]
+    try:
+        first, second = (create_sessions(engine) for engine in engines)
+        event_id = await add_event(first, "rencontre-2026")
+        async with first.begin() as session:
+            session.add_all([Rsvp(event_id=event_id, member_id=m, answer="yes") for m in (1, 2)])
+        scheduling = SurveyPlanningService(first, DeliveryService(first), PARIS)
+        closing = SurveyPlanningService(second, DeliveryService(second), PARIS)
+        when = datetime.now(UTC) + timedelta(days=1)
+        for _trial in range(10):
+            info = await scheduling.create(template(), "rencontre-2026", created_by=9)
+            results = await asyncio.gather(
+                scheduling.schedule(info.id, lambda *_: {"kind": "text", "text": "?"}, when),
+                closing.close(info.id),
+                return_exceptions=True,
+            )
+            assert not [r for r in results if not isinstance(r, SurveyInfo | SurveyClosed)]
+            async with first() as session:
+                pending = await session.scalars(
+                    select(OutboxMessage.chat_id).where(
+                        OutboxMessage.purpose.like(f"survey:{info.id}:%"),
+                        OutboxMessage.state == "pending",
+                    )
+                )
+                assert list(pending) == []
+                survey = await session.get(Survey, info.id)
+                assert survey is not None
+                closed_at = survey.closed_at
+            assert survey.status == "closed"
+            again = await closing.close(info.id, public=True)
+            async with first() as session:
+                survey = await session.get(Survey, info.id)
+                assert survey is not None
+            assert again.status == "closed"
+            assert (survey.closed_at, survey.public_results) == (closed_at, True)
+    finally:
+        for engine in engines:
+            await engine.dispose()

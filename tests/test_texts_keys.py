@@ -24,6 +24,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.proposals.moderation import REASON_CODES
 from bot.texts import Texts
 from handlers import COMMANDS
+from handlers.events.keys import EDIT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_LITERAL = re.compile(r"""(?<![\w{])["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
@@ -47,6 +48,8 @@ BUILT_WITH_F_STRINGS = [
     *(f"events.card.mine.{answer}" for answer in ("yes", "maybe", "no", "wait", "offer")),
     # bot/services/events/service.py: f"events.notice.{kind}"
     *(f"events.notice.{kind}" for kind in ("new", "moved", "cancelled")),
+    # handlers/search/faq.py: f"search.faq.{kind}", the button under an FAQ answer
+    *(f"search.faq.{kind}" for kind in ("event_figures", "event_follow_ups")),
     # handlers/search/inline.py: f"search.inline.{hit.kind}"
     *(f"search.inline.{kind}" for kind in ("lab", "innovation", "event", "faq")),
     # handlers/events/cards.py: f"events.rsvp.{outcome.result}" (bot/services/events/attendance.py)
@@ -65,6 +68,7 @@ BUILT_WITH_F_STRINGS = [
     # handlers/proposals/moderation_cards.py
     *(f"proposals.moderation.trail_{action}" for action in ("asked", "answered")),
     *(f"proposals.moderation.decided_{status}" for status in ("published", "refused")),
+    *(f"proposals.moderation.already_{status}" for status in ("published", "refused")),
     *(f"proposals.moderation.reason.{code}" for code in REASON_CODES),
     # handlers/proposals/steps.py: the questions and the fields of the edit keyboard
     *(f"proposals.ask.{step}" for step in (*PROPOSAL_FIELDS, "visibility")),
@@ -77,6 +81,22 @@ BUILT_WITH_F_STRINGS = [
     "proposals.same",
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
+    # handlers/events/organisers.py: the pickers of /deplacer_evenement, /annuler_evenement
+    *(
+        f"events.admin.{kind}_{action}"
+        for kind in ("usage", "pick")
+        for action in ("move", "cancel")
+    ),
+    # handlers/events/create.py: the fields « Modifier » offers
+    *(f"events.create.field.{field}" for field in EDIT_FIELDS),
+    # handlers/surveys/pickers.py: f"surveys.admin.pick_{action}"
+    *(
+        f"surveys.admin.pick_{action}"
+        for action in ("schedule", "open", "close", "export", "results")
+    ),
+    # handlers/surveys/quick_polls.py: f"surveys.quick_polls.when_{exc.reason}", pick_{action}
+    *(f"surveys.quick_polls.pick_{action}" for action in ("results", "close")),
+    *(f"surveys.quick_polls.when_{reason}" for reason in ("past", "soon", "far")),
 ]
 
 

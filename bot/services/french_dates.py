@@ -1,6 +1,10 @@
-"""Dates and times as organisers type them in French: « 13/02 14h », « jeudi 13 février à 9h30 ».
+"""Dates and times as organisers type them in French: « 13/02 14h », « jeudi 13 février à 9h30 »,
+« demain 9h », « lundi 14h30 », « dans 2 heures ».
 
-A date without a year is the next one to come (today included). A typed weekday that does not
+One grammar for every date an organiser types (events, their moves, survey invitations, quick
+polls' closing). A date without a year is the next one to come (today included); a weekday
+alone is the next such day whose time is still to come; « dans N heures / minutes » counts from
+now (to the minute); « maintenant » is now. A typed weekday that does not
 match the date does not block (the issue's own example, « jeudi 13 février 2027 », is a
 Saturday): the date wins, and :func:`mismatched_weekday` lets the preview warn the organiser.
 Showing a date is bot.formatting's job (Babel); ``format_when`` is re-exported here for callers.
@@ -36,6 +40,11 @@ _WORDS = re.compile(
     r"(?:\s+(?P<year>\d{4}))?\s*(?:,\s*)?(?:a\s*)?" + _TIME + r"$"
 )
 _RELATIVE = re.compile(r"^(?P<word>aujourd'?hui|demain|apres-demain)\s*(?:a\s*)?" + _TIME + r"$")
+_WEEKDAY = re.compile(
+    r"^(?P<weekday>" + "|".join(WEEKDAYS) + r")(?:\s+prochain)?\s*(?:a\s*)?" + _TIME + r"$"
+)
+_IN = re.compile(r"^dans\s+(?P<count>\d{1,4}|une?)\s*(?P<unit>h|heures?|min|minutes?|mn|jours?)$")
+_UNITS = {"h": 60, "heure": 60, "heures": 60, "jour": 1440, "jours": 1440}
 
 
 class DateNotUnderstood(ValueError):
@@ -60,6 +69,19 @@ def parse_french_datetime(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if match:
         shift = {"demain": 1, "apres-demain": 2}.get(match["word"], 0)
         return _combine(today + timedelta(days=shift), match, tz)
+    if plain in {"maintenant", "tout de suite", "now"}:
+        return now.astimezone(tz)
+    match = _IN.match(plain)
+    if match:
+        count = 1 if match["count"] in {"un", "une"} else int(match["count"])
+        minutes = count * _UNITS.get(match["unit"], 1)
+        later = now.astimezone(tz) + timedelta(minutes=minutes)
+        return later.replace(second=0, microsecond=0)
+    match = _WEEKDAY.match(plain)
+    if match:
+        ahead = (WEEKDAYS[match["weekday"]] - today.weekday()) % 7
+        soonest = _combine(today + timedelta(days=ahead), match, tz)
+        return soonest if soonest > now else _combine(today + timedelta(days=ahead + 7), match, tz)
     match = _NUMERIC.match(plain) or _WORDS.match(plain)
     if match is None:
         raise DateNotUnderstood("format")

@@ -59,6 +59,10 @@ async def show_innovations(update: Update, context: Ctx, action: str, key: str, 
     else:
         listed = await catalogue.innovations(page, departement=key)
         name = DEPARTEMENTS.get(key, key)
+    if listed.total == 0:  # nothing invented to fill it: say so, offer to propose one
+        propose = context.deps.t(update, "menu.submit")
+        await show(update, context, view.empty_view(update, context, name, propose))
+        return
     header = context.deps.t(update, "catalogue.innovations.header", name=name, count=listed.total)
     shown = view.list_view(
         update, context, header, listed, "inno", action, key, back=("themes", 0)

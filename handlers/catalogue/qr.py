@@ -19,6 +19,9 @@ async def send_qr(update: Update, context: Ctx) -> None:
     except BadTarget:
         await say(update, context, "catalogue.qr.usage")
         return
+    if not await context.deps.catalogue.card_exists(target):
+        await say(update, context, "catalogue.qr.missing", target=target)
+        return
     await context.bot.send_document(
         chat_of(update).id,
         InputFile(png(link), filename=f"qr-{target}.png"),

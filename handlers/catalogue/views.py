@@ -10,6 +10,7 @@ from bot.services.catalogue.communes import DEPARTEMENTS
 from bot.services.catalogue.service import InnovationCard, LabCard, ListPage
 from handlers.catalogue.keys import button
 from handlers.common import View, share_url
+from handlers.menu import SUBMIT
 
 
 def _t(update: Update, context: Ctx, key: str, **params: object) -> str:
@@ -137,3 +138,12 @@ def themes_view(update: Update, context: Ctx, themes: list[str]) -> View:
     rows.append([button(name, "id", code, 0) for code, name in list(DEPARTEMENTS.items())[3:]])
     rows.append([button(_t(update, context, "button.nearby"), "near", 0)])
     return _t(update, context, "innovations.choose"), InlineKeyboardMarkup(rows)
+
+
+def empty_view(update: Update, context: Ctx, name: str, propose: str) -> View:
+    """A theme or a département without innovation says so, and offers to ``propose`` one."""
+    rows = [
+        [InlineKeyboardButton(propose, callback_data=SUBMIT.data())],
+        [button(_t(update, context, "button.back"), "themes", 0)],
+    ]
+    return _t(update, context, "innovations.empty", name=name), InlineKeyboardMarkup(rows)

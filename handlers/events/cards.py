@@ -1,5 +1,6 @@
 """Members and events: the one list (/evenements, /events, /rencontres), the card wherever it is
-opened (buttons, deep links, the FAQ), its buttons (RSVP, .ics), /abonnements, admin moves."""
+opened (buttons, deep links, the FAQ), its buttons (RSVP, .ics), /abonnements
+(organisers move and cancel events in organisers.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,9 @@ from bot.context import Ctx
 from bot.services.events.calendar_files import event_ics, ics_filename
 from bot.services.events.service import EventNotFound
 from bot.services.events.views import EventView
-from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
 from handlers.common import (
     chat_of,
-    language,
-    message_of,
     query_of,
     say,
     send_view,
@@ -204,49 +202,6 @@ async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup
     text = t(update, "events.follow.on" if news else "events.follow.off", label=label)
     rows.append([keys.NEWS.button(text, 0)])
     return InlineKeyboardMarkup(rows)
-
-
-@admins_only
-async def move_event(update: Update, context: Ctx) -> None:
-    """/deplacer_evenement <numéro> <date>: reminders follow, those coming are told."""
-    parts = (message_of(update).text or "").split(maxsplit=2)
-    if len(parts) < 3 or not parts[1].isdigit():
-        await say(update, context, "events.admin.usage_move")
-        return
-    tz = context.deps.config.bot.tz
-    try:
-        when = parse_french_datetime(parts[2], datetime.now(UTC), tz)
-    except DateNotUnderstood as exc:
-        await say(update, context, f"events.create.date_{exc.reason}")
-        return
-    try:
-        event = await context.deps.events.reschedule(int(parts[1]), _utc(when))
-    except EventNotFound:
-        await say(update, context, "events.rsvp.gone")
-        return
-    messages = context.deps.events.messages
-    await say(
-        update, context, "events.admin.moved", when=messages.when(event, language(update, context))
-    )
-
-
-@admins_only
-async def cancel_event(update: Update, context: Ctx) -> None:
-    """/annuler_evenement <numéro>: cancelled, those coming told once."""
-    parts = (message_of(update).text or "").split()
-    if len(parts) != 2 or not parts[1].isdigit():
-        await say(update, context, "events.admin.usage_cancel")
-        return
-    try:
-        await context.deps.events.cancel(int(parts[1]))
-    except EventNotFound:
-        await say(update, context, "events.rsvp.gone")
-        return
-    await say(update, context, "events.admin.cancelled")
-
-
-def _utc(when: datetime) -> datetime:
-    return when.astimezone(UTC)
 
 
 @admins_only

@@ -9,7 +9,10 @@
   stay valid: the format lives on in chats.
 - /abonnements: ``events:follow:<theme index>`` (0 is « every gathering »),
   ``events:news:0`` toggles « Annonces du réseau » (the member's opt-in to /annonce).
-- The organisers' /nouvel_evenement dialogue: ``events:new:<choice>``.
+- The organisers' /nouvel_evenement dialogue: ``events:new:<choice>``, its themes
+  ``events:theme:<index>`` and the fields « Modifier » offers ``events:edit:<field>``.
+- Organisers' pickers (handlers/events/organisers.py): ``events:pick:<move|cancel>:<event id>``
+  (/deplacer_evenement, /annuler_evenement typed bare), ``events:cancelok:<event id>`` confirms.
 """
 
 from __future__ import annotations
@@ -29,8 +32,15 @@ CARD = Key(FEATURE, "card", (ID,))
 LIST = Key(FEATURE, "list", (ID,))
 FOLLOW = Key(FEATURE, "follow", (r"[0-9]{1,4}",))
 NEWS = Key(FEATURE, "news", ("0",))
-NEW_CHOICES = ("d0", "d1", "d7", "skip", "nolimit", "y1", "y0", "publish", "discard")
+NEW_CHOICES = ("d0", "d1", "d7", "skip", "nolimit", "y1", "y0", "publish", "discard", "edit")
 NEW = Key(FEATURE, "new", ("|".join(NEW_CHOICES),))
+THEME = Key(FEATURE, "theme", (r"[0-9]{1,3}",))
+EDIT_FIELDS = ("title", "date", "place", "address", "description", "theme", "capacity", "yearly")
+EDIT = Key(FEATURE, "edit", ("|".join(EDIT_FIELDS),))
+PICK_MOVE = Key(FEATURE, "pick", ("move", ID))
+PICK_CANCEL = Key(FEATURE, "pick", ("cancel", ID))
+PICK = {"move": PICK_MOVE, "cancel": PICK_CANCEL}
+CANCEL_OK = Key(FEATURE, "cancelok", (ID,))
 
 
 def new_choice(*choices: str) -> re.Pattern[str]:

@@ -31,7 +31,7 @@ def viewer(update: Update) -> int | None:
 
 def card_view(update: Update, context: Ctx, event: EventView) -> View:
     """The card: its answers while it is to come (the member's own marked ✅; organisers also
-    see who comes, maybe, waits), the map, then « Retour » and « Partager »."""
+    see who comes, maybe, waits, and its number), the map, then « Retour » and « Partager »."""
     messages = context.deps.events.messages
     member_id = viewer(update)
     organiser = member_id is not None and context.deps.members.is_admin(member_id)
@@ -45,7 +45,12 @@ def card_view(update: Update, context: Ctx, event: EventView) -> View:
         },
     ]
     rows = [*messages.buttons(event, lang), navigation]
-    return messages.card_text(event, lang, organiser=organiser), keyboard(rows)
+    text = messages.card_text(event, lang, organiser=organiser)
+    user = update.effective_user
+    if user is not None and context.deps.members.is_admin(user.id):
+        # Organisers see the number their commands take (/deplacer_evenement 3 …).
+        text += "\n\n" + t(update, "events.admin.number", id=event.id)
+    return text, keyboard(rows)
 
 
 def past_keyboard(events: Sequence[EventLink]) -> InlineKeyboardMarkup | None:

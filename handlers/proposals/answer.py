@@ -44,7 +44,7 @@ async def on_answer(update: Update, context: Ctx) -> Next:
     await refresh_card(context, card)
     chat_id, message_id = card.proposal.card_chat_id, card.proposal.card_message_id
     if chat_id is not None:
-        await context.bot.send_message(
+        sent = await context.bot.send_message(
             chat_id,
             context.deps.texts.get(
                 context.deps.texts.default_language,
@@ -53,6 +53,9 @@ async def on_answer(update: Update, context: Ctx) -> Next:
                 text=text,
             ),
             reply_to_message_id=message_id,
+        )
+        await context.deps.proposals.moderation.shown(
+            card.proposal.id, chat_id, sent.message_id, "answer"
         )
     await say(update, context, "proposals.answer_thanks")
     return await _back_to_draft(update, context)

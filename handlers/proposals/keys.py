@@ -37,8 +37,10 @@ REASON = Key(FEATURE, "reason", IDS)  # argument: the reason's index
 BACK = Key(FEATURE, "back", IDS)  # from the reasons back to the card
 TYPED = Key(FEATURE, "typed", IDS)  # « Écrire un motif »
 ASK = Key(FEATURE, "ask", IDS)  # « Demander une précision »
+FIX = Key(FEATURE, "fix", IDS)  # « Corriger »: shows the fields
+FIX_FIELD = Key(FEATURE, "fixfield", IDS)  # argument: the field's index (corrections.FIELDS)
 
-MODERATION = (PUBLISH, REFUSE, REASON, BACK, TYPED, ASK)
+MODERATION = (PUBLISH, REFUSE, REASON, BACK, TYPED, ASK, FIX, FIX_FIELD)
 
 # Any other proposals button (old, or of a step that is over): the member is told so.
 DIALOGUE_ANY = re.compile(f"^{FEATURE}:(?!({'|'.join(key.action for key in MODERATION)}):)")

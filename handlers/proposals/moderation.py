@@ -1,18 +1,22 @@
 """Moderators: « Publier », « Refuser » (with a reason), « Demander une précision », /moderation.
 
 Every button and command goes through ``moderators_only``: the sender is checked on the server,
-whoever pressed. A replayed button (proposal already decided) or a forged id changes nothing
-and is logged. Typed reasons and questions use a small persistent conversation per moderator
+whoever pressed. Of two moderators deciding at once, one decision applies (the service's
+conditional update) and the other is told who decided and when (« Déjà publiée par Anne à
+14 h 02 »); the card they pressed then shows that decision. A forged id changes nothing and is
+logged. Typed reasons and questions use a small persistent conversation per moderator
 and chat; the prompt forces a reply so it reaches the bot even in a group with privacy mode.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from enum import StrEnum
 
-from telegram import ForceReply, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     ConversationHandler,
@@ -21,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot.context import Ctx, Deps
-from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
+from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card, Decision
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
 from handlers.access import moderators_only
@@ -37,11 +41,12 @@ from handlers.common import (
 )
 from handlers.dialogues import cancel_command, dialogue
 from handlers.keys import Key
-from handlers.proposals import keys
+from handlers.proposals import corrections, keys
 from handlers.proposals.moderation_cards import (
     TEXT_MAX,
     card_keyboard,
     card_text,
+    decided_when,
     reason_text,
     reasons_keyboard,
     refresh_card,
@@ -99,22 +104,70 @@ async def _swap_buttons(
     query = query_of(update)
     parsed = keys.ids(key, query.data)
     card = None if parsed is None else await context.deps.proposals.moderation.card(parsed[0])
-    if card is None or card.proposal.status != "pending":
+    if card is None:
         return await _replayed(update, context, key)
+    if card.proposal.status != "pending":
+        return await _too_late(update, context, key, Decision(card, applied=False))
     await query.answer()
     lang = language(update, context)
     await query.edit_message_reply_markup(keyboard(context.deps, lang, card.proposal))
     return None
 
 
-async def _decided(update: Update, context: Ctx, key: Key, decided: Card | None) -> None:
+async def _decided(update: Update, context: Ctx, key: Key, decided: Decision | None) -> None:
     if decided is None:
         return await _replayed(update, context, key)
+    if not decided.applied:
+        return await _too_late(update, context, key, decided)
     await query_of(update).answer(
-        context.deps.t(update, f"proposals.moderation.done_{decided.proposal.status}")
+        context.deps.t(update, f"proposals.moderation.done_{decided.card.proposal.status}")
     )
-    await _announce(update, context, decided)
+    await _announce(update, context, decided.card)
     return None
+
+
+def too_late_text(update: Update, context: Ctx, decision: Decision) -> str:
+    """« Déjà publiée par Anne à 14 h 02 », or « Anne écrit déjà une question… »."""
+    deps, card = context.deps, decision.card
+    proposal, lang = card.proposal, language(update, context)
+    if proposal.status == "pending":
+        who = card.prompter or deps.t(update, "proposals.moderation.someone")
+        return deps.t(update, "proposals.moderation.busy", who=who)
+    who = card.decider or deps.t(update, "proposals.moderation.someone")
+    return deps.t(
+        update,
+        f"proposals.moderation.already_{proposal.status}",
+        who=who,
+        when=decided_when(deps, lang, proposal.decided_at),
+    )
+
+
+async def _too_late(update: Update, context: Ctx, key: Key, decision: Decision) -> None:
+    """A colleague was first: say who and when; the pressed card shows their decision."""
+    query, card = query_of(update), decision.card
+    log.info(
+        "moderation %s on proposal %s by %s not applied: %s by %s",
+        key.action,
+        card.proposal.id,
+        sender(update).id,
+        card.proposal.status,
+        card.proposal.decided_by if card.proposal.status != "pending" else "a colleague",
+    )
+    # A toast is plain text, not HTML: the colleague's name as typed (« Anne & Co »).
+    await query.answer(html.unescape(too_late_text(update, context, decision)), show_alert=True)
+    message = query.message
+    if card.proposal.status == "pending" or message is None:
+        return
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            card_text(context.deps, language(update, context), card),
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+        )
+    except TelegramError:  # already edited by the colleague's decision
+        log.debug("card %s already shows the decision", message.message_id, exc_info=True)
 
 
 @moderators_only
@@ -132,10 +185,15 @@ async def on_ask(update: Update, context: Ctx) -> str | int:
 async def _prompt(update: Update, context: Ctx, key: Key, kind: str) -> str | int:
     query = query_of(update)
     parsed = keys.ids(key, query.data)
-    if parsed is None or not await context.deps.proposals.moderation.start_prompt(
-        parsed[0], sender(update).id, kind
-    ):
+    service = context.deps.proposals.moderation
+    held = (
+        None if parsed is None else await service.start_prompt(parsed[0], sender(update).id, kind)
+    )
+    if held is None:
         await _replayed(update, context, key)
+        return ConversationHandler.END
+    if not held.applied:
+        await _too_late(update, context, key, held)
         return ConversationHandler.END
     await query.answer()
     await context.bot.send_message(
@@ -159,7 +217,12 @@ async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     if done is None:
         await say(update, context, "proposals.moderation.prompt_lost")
         return ConversationHandler.END
-    kind, card = done
+    kind, decision = done
+    if not decision.applied:
+        text = too_late_text(update, context, decision)
+        await say(update, context, "proposals.moderation.not_sent", why=Markup(text))
+        return ConversationHandler.END
+    card = decision.card
     if kind == "reason":
         await _announce(update, context, card)
     else:
@@ -200,10 +263,13 @@ async def list_pending(update: Update, context: Ctx) -> None:
     )
     lang = language(update, context)
     for card in cards[:LIST_LIMIT]:
-        await context.bot.send_message(
+        copy = await context.bot.send_message(
             chat_of(update).id,
             card_text(context.deps, lang, card),
             reply_markup=card_keyboard(context.deps, lang, card.proposal),
+        )
+        await context.deps.proposals.moderation.shown(
+            card.proposal.id, copy.chat.id, copy.message_id, "card"
         )
 
 
@@ -244,21 +310,20 @@ async def _replayed(update: Update, context: Ctx, key: Key) -> None:
 
 
 def build_conversation() -> ConversationHandler[Ctx]:
-    """Typed reasons and questions: the persistent ConversationHandler named "moderation"."""
+    """Typed reasons, questions and corrections: the persistent ConversationHandler named
+    "moderation"."""
+    # In a group only a reply counts: colleagues' chatter is not a reason.
+    typed = (filters.ChatType.PRIVATE | filters.REPLY) & filters.TEXT & ~filters.COMMAND
     return dialogue(
         "moderation",
         [
             CallbackQueryHandler(on_typed_reason, pattern=keys.TYPED.pattern),
             CallbackQueryHandler(on_ask, pattern=keys.ASK.pattern),
+            CallbackQueryHandler(corrections.on_fix_field, pattern=keys.FIX_FIELD.pattern),
         ],
         {
-            ModStep.TYPING.value: [
-                # In a group only a reply counts: colleagues' chatter is not a reason.
-                MessageHandler(
-                    (filters.ChatType.PRIVATE | filters.REPLY) & filters.TEXT & ~filters.COMMAND,
-                    on_prompt_text,
-                ),
-            ],
+            ModStep.TYPING.value: [MessageHandler(typed, on_prompt_text)],
+            corrections.FIXING: [MessageHandler(typed, corrections.on_fix_text)],
         },
         [cancel_command(on_prompt_cancel)],
     )

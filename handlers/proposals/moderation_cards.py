@@ -9,7 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import Ctx, Deps
-from bot.formatting import format_when
+from bot.formatting import format_clock, format_when
+from bot.services.proposals.corrections import FIELDS as CORRECTABLE
 from bot.services.proposals.moderation import CODE_PREFIX, REASON_CODES, Card
 from bot.services.proposals.views import DraftView
 from bot.texts import Markup
@@ -33,6 +34,18 @@ def shorten(text: str, limit: int = SHORT) -> str:
 def when(deps: Deps, lang: str, moment: datetime | None) -> str:
     """The moment in the moderators' time zone and ``lang``, or « — » if unknown."""
     return format_when(moment, deps.config.bot.tz, lang) if moment else "—"
+
+
+def decided_when(deps: Deps, lang: str, moment: datetime | None) -> str:
+    """« à 14 h 02 » today, « le jeudi 3 décembre 2026 à 14 h 02 » another day."""
+    if moment is None:
+        return ""
+    tz = deps.config.bot.tz
+    if moment.astimezone(tz).date() == datetime.now(tz).date():
+        return deps.texts.get(
+            lang, "proposals.moderation.at_time", time=format_clock(moment, tz, lang)
+        )
+    return deps.texts.get(lang, "proposals.moderation.on_day", date=when(deps, lang, moment))
 
 
 def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
@@ -59,7 +72,9 @@ def card_text(deps: Deps, lang: str, card: Card, decided_by: str = "") -> str:
             texts.get(
                 lang,
                 f"proposals.moderation.decided_{proposal.status}",
-                who=decided_by or str(proposal.decided_by or ""),
+                who=decided_by
+                or card.decider
+                or deps.texts.get(lang, "proposals.moderation.someone"),
                 date=when(deps, lang, proposal.decided_at),
                 reason=Markup(reason_text(deps, lang, shorten(proposal.reason))),
             )
@@ -76,7 +91,7 @@ def reason_text(deps: Deps, lang: str, reason: str) -> str:
 
 
 def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
-    """The card's « Publier », « Refuser » and « Demander une précision » buttons."""
+    """The card's « Publier », « Refuser », « Demander une précision » and « Corriger »."""
 
     def button(label_key: str, key: Key) -> list[InlineKeyboardButton]:
         return [key.button(deps.texts.get(lang, label_key), proposal.id, 0)]
@@ -86,8 +101,21 @@ def card_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardM
             button("proposals.moderation.publish_button", keys.PUBLISH),
             button("proposals.moderation.refuse_button", keys.REFUSE),
             button("proposals.moderation.ask_button", keys.ASK),
+            button("proposals.moderation.fix_button", keys.FIX),
         ]
     )
+
+
+def fields_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
+    """« Corriger »: one button per field a moderator may correct, two per row, « Retour »."""
+    buttons = [
+        keys.FIX_FIELD.button(deps.texts.get(lang, f"proposals.field.{field}"), proposal.id, i)
+        for i, field in enumerate(CORRECTABLE)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    back = deps.texts.get(lang, "proposals.moderation.back")
+    rows.append([keys.BACK.button(back, proposal.id, 0)])
+    return InlineKeyboardMarkup(rows)
 
 
 def reasons_keyboard(deps: Deps, lang: str, proposal: DraftView) -> InlineKeyboardMarkup:
@@ -120,15 +148,20 @@ async def post_card(context: Ctx, proposal: DraftView) -> None:
         message = await context.bot.send_message(
             chat_id, card_text(deps, lang, card), reply_markup=card_keyboard(deps, lang, proposal)
         )
-        if proposal.photo_file_id:
-            await context.bot.send_photo(
-                chat_id, proposal.photo_file_id, reply_to_message_id=message.message_id
-            )
     except TelegramError:
         # The proposal is safe as pending; /moderation lists it even without a card.
         log.warning("could not post the card of proposal %s", proposal.id, exc_info=True)
         return
     await deps.proposals.moderation.attach_card(proposal.id, chat_id, message.message_id)
+    if proposal.photo_file_id:
+        try:
+            photo = await context.bot.send_photo(
+                chat_id, proposal.photo_file_id, reply_to_message_id=message.message_id
+            )
+        except TelegramError:
+            log.warning("could not post the photo of proposal %s", proposal.id, exc_info=True)
+            return
+        await deps.proposals.moderation.shown(proposal.id, chat_id, photo.message_id, "photo")
 
 
 async def refresh_card(context: Ctx, card: Card, decided_by: str = "") -> None:

@@ -20,6 +20,7 @@ COMPACT_WORDS = r"[a-z0-9.]{1,44}"  # the longest that fits: 61 bytes with the p
 WORDS = Key(FEATURE, "words", (COMPACT_WORDS, PAGE))
 SAVED = Key(FEATURE, "saved", (ID, PAGE))
 FAQ = Key(FEATURE, "faq", (ID,))  # a result that is an FAQ entry: its answer
+FAQS = Key(FEATURE, "faqs")  # « Questions fréquentes »: every question as a button
 _COMPACT = re.compile(f"^{COMPACT_WORDS}$")
 
 # Which pages: (WORDS, "atelier.velo") or (SAVED, "<saved search id>").

@@ -1,7 +1,10 @@
 """/search (/chercher) and plain text in private: ranked results, 5 a page, or the FAQ answer.
 
-Decision: when a question (« c'est quoi une SCOP ? ») has an FAQ entry as its best match, or
-an FAQ entry is the only match (« bonjour »), the answer comes straight away instead of a list.
+Decisions: when a question (« c'est quoi une SCOP ? ») has an FAQ entry as its best match, or
+an FAQ entry is the only match (« bonjour »), the answer comes straight away instead of a list,
+provided the entry is asked that way (its question and phrasings hold most of the words, see
+bot/services/search/service.py). A question nothing answers gets an honest « je ne sais pas »
+with what comes closest as buttons and the list of questions, never a confident wrong answer.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from bot.services.search.service import SearchResult
 from bot.texts import Markup
 from handlers.common import message_of, query_of, say, sender, show
 from handlers.search import keys
-from handlers.search.faq import show_faq
+from handlers.search.faq import faqs_button, show_faq
 from handlers.search.keys import Pages, page_data
 
 EMOJI = {"lab": "🧪", "innovation": "💡", "event": "📅", "faq": "❓"}
@@ -77,8 +80,12 @@ async def answer(
     result = await context.deps.search.search(text, page=page)
     top = result.top
     direct = result.question or result.total == 1  # « une SCOP ? », « bonjour »
-    if top is not None and top.kind == "faq" and direct and update.callback_query is None:
+    typed = update.callback_query is None
+    if top is not None and top.kind == "faq" and result.answers and direct and typed:
         await show_faq(update, context, top.ref_id)
+        return
+    if result.question and typed and (result.partial or result.loose or not result.hits):
+        await dont_know(update, context, text, result)
         return
     if not result.hits:
         await nothing_found(update, context, text)
@@ -131,3 +138,21 @@ async def nothing_found(update: Update, context: Ctx, text: str) -> None:
     key = "search.none_but" if suggestions else "search.none"
     shown = (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows))
     await show(update, context, shown)
+
+
+async def dont_know(update: Update, context: Ctx, text: str, result: SearchResult) -> None:
+    """« Je ne sais pas »: what has some of the words (else close titles), and the questions."""
+    rows = [
+        [keys.hit_button(f"{EMOJI[h.kind]} {h.title}", h.kind, h.ref_id)] for h in result.hits[:3]
+    ]
+    if not rows:
+        for suggestion in await context.deps.search.suggestions(text):
+            data = page_data(await pager(update, context, suggestion), 0)
+            rows.append([InlineKeyboardButton("🔎 " + suggestion[:60], callback_data=data)])
+    rows.append([faqs_button(update, context)])
+    key = "search.dont_know" if len(rows) > 1 else "search.dont_know_faq"
+    await show(
+        update,
+        context,
+        (context.deps.t(update, key, query=text[:100]), InlineKeyboardMarkup(rows)),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import Ctx
@@ -14,26 +14,35 @@ from bot.services.surveys.quick_polls import (
     QuickPollResults,
     QuickPollService,
     QuickPollUsage,
+    QuickPollWhen,
     parse_command,
 )
 from handlers.access import admins_only
-from handlers.common import is_private, language, message_of, say, sender
+from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.surveys.keys import QUICK_POLL
+
+LABEL_LIMIT = 50
 
 
 @admins_only
 async def post(update: Update, context: Ctx) -> None:
-    """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group."""
+    """/sondage_rapide 10 [anonyme] Question ? | A | B, in a group (or a closing date first:
+    « demain 9h », « dans 2 heures »)."""
     if is_private(update):
         await say(update, context, "surveys.quick_polls.private_only_groups")
         return
     message = message_of(update)
     text = (message.text or "").partition(" ")[2]
+    now = datetime.now(UTC)
     try:
-        draft = parse_command(text)
+        draft = parse_command(text, now, context.deps.config.bot.tz)
+    except QuickPollWhen as exc:
+        await say(update, context, f"surveys.quick_polls.when_{exc.reason}")
+        return
     except QuickPollUsage:
         await say(update, context, "surveys.quick_polls.usage")
         return
-    closes_at = datetime.now(UTC) + timedelta(minutes=draft.minutes)
+    closes_at = draft.closes_at or now + timedelta(minutes=draft.minutes)
     sent = await context.bot.send_poll(
         message.chat_id,
         question=html.escape(draft.question, quote=False),
@@ -61,7 +70,7 @@ async def post(update: Update, context: Ctx) -> None:
 @admins_only
 async def show_results(update: Update, context: Ctx) -> None:
     """/sondage_resultats <n°>: counts so far (non-anonymous) or final totals."""
-    poll = await _poll_from_args(update, context)
+    poll = await _poll_from_args(update, context, "/sondage_resultats 2")
     if poll is None:
         return
     if not poll.closed and poll.closes_at <= datetime.now(UTC):
@@ -72,7 +81,7 @@ async def show_results(update: Update, context: Ctx) -> None:
 @admins_only
 async def close_now(update: Update, context: Ctx) -> None:
     """/sondage_fermer <n°>: stop the poll now and keep Telegram's totals."""
-    poll = await _poll_from_args(update, context)
+    poll = await _poll_from_args(update, context, "/sondage_fermer 2")
     if poll is None:
         return
     if not poll.closed:
@@ -113,15 +122,66 @@ def results_text(update: Update, context: Ctx, poll: QuickPollResults) -> str:
     return "\n".join(lines)
 
 
-async def _poll_from_args(update: Update, context: Ctx) -> QuickPollResults | None:
+async def _poll_from_args(update: Update, context: Ctx, example: str) -> QuickPollResults | None:
     args = context.args or []
-    if not args or not args[0].isdigit():
-        await say(update, context, "surveys.admin.usage_id", example="/sondage_resultats 2")
+    if not args and await _offer(update, context, "close" if "fermer" in example else "results"):
+        return None
+    if not args or not args[0].isdigit() or len(args[0]) > 9:
+        await say(update, context, "surveys.quick_polls.usage_id", example=example)
         return None
     poll = await context.deps.surveys.quick_polls.results(int(args[0]))
     if poll is None:
         await say(update, context, "surveys.quick_polls.not_found", id=args[0])
     return poll
+
+
+async def _offer(update: Update, context: Ctx, action: str) -> bool:
+    """The chat's quick polls as buttons (the open ones to close); False when there is none."""
+    polls = await context.deps.surveys.quick_polls.latest_in(
+        chat_of(update).id, open_only=action == "close"
+    )
+    if not polls:
+        return False
+    rows = []
+    for poll in polls:
+        question = poll.question
+        if len(question) > LABEL_LIMIT:
+            question = question[: LABEL_LIMIT - 1].rstrip() + "…"
+        label = context.deps.t(
+            update, "surveys.quick_polls.pick_label", id=poll.id, question=question
+        )
+        rows.append([QUICK_POLL[action].button(label, action, poll.id)])
+    await say(
+        update,
+        context,
+        f"surveys.quick_polls.pick_{action}",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return True
+
+
+@admins_only
+async def on_pick(update: Update, context: Ctx) -> None:
+    """A quick poll picked: its results, or closed now."""
+    query = query_of(update)
+    picked = next(
+        (values for key in QUICK_POLL.values() if (values := key.parse(query.data))), None
+    )
+    await query.answer()
+    poll = (
+        None if picked is None else await context.deps.surveys.quick_polls.results(int(picked[1]))
+    )
+    if picked is None or poll is None:
+        await say(
+            update, context, "surveys.quick_polls.not_found", id=picked[1] if picked else "?"
+        )
+        return
+    if picked[0] == "close" and not poll.closed:
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
+        await say(update, context, "surveys.quick_polls.closed", id=poll.id)
+    elif not poll.closed and poll.closes_at <= datetime.now(UTC):
+        poll = await stop_poll(context.bot, context.deps.surveys.quick_polls, poll)
+    await context.bot.send_message(chat_of(update).id, results_text(update, context, poll))
 
 
 async def stop_poll(

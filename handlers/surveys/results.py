@@ -9,16 +9,26 @@ from telegram import InputFile, Update
 from bot.context import Ctx
 from bot.services.surveys.charts import satisfaction_chart
 from handlers.common import language, message_of, say, sender
+from handlers.surveys.pickers import offer_surveys
 from handlers.surveys.views import chart_labels, results_messages
 
 
 async def show_results(update: Update, context: Ctx) -> None:
-    """Organisers always; other members only once the survey is closed with public results."""
+    """Organisers always; other members only once the survey is closed with public results.
+
+    Typed bare by an organiser: the surveys as buttons (handlers/surveys/pickers.py)."""
     args = context.args or []
-    if not args or not args[0].isdigit():
+    if not args and context.deps.members.is_admin(sender(update).id):
+        await offer_surveys(update, context, "results")
+        return
+    if not args or not args[0].isdigit() or len(args[0]) > 9:
         await say(update, context, "surveys.admin.usage_id", example="/resultats 3")
         return
-    survey_id = int(args[0])
+    await show_survey(update, context, int(args[0]))
+
+
+async def show_survey(update: Update, context: Ctx, survey_id: int) -> None:
+    """The results of survey ``survey_id`` (the same rule: organisers, else public ones)."""
     results = await context.deps.surveys.results.results(survey_id)
     if results is None:
         await say(update, context, "surveys.admin.not_found", id=survey_id)

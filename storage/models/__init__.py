@@ -12,7 +12,9 @@ from storage.models.events import (
     EventSubscription,
     Rsvp,
 )
+from storage.models.intake import InboundUpdate
 from storage.models.members import Member
+from storage.models.privacy import MemberMessage
 from storage.models.proposals import Proposal, ProposalEvent
 from storage.models.search import SavedSearch
 from storage.models.surveys import (
@@ -35,9 +37,11 @@ __all__ = [
     "EventReminder",
     "EventSubscription",
     "FaqEntry",
+    "InboundUpdate",
     "Innovation",
     "Lab",
     "Member",
+    "MemberMessage",
     "OrganiserDraft",
     "OutboxMessage",
     "Proposal",

@@ -65,8 +65,9 @@ class FaqEntry(Base):
     """A question members ask (« c'est quoi une SCOP ? ») and its answer.
 
     ``phrasings`` holds other ways to ask it, one per line (they are searched, never shown).
-    ``shows`` lets an entry answer with live data instead of a fixed text: ``next-event`` or
-    ``event-figures:<event slug>``.
+    ``shows`` lets an entry answer with live data: ``next-event`` (instead of a text), or
+    ``event-figures:<event slug>`` / ``event-follow-ups:<event slug>`` (that card, or under the
+    answer when there is one).
     """
 
     __tablename__ = "faq_entries"

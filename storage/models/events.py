@@ -41,7 +41,7 @@ class Event(Base):
     reminder_offsets: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     schedule_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Migration 0008_rsvp: the last waiting-list ticket given (strict order of arrival).
+    # Migration 0011_rsvp: the last waiting-list ticket given (strict order of arrival).
     queue_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -60,6 +60,8 @@ class EventFigure(Base):
     unit: Mapped[str] = mapped_column(String(16), default="%")
     detail: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0010_answer_figures: « plus de 300 participants » is shown as the source says it.
+    more_than: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class EventFollowUp(Base):
@@ -90,7 +92,7 @@ class Rsvp(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     answer: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # Migration 0008_rsvp.
+    # Migration 0011_rsvp.
     remind: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     ticket: Mapped[int | None] = mapped_column(Integer, nullable=True)
     offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -67,6 +67,11 @@ class CatalogueRepository:
     async def faq(self, faq_id: int) -> FaqEntry | None:
         return await self._session.get(FaqEntry, faq_id)
 
+    async def faq_entries(self) -> list[FaqEntry]:
+        """Every FAQ entry, in the catalogue's order."""
+        query = select(FaqEntry).order_by(FaqEntry.position, FaqEntry.id)
+        return list(await self._session.scalars(query))
+
     async def located(
         self, south: float, north: float, west: float, east: float, limit: int
     ) -> list[Any]:
@@ -95,12 +100,14 @@ class CatalogueRepository:
         return list(await self._session.execute(query.limit(limit)))
 
     async def counts(self) -> dict[str, int]:
-        """How many labs, events, approved innovations and members."""
+        """How many labs, events (cancelled ones left out), approved innovations and members."""
         result: dict[str, int] = {}
-        for name, model in (("labs", Lab), ("events", Event), ("members", Member)):
+        for name, model in (("labs", Lab), ("members", Member)):
             result[name] = int(
                 await self._session.scalar(select(func.count()).select_from(model)) or 0
             )
+        held = select(func.count()).select_from(Event).where(Event.cancelled_at.is_(None))
+        result["events"] = int(await self._session.scalar(held) or 0)
         result["innovations"] = int(
             await self._session.scalar(
                 select(func.count()).select_from(Innovation).where(Innovation.status == "approved")

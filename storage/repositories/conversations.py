@@ -66,6 +66,18 @@ class OrganiserDraftRepository:
             row.updated_at = utcnow()
         await self._session.flush()
 
+    async def take(self, member_id: int, kind: str) -> dict[str, Any] | None:
+        """The draft, deleted by one ``DELETE … RETURNING``: of two takers at the same moment
+        (a double press, two processes) exactly one gets it, the other None."""
+        found = await self._session.execute(
+            delete(OrganiserDraft)
+            .where(OrganiserDraft.member_id == member_id, OrganiserDraft.kind == kind)
+            .returning(OrganiserDraft.data)
+            .execution_options(synchronize_session=False)
+        )
+        data = found.scalar()
+        return None if data is None else dict(json.loads(data))
+
     async def drop(self, member_id: int, kind: str) -> None:
         row = await self._session.get(OrganiserDraft, (member_id, kind))
         if row is not None:

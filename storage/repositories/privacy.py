@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, ConversationState, Innovation, Member, Proposal, ProposalEvent
+from storage.models import (
+    Base,
+    ConversationState,
+    Innovation,
+    Member,
+    MemberMessage,
+    Proposal,
+    ProposalEvent,
+)
 
 
 class PrivacyRepository:
@@ -86,6 +94,43 @@ class PrivacyRepository:
             .where(Innovation.submitted_by == telegram_id)
             .values(submitted_by=None)
         )
+
+
+class MemberMessageRepository:
+    """The bot's messages to others that show a member's data (``MemberMessage``)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def remember(
+        self, member_id: int, chat_id: int, message_id: int, kind: str, submission_id: int
+    ) -> None:
+        self._session.add(
+            MemberMessage(
+                member_id=member_id,
+                chat_id=chat_id,
+                message_id=message_id,
+                kind=kind,
+                submission_id=submission_id,
+            )
+        )
+        await self._session.flush()
+
+    async def release(self, member_id: int) -> int:
+        """The member is erased: their messages are to scrub, and name them no more."""
+        result = await self._session.execute(
+            update(MemberMessage)
+            .where(MemberMessage.member_id == member_id)
+            .values(member_id=None, scrub=True)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def to_scrub(self, limit: int) -> list[MemberMessage]:
+        query = select(MemberMessage).where(MemberMessage.scrub.is_(True))
+        return list(await self._session.scalars(query.order_by(MemberMessage.id).limit(limit)))
+
+    async def scrubbed(self, ids: list[int]) -> None:
+        await self._session.execute(delete(MemberMessage).where(MemberMessage.id.in_(ids)))
 
 
 def _parts(key: str) -> list[object]:

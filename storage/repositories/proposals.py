@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Innovation, Lab, Proposal, ProposalEvent, utcnow
@@ -14,6 +17,74 @@ class ProposalRepository:
 
     async def get(self, submission_id: int) -> Proposal | None:
         return await self._session.get(Proposal, submission_id)
+
+    async def fresh(self, submission_id: int) -> Proposal | None:
+        """The row as the database has it now (after a conditional update)."""
+        return await self._session.get(Proposal, submission_id, populate_existing=True)
+
+    async def decide(
+        self, submission_id: int, status: str, moderator_id: int, reason: str, at: datetime
+    ) -> bool:
+        """Publish or refuse if still pending, in one conditional UPDATE: True for the one
+        decision that applies (a concurrent one waits for the row, then matches nothing)."""
+        return await self._if_pending(
+            submission_id,
+            status=status,
+            reason=reason,
+            decided_by=moderator_id,
+            decided_at=at,
+            question="",
+            answering=False,
+            # The decider's own prompt ends; a colleague's stays, to tell them who decided.
+            prompt_by=case((Proposal.prompt_by == moderator_id, None), else_=Proposal.prompt_by),
+        )
+
+    async def hold_prompt(
+        self, submission_id: int, moderator_id: int, kind: str, at: datetime, stale: datetime
+    ) -> bool:
+        """The moderator will type a reason or question, unless a colleague is typing one
+        (since after ``stale``) or the proposal was decided; one prompt per moderator."""
+        await self._session.execute(
+            update(Proposal)
+            .where(Proposal.prompt_by == moderator_id, Proposal.id != submission_id)
+            .values(prompt_by=None, prompt_kind="")
+            .execution_options(synchronize_session=False)
+        )
+        free = or_(
+            Proposal.prompt_by.is_(None),
+            Proposal.prompt_by == moderator_id,
+            Proposal.updated_at < stale,
+        )
+        return await self._if_pending(
+            submission_id, free, prompt_by=moderator_id, prompt_kind=kind, updated_at=at
+        )
+
+    async def ask(self, submission_id: int, moderator_id: int, question: str) -> bool:
+        """Record the moderator's question if still pending and still theirs to ask."""
+        return await self._if_pending(
+            submission_id,
+            Proposal.prompt_by == moderator_id,
+            question=question,
+            prompt_by=None,
+            prompt_kind="",
+        )
+
+    async def release_prompt(self, submission_id: int, moderator_id: int) -> None:
+        await self._session.execute(
+            update(Proposal)
+            .where(Proposal.id == submission_id, Proposal.prompt_by == moderator_id)
+            .values(prompt_by=None, prompt_kind="")
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _if_pending(self, submission_id: int, *also: Any, **values: Any) -> bool:
+        result = await self._session.execute(
+            update(Proposal)
+            .where(Proposal.id == submission_id, Proposal.status == "pending", *also)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def draft_of(self, member_id: int) -> Proposal | None:
         """The member's newest draft (there is at most one in practice)."""
@@ -47,9 +118,11 @@ class ProposalRepository:
         return list(await self._session.scalars(query))
 
     async def prompted_by(self, moderator_id: int) -> Proposal | None:
+        """The proposal the moderator is typing a reason or question for (even if a colleague
+        decided it meanwhile: the moderator is then told who)."""
         query = (
             select(Proposal)
-            .where(Proposal.prompt_by == moderator_id, Proposal.status == "pending")
+            .where(Proposal.prompt_by == moderator_id)
             .order_by(Proposal.updated_at.desc())
             .limit(1)
         )

@@ -62,6 +62,11 @@ class SearchRepository:
         rows = await self._session.execute(text(VOCABULARY_SQL[self._sqlite]))
         return {str(word): int(count) for word, count in rows}
 
+    async def faq_asks(self) -> dict[int, str]:
+        """Per FAQ entry: its question and other phrasings (the ways members ask it)."""
+        rows = await self._session.execute(text(FAQ_ASKS_SQL))
+        return {int(faq_id): f"{question}\n{phrasings}" for faq_id, question, phrasings in rows}
+
     async def suggestion_pool(self) -> list[str]:
         """Lab and event titles, FAQ questions and themes: what a near miss may have meant."""
         queries = (
@@ -98,6 +103,7 @@ def candidates_query(
     return sql, match
 
 
+FAQ_ASKS_SQL = "SELECT id, question, phrasings FROM faq_entries"
 VOCABULARY_SQL = {
     True: "SELECT term, doc FROM search_vocab",
     False: "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM search_documents')",

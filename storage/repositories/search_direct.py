@@ -13,7 +13,13 @@ import weakref
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from storage.repositories.search import VOCABULARY_SQL, Candidate, Term, candidates_query
+from storage.repositories.search import (
+    FAQ_ASKS_SQL,
+    VOCABULARY_SQL,
+    Candidate,
+    Term,
+    candidates_query,
+)
 
 
 class DirectSqliteReader:
@@ -41,6 +47,10 @@ class DirectSqliteReader:
     async def vocabulary(self) -> dict[str, int]:
         rows = self._open().execute(VOCABULARY_SQL[True]).fetchall()
         return {str(word): int(count) for word, count in rows}
+
+    async def faq_asks(self) -> dict[int, str]:
+        rows = self._open().execute(FAQ_ASKS_SQL).fetchall()
+        return {int(faq_id): f"{question}\n{phrasings}" for faq_id, question, phrasings in rows}
 
     def close(self) -> None:
         if self._connection is not None:

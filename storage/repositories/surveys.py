@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import ColumnElement, case, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -48,6 +48,43 @@ class SurveyRepository:
     async def get(self, survey_id: int) -> Survey | None:
         return await self._session.get(Survey, survey_id)
 
+    async def close(self, survey_id: int, at: datetime, public: bool) -> bool:
+        """Close in one conditional UPDATE (``… WHERE status <> 'closed'``): True for the call
+        that closed it; a later one only changes whether results are public."""
+        closing = await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id, Survey.status != "closed")
+            .values(status="closed", closed_at=at, public_results=public)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(closing, "rowcount", 0) or 0) == 1:
+            return True
+        await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id)
+            .values(public_results=public)
+            .execution_options(synchronize_session=False)
+        )
+        return False
+
+    async def schedulable(self, survey_id: int) -> Survey | None:
+        """Mark the survey scheduled unless it is closed, by one conditional UPDATE that comes
+        first in the transaction (a concurrent close waits, or has won); None if closed or
+        unknown."""
+        scheduling = await self._session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id, Survey.status != "closed")
+            .values(status=case((Survey.status == "draft", "scheduled"), else_=Survey.status))
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(scheduling, "rowcount", 0) or 0) != 1:
+            return None
+        return await self.fresh(survey_id)
+
+    async def fresh(self, survey_id: int) -> Survey | None:
+        """The row as the database has it now (after a conditional update)."""
+        return await self._session.get(Survey, survey_id, populate_existing=True)
+
     async def get_for_update(self, survey_id: int) -> Survey | None:
         return await self._session.get(Survey, survey_id, with_for_update=True)
 
@@ -56,6 +93,13 @@ class SurveyRepository:
 
     async def event_by_slug(self, slug: str) -> Event | None:
         return await self._session.scalar(select(Event).where(Event.slug == slug))
+
+    async def events_newest_first(self, limit: int = 200) -> list[Event]:
+        """Events not cancelled, the latest to start first (to find one by its title)."""
+        query = select(Event).where(Event.cancelled_at.is_(None))
+        return list(
+            await self._session.scalars(query.order_by(Event.starts_at.desc()).limit(limit))
+        )
 
     async def latest(self, limit: int = 20) -> list[Survey]:
         query = select(Survey).order_by(Survey.id.desc()).limit(limit)

@@ -29,6 +29,13 @@ class QuickPollRepository:
         query = select(QuickPoll).where(QuickPoll.closed_at.is_(None), QuickPoll.closes_at <= now)
         return list(await self._session.scalars(query))
 
+    async def latest_in(self, chat_id: int, limit: int, *, open_only: bool) -> list[QuickPoll]:
+        """The chat's newest quick polls (the open ones only if ``open_only``)."""
+        query = select(QuickPoll).where(QuickPoll.chat_id == chat_id)
+        if open_only:
+            query = query.where(QuickPoll.closed_at.is_(None))
+        return list(await self._session.scalars(query.order_by(QuickPoll.id.desc()).limit(limit)))
+
     async def next_closing(self) -> datetime | None:
         query = select(func.min(QuickPoll.closes_at)).where(QuickPoll.closed_at.is_(None))
         return await self._session.scalar(query)

@@ -69,6 +69,24 @@ class CatalogueService:
         async with self._sessions() as session:
             return await CatalogueRepository(session).counts()
 
+    async def card_exists(self, target: str) -> bool:
+        """Whether a deep-link target (``lab-<id or slug>``, ``innovation-<id>``,
+        ``event-<id or slug>``) names a card members can open (a QR code of a missing card
+        would greet them with the welcome)."""
+        kind, _, rest = target.partition("-")
+        number = int(rest) if rest.isdigit() and len(rest) <= 12 else None
+        async with self._sessions() as session:
+            repo, events = CatalogueRepository(session), EventRepository(session)
+            if kind == "lab":
+                lab = await repo.lab(number) if number is not None else None
+                return (lab or await repo.lab_by_slug(rest)) is not None
+            if kind == "innovation":
+                return number is not None and await repo.innovation(number) is not None
+            if kind == "event":
+                event = await events.event(number) if number is not None else None
+                return (event or await events.event_by_slug(rest)) is not None
+        return False
+
     async def nearest_innovations(
         self, latitude: float, longitude: float, limit: int = 5
     ) -> list[Nearby]:
@@ -149,3 +167,9 @@ class CatalogueService:
     async def faq(self, faq_id: int) -> FaqEntry | None:
         async with self._sessions() as session:
             return await CatalogueRepository(session).faq(faq_id)
+
+    async def faq_questions(self) -> list[tuple[int, str]]:
+        """(id, question) of the FAQ entries that are questions, in the catalogue's order."""
+        async with self._sessions() as session:
+            entries = await CatalogueRepository(session).faq_entries()
+        return [(e.id, e.question) for e in entries if e.question.rstrip().endswith("?")]

@@ -66,10 +66,13 @@ class AnnouncementService:
             await OrganiserDraftRepository(session).drop(author_id, KIND)
 
     async def confirm(self, author_id: int, chat_id: int, message_id: int) -> AnnouncementView:
-        """Plan the draft to every recipient; the progress message is ``message_id``."""
+        """Plan the draft to every recipient; the progress message is ``message_id``.
+
+        The draft is taken (deleted) first, by one conditional statement: a second confirmation
+        at the same moment (double press, another process) finds none and plans nothing."""
         async with self._sessions.begin() as session:
             drafts = OrganiserDraftRepository(session)
-            text = (await drafts.get(author_id, KIND)).get("text")
+            text = ((await drafts.take(author_id, KIND)) or {}).get("text")
             if text is None:
                 raise LookupError("no draft")
             recipients = await AnnouncementRepository(session).audience()
@@ -84,7 +87,6 @@ class AnnouncementService:
             await session.flush()
             payload = {"kind": "text", "text": text}
             await self._delivery.plan_in(session, f"{KIND}:{row.id}", recipients, payload)
-            await drafts.drop(author_id, KIND)
             view = _view(row)
         self._delivery.notify()
         for listener in self._confirmed_listeners:

@@ -63,7 +63,7 @@ class EventMessages:
             lines += (
                 t.get(
                     language,
-                    "events.card.figure",
+                    "events.card.figure_more_than" if f.more_than else "events.card.figure",
                     label=f.label,
                     value=format_number(f.value, language),
                     unit=f.unit,
@@ -71,7 +71,7 @@ class EventMessages:
                 for f in event.figures
             )
             blocks.append("\n".join(lines))
-        blocks += self._follow_ups(event, language)
+        blocks += self.follow_ups(event, language)
         return "\n\n".join(blocks)
 
     def _attendance(self, event: EventView, language: str) -> list[str]:
@@ -121,7 +121,8 @@ class EventMessages:
         counts.append(t.plural(language, "events.organiser.declined", event.declined))
         return t.get(language, "events.organiser.summary", counts=" · ".join(counts))
 
-    def _follow_ups(self, event: EventView, language: str) -> list[str]:
+    def follow_ups(self, event: EventView, language: str) -> list[str]:
+        """The event's follow-ups, one block per kind under its heading (card, FAQ)."""
         groups: dict[str, list[str]] = {}
         for follow_up in event.follow_ups:
             kind = follow_up.kind if follow_up.kind in FOLLOW_UP_KINDS else "other"

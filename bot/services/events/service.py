@@ -139,6 +139,7 @@ class EventService:
             place=data.get("place", ""),
             address=data.get("address", ""),
             description=data.get("description", ""),
+            theme=data.get("theme", ""),
             capacity=data.get("capacity"),
             repeats_yearly=bool(data.get("repeats_yearly", False)),
         )
@@ -223,6 +224,19 @@ class EventService:
             return await EventRepository(session).event_themes()
 
     # --- organisers -------------------------------------------------------------------------
+
+    async def hold_choice(self, member_id: int, kind: str, event_id: int) -> None:
+        """Remember the event an organiser picked with a button, for the answer they type next
+        (``kind``: "event_move"); kept with the dialogue drafts, so a restart keeps it."""
+        async with self._sessions.begin() as session:
+            await OrganiserDraftRepository(session).save(member_id, kind, {"event_id": event_id})
+
+    async def held_choice(self, member_id: int, kind: str) -> int | None:
+        """The event :meth:`hold_choice` remembered, if any."""
+        async with self._sessions.begin() as session:
+            data = await OrganiserDraftRepository(session).get(member_id, kind)
+        event_id = data.get("event_id")
+        return event_id if isinstance(event_id, int) else None
 
     async def reschedule(
         self, event_id: int, starts_at: datetime, now: datetime | None = None

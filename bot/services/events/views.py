@@ -36,6 +36,7 @@ class Figure:
     label: str
     value: float
     unit: str
+    more_than: bool = False  # « plus de 300 personnes », as the source says it
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def view_of(
         schedule_rev=event.schedule_rev,
         coming=coming,
         upcoming=event.starts_at >= now,
-        figures=tuple(Figure(f.label, f.value, f.unit) for f in figures),
+        figures=tuple(Figure(f.label, f.value, f.unit, f.more_than) for f in figures),
         follow_ups=tuple(FollowUp(f.kind, f.text) for f in follow_ups),
         maybe=counts.get(MAYBE, 0),
         waiting=counts.get(WAIT, 0),

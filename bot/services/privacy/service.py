@@ -20,18 +20,20 @@ member's (under ``other_tables``); ``tables=`` tells the service which tables a 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.privacy import erase_events, export_events
+from bot.services.intake.privacy import erase_intake, export_intake
 from bot.services.proposals.privacy import erase_proposals, export_proposals
 from bot.services.search.privacy import erase_searches, export_searches
 from bot.services.surveys.privacy import erase_surveys, export_surveys
-from storage.db import Sessions
+from storage.db import Sessions, checkpoint
 from storage.repositories.conversations import ConversationRepository
-from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.privacy import MemberMessageRepository, PrivacyRepository
 
 Exporter = Callable[[AsyncSession, int], Awaitable[Any]]
 Eraser = Callable[[AsyncSession, int], Awaitable[None]]
@@ -43,13 +45,24 @@ PROFILE_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message the bot sent to others with an erased member's data, to edit (or delete)."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    kind: str  # "card", "photo", "answer"
+    submission_id: int | None
+
+
 class PrivacyService:
     """Export and erase a member's data across every registered feature."""
 
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self._features: dict[str, tuple[Exporter, Eraser]] = {}
-        self._covered: set[str] = {"members", "conversation_states"}
+        self._covered: set[str] = {"members", "conversation_states", "member_messages"}
         # Every feature that keeps something about a member, in erasure order (one place).
         self.register(
             "proposals",
@@ -74,6 +87,9 @@ class PrivacyService:
         )
         self.register(
             "search", export=export_searches, erase=erase_searches, tables=("saved_searches",)
+        )
+        self.register(
+            "intake", export=export_intake, erase=erase_intake, tables=("inbound_updates",)
         )
 
     def register(
@@ -115,12 +131,32 @@ class PrivacyService:
             return data
 
     async def erase(self, telegram_id: int) -> None:
-        """Erase the member's personal data everywhere, in one transaction."""
+        """Erase the member's personal data everywhere, in one transaction.
+
+        The messages the bot sent others with the member's data become messages to scrub
+        (``to_scrub``); on SQLite the WAL is then emptied into the main file, where deleted
+        rows were overwritten (``secure_delete``)."""
         async with self._sessions.begin() as session:
             for _, eraser in self._features.values():
                 await eraser(session, telegram_id)
             await ConversationRepository(session).remove_containing(telegram_id)
+            await MemberMessageRepository(session).release(telegram_id)
             await PrivacyRepository(session).delete_member(telegram_id)
+        await checkpoint(self._sessions)
+
+    async def to_scrub(self, limit: int = 100) -> list[ShownMessage]:
+        """Messages to edit to « (données effacées) », oldest first."""
+        async with self._sessions() as session:
+            rows = await MemberMessageRepository(session).to_scrub(limit)
+            return [
+                ShownMessage(r.id, r.chat_id, r.message_id, r.kind, r.submission_id) for r in rows
+            ]
+
+    async def scrubbed(self, ids: list[int]) -> None:
+        """Those messages were edited (or could not be any more): forget them."""
+        if ids:
+            async with self._sessions.begin() as session:
+                await MemberMessageRepository(session).scrubbed(ids)
 
 
 def jsonable(value: Any) -> Any:

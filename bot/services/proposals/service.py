@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.services.catalogue.communes import CommuneDirectory
+from bot.services.proposals.corrections import CorrectionService
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
 from bot.services.proposals.fields import THEME_MAX, apply_text
 from bot.services.proposals.moderation import ModerationService
@@ -34,7 +35,8 @@ __all__ = ["ProposalService", "StaleButton"]
 
 
 class ProposalService(DraftStore):
-    """Drafts: start, answer, skip, go back, edit from the summary, send; ``.moderation``."""
+    """Drafts: start, answer, skip, go back, edit from the summary, send; ``.moderation``,
+    ``.corrections`` (moderators correct a field before publishing)."""
 
     def __init__(
         self,
@@ -44,6 +46,7 @@ class ProposalService(DraftStore):
     ) -> None:
         super().__init__(sessions, communes, clock)
         self.moderation = ModerationService(sessions, clock)
+        self.corrections = CorrectionService(sessions, self.moderation, communes, clock)
 
     async def start(self, member_id: int, language: str) -> DraftView:
         """A fresh draft at the first step (an older draft is replaced only on request)."""

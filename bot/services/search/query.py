@@ -21,7 +21,15 @@ from storage.repositories.search import Term
 MAX_INPUT = 300  # characters read from a message (Telegram allows 4,096)
 MAX_TERMS = 6  # words searched at most; the rest of a pasted paragraph adds nothing
 _WORD = re.compile(r"[^\W_]+")
-_QUESTION = re.compile(r"\?|^\s*(c'?est quoi|qu'?est|quand|combien|comment|où|ou|qui|quel)", re.I)
+# A question mark, or a sentence opening the way French and English questions do (« quelle »,
+# « y a-t-il », « what »…), as a whole word: « questionnaire » or « outils » are no questions.
+# Spoken forms too: « c quoi », « c koi », « … c'est quoi », « kesako ».
+_QUESTION = re.compile(
+    r"\?|\bc(?:'?\s?est)?\s+(?:quoi|koi)\b|\bkesako\b|"
+    r"^\s*(c'?est quoi|qu'?est|quand|combien|comment|où|ou|qui|quel\w*|pourquoi|y a|ya|"
+    r"est-ce|peut-on|what|how|when|where|who|which|why|is there|are there|do|does|can)\b",
+    re.I,
+)
 
 # Words that say nothing about what is searched (French and English), questions included.
 _STOP_TEXT = """
@@ -29,7 +37,11 @@ _STOP_TEXT = """
     le les leur lieu lui m ma mais me mes moi mon n ne nos notre nous on ou où par pas pour qu que
     quel quelle quelles quels qui quoi s sa se ses si son sur t ta te tes toi ton tu un une vos
     votre vous y est-ce combien comment quand sont etait ete faire fait peux peut veux veut dire
+    ont ai as avez avons avait avaient etaient sera seront va vais ya koi peuvent pouvez pouvons
+    faut doit doivent
     the of and or not near to in on for what is are when how who an
+    does do did was were there it its any can could i me my you your at about where which why
+    many much
 """
 STOP_WORDS = frozenset(fold(word) for word in _STOP_TEXT.split())
 
@@ -76,6 +88,9 @@ class Vocabulary:
     def __init__(self, counts: Mapping[str, int]) -> None:
         self._counts = dict(counts)
         self._sorted = sorted(self._counts)
+        # What a typo may be corrected to: never a stop word nor a short word (« park » is not
+        # « par »: that would search for nothing, confidently).
+        self._targets = [w for w in self._sorted if len(w) >= 4 and w not in STOP_WORDS]
 
     def _starting_with(self, prefix: str) -> list[str]:
         i = bisect.bisect_left(self._sorted, prefix)
@@ -99,7 +114,9 @@ class Vocabulary:
     def weight(self, term: Term) -> float:
         """Rare words weigh more (an inverse document frequency)."""
         words = term.variants or ((term.word,) if term.word in self._counts else ())
-        count = max((self._counts[w] for w in words), default=1)
+        # A word the catalogue does not know weighs most: it is what the query is about, and
+        # no answer holds it (« la GPEC territoriale ? » is not a question about « territorial »).
+        count = max((self._counts[w] for w in words), default=0)
         return 1.0 / math.log(2.0 + count)
 
     def correct(self, word: str) -> str | None:
@@ -107,16 +124,29 @@ class Vocabulary:
         if len(word) < 4 or word.isdigit():
             return None
         budget = 1 if len(word) < 8 else 2
-        match = extractOne(word, self._sorted, scorer=Levenshtein.distance, score_cutoff=budget)
+        match = extractOne(word, self._targets, scorer=Levenshtein.distance, score_cutoff=budget)
         return None if match is None else str(match[0])
 
+    def split(self, word: str) -> list[str] | None:
+        """Two indexed words run together (« innovdeizh » → « innov », « deizh »), if any."""
+        for at in range(3, len(word) - 2):
+            if word[:at] in self._counts and word[at:] in self._counts:
+                return [word[:at], word[at:]]
+        return None
+
     def corrected(self, query_words: Sequence[str]) -> list[str] | None:
-        """The words with unknown ones replaced by their correction; None when nothing changed."""
-        result, changed = [], False
+        """The words with unknown ones replaced by their correction (a typo, a missing space);
+        None when nothing changed."""
+        result: list[str] = []
+        changed = False
         for word, term in zip(query_words, to_terms(query_words), strict=True):
-            fixed = None if self.knows(term) else self.correct(word)
-            changed = changed or fixed is not None
-            result.append(fixed or word)
+            if self.knows(term):
+                result.append(word)
+                continue
+            fixed = self.correct(word)
+            parts = [fixed] if fixed is not None else self.split(word)
+            changed = changed or parts is not None
+            result.extend(parts or [word])
         return result if changed else None
 
 
@@ -133,3 +163,17 @@ def matches(term: Term, words_of_title: frozenset[str]) -> bool:
     if term.prefix:
         return any(w.startswith(term.word) for w in words_of_title)
     return term.word in words_of_title
+
+
+def asked(term: Term, stems: frozenset[str]) -> bool:
+    """Whether a way of asking holds ``term``: the same stem, or one a little longer (« débattre »
+    for « debat »), never a short word inside a long one (« car » is not « carte »)."""
+    word = term.word
+    if word in stems:
+        return True
+    return len(word) >= 4 and any(s.startswith(word) and len(s) - len(word) <= 2 for s in stems)
+
+
+def stems_of(text: str) -> frozenset[str]:
+    """The stems of a text's words (an FAQ entry's ways of asking)."""
+    return frozenset(stem(w) for w in title_words(text))

@@ -9,6 +9,9 @@ holds at least one answer that is not a skip (``gave_an_answer``).
 The CSV is for a French spreadsheet opened by double-click: ``;`` between cells (``,`` is the
 decimal separator there), a UTF-8 byte order mark (or the accents come out garbled), the
 questions' own texts as headers. The JSON keeps the questions' keys, for tools.
+In the CSV, a cell a spreadsheet would read as a formula (starting with ``= + - @``, a tab or a
+carriage return: a member's comment « =HYPERLINK(…) ») is prefixed with ``'``, as OWASP
+recommends; the JSON keeps the texts as written.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from bot.services.surveys.results import SurveyResultsService
 from storage.db import Sessions
 from storage.models import SurveyQuestion
 from storage.repositories.surveys import SurveyRepository
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text, never runs it (OWASP « CSV injection »)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 class NamedExportRefused(Exception):
@@ -59,8 +69,8 @@ class SurveyExportService:
             return Export(f"enquete-{survey_id}.json", content, len(rows))
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(prompts)
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_safe(cell) for cell in prompts])
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
         return Export(f"enquete-{survey_id}.csv", buffer.getvalue().encode("utf-8-sig"), len(rows))
 
     async def _table(

@@ -8,6 +8,12 @@ Decisions:
 - The invitations are planned in the outbox at the scheduled time, so the delivery engine sends
   them at Telegram's pace and a restart loses nothing; the survey opens at that time too.
 - Default time: 9:00 Europe/Paris the day after the event ends (or starts, without an end).
+- A time already past is refused (SurveyInPast, with the time): invitations planned in the
+  past would leave at once, to those who came to an event long over (the 2013 survey was
+  « programmé le 25/10/2013 »). « maintenant » sends them at once; opening the survey to all
+  stays possible.
+- The event of a new survey is found by its slug, its number or its title (accents and case
+  folded; an exact title first, else the only title that contains the words).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from zoneinfo import ZoneInfo
 
 from bot.services.surveys.templates import SurveySpec
 from storage.db import Sessions
-from storage.models import Survey, SurveyQuestion, SurveyResponse, utcnow
+from storage.folding import fold
+from storage.models import Event, Survey, SurveyQuestion, SurveyResponse, utcnow
 from storage.repositories.surveys import SurveyRepository
 from storage.repositories.surveys_attendees import AttendeeRepository
 
 SEND_AT = time(9, 0)
+NOW_GRACE = timedelta(minutes=1)  # « maintenant » typed a moment ago is not « in the past »
 # (chosen language, Telegram language, event title) -> the invitation payload for the outbox.
 Invitation = Callable[[str, str, str], dict[str, Any]]
 
@@ -50,6 +58,15 @@ class SurveyClosed(Exception):
 
 class NoEvent(Exception):
     """Scheduling needs an event: it says when, and who came."""
+
+
+class SurveyInPast(Exception):
+    """The invitations' time is already past (``when``; ``default``: the morning after)."""
+
+    def __init__(self, when: datetime, *, default: bool) -> None:
+        super().__init__(when.isoformat())
+        self.when = when
+        self.default = default
 
 
 @dataclass(frozen=True)
@@ -91,7 +108,7 @@ class SurveyPlanningService:
         """A draft survey from a template or a file, attached to the event ``event_slug``."""
         async with self._sessions.begin() as session:
             repo = SurveyRepository(session)
-            event = await repo.event_by_slug(event_slug) if event_slug else None
+            event = await _find_event(repo, event_slug) if event_slug else None
             if event_slug and event is None:
                 raise NoEvent(event_slug)
             survey = Survey(
@@ -128,22 +145,30 @@ class SurveyPlanningService:
             return infos
 
     async def schedule(
-        self, survey_id: int, invitation: Invitation, when: datetime | None = None
+        self,
+        survey_id: int,
+        invitation: Invitation,
+        when: datetime | None = None,
+        now: datetime | None = None,
     ) -> SurveyInfo:
-        """Invite those who came, at ``when`` (default: the morning after the event)."""
+        """Invite those who came, at ``when`` (default: the morning after the event); a time
+        already past is refused (SurveyInPast)."""
         if self._planner is None:
             raise RuntimeError("no delivery engine configured")
         async with self._sessions.begin() as session:
             repo, attendees = SurveyRepository(session), AttendeeRepository(session)
-            survey = await repo.get_for_update(survey_id)
-            if survey is None:
+            survey = await repo.schedulable(survey_id)
+            if survey is None and await repo.get(survey_id) is None:
                 raise SurveyNotFound(survey_id)
-            if survey.status == "closed":
+            if survey is None:
                 raise SurveyClosed(survey_id)
             event = await repo.event(survey.event_id)
             if event is None:
                 raise NoEvent(survey_id)
-            when = when or default_send_time(event.ends_at or event.starts_at, self._tz)
+            chosen = when or default_send_time(event.ends_at or event.starts_at, self._tz)
+            if chosen < (now or utcnow()) - NOW_GRACE:
+                raise SurveyInPast(chosen, default=when is None)
+            when = chosen
             came = await attendees.came(event.id)
             known = await repo.invited_ids(survey_id)
             for member_id in came:
@@ -154,8 +179,6 @@ class SurveyPlanningService:
                     )
                 response.invited = True
             survey.invited_count = len(known | set(came))
-            if survey.status == "draft":
-                survey.status = "scheduled"
             survey.scheduled_for = when
             languages = await attendees.languages(came)
             count = len(await repo.questions(survey_id))
@@ -172,6 +195,13 @@ class SurveyPlanningService:
         )
         for payload, chat_ids in groups.items():
             await self._planner.plan(purpose(survey_id, when), chat_ids, json.loads(payload), when)
+        # Closed meanwhile (another organiser, another process)? Its invitations do not leave:
+        # close marks the survey before cancelling, so one of the two cancels comes last.
+        async with self._sessions() as session:
+            latest = await SurveyRepository(session).get(survey_id)
+        if latest is None or latest.status == "closed":
+            await self._planner.cancel_pending(purpose(survey_id))
+            raise SurveyClosed(survey_id)
         return info
 
     async def open_to_all(self, survey_id: int) -> SurveyInfo:
@@ -179,12 +209,23 @@ class SurveyPlanningService:
         return await self._update(survey_id, status="open", open_to_all=True)
 
     async def close(self, survey_id: int, *, public: bool = False) -> SurveyInfo:
-        """No more answers; results may then be shown to everyone if ``public``."""
+        """No more answers; results may then be shown to everyone if ``public``.
+
+        Closed by one conditional update (closing twice keeps the first time), then the
+        invitations not sent yet are cancelled: a schedule racing with it sees the survey
+        closed after planning, or planned before this cancel."""
+        async with self._sessions.begin() as session:
+            repo = SurveyRepository(session)
+            await repo.close(survey_id, utcnow(), public)
+            survey = await repo.fresh(survey_id)
+            if survey is None:
+                raise SurveyNotFound(survey_id)
+            event = await repo.event(survey.event_id)
+            count = len(await repo.questions(survey_id))
+            info = _info(survey, event.title if event else "", count)
         if self._planner is not None:
             await self._planner.cancel_pending(purpose(survey_id))
-        return await self._update(
-            survey_id, status="closed", closed_at=utcnow(), public_results=public
-        )
+        return info
 
     async def _update(self, survey_id: int, **values: Any) -> SurveyInfo:
         async with self._sessions.begin() as session:
@@ -197,6 +238,25 @@ class SurveyPlanningService:
             event = await repo.event(survey.event_id)
             count = len(await repo.questions(survey_id))
             return _info(survey, event.title if event else "", count)
+
+
+async def _find_event(repo: SurveyRepository, reference: str) -> Event | None:
+    """The event named by its slug, its number or its title (None when none or ambiguous)."""
+    event = await repo.event_by_slug(reference)
+    if event is not None:
+        return event
+    number = reference.strip().lstrip("#").removeprefix("n°").strip()
+    if number.isdigit() and len(number) <= 12:
+        return await repo.event(int(number))
+    wanted = fold(reference).strip()
+    if not wanted:
+        return None
+    events = await repo.events_newest_first()
+    exact = [event for event in events if fold(event.title).strip() == wanted]
+    if exact:
+        return exact[0]
+    containing = [event for event in events if wanted in fold(event.title)]
+    return containing[0] if len(containing) == 1 else None
 
 
 def _by_payload(

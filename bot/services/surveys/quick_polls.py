@@ -3,21 +3,35 @@
 Decisions: a non-anonymous poll is tallied from the poll_answer votes as they come (live
 results); an anonymous one sends no poll_answer, so its totals are those Telegram returns when
 the bot stops the poll: at the closing time, or as soon as someone asks for results after it.
-Percentages are over the voters, rounded half up, like the surveys.
+Percentages are over the voters, rounded half up, like the surveys. The closing time is a
+number of minutes (« 10 ») or a date in the events' French grammar (« demain 9h », « dans 2
+heures », « lundi 14h30 »); a time past, under a minute away or more than a week away is refused
+with its reason (QuickPollWhen).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.formatting import percent
+from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from storage.db import Sessions
 from storage.models import QuickPoll, utcnow
 from storage.repositories.surveys_quick_polls import QuickPollRepository
 
 MIN_MINUTES, MAX_MINUTES = 1, 7 * 24 * 60
+DATE_WORDS = 6  # « jeudi 13 février 2027 à 9h30 »: the longest date is six words
+
+
+class QuickPollWhen(ValueError):
+    """The closing time is understood but refused: ``reason`` is "past", "soon" or "far"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class QuickPollUsage(ValueError):
@@ -30,6 +44,7 @@ class QuickPollDraft:
     options: tuple[str, ...]
     minutes: int
     anonymous: bool
+    closes_at: datetime | None = None  # when typed as a date (else: now + minutes)
 
 
 @dataclass(frozen=True)
@@ -54,11 +69,23 @@ class QuickPollResults:
         return self.closed or not self.anonymous
 
 
-def parse_command(text: str) -> QuickPollDraft:
-    """« 10 anonyme Question ? | A | B » (the word « anonyme »/« anonymous » is optional)."""
+def parse_command(
+    text: str, now: datetime | None = None, tz: ZoneInfo | None = None
+) -> QuickPollDraft:
+    """« 10 anonyme Question ? | A | B », or a date first: « demain 9h Question ? | A | B » (the
+    word « anonyme »/« anonymous » is optional)."""
+    now = now or utcnow()
     head, _, rest = text.strip().partition(" ")
-    if not head.isdigit() or not MIN_MINUTES <= int(head) <= MAX_MINUTES:
-        raise QuickPollUsage(text)
+    closes_at = None
+    if head.isdigit():
+        minutes = int(head)
+        if minutes > MAX_MINUTES:
+            raise QuickPollWhen("far")
+        if minutes < MIN_MINUTES:
+            raise QuickPollWhen("soon")
+    else:
+        closes_at, rest = _closing_date(text, now, tz or ZoneInfo("Europe/Paris"))
+        minutes = max(MIN_MINUTES, int((closes_at - now).total_seconds() // 60))
     anonymous = False
     first, _, after = rest.strip().partition(" ")
     if first.casefold() in {"anonyme", "anonymous"}:
@@ -69,7 +96,26 @@ def parse_command(text: str) -> QuickPollDraft:
         raise QuickPollUsage(text)
     if any(len(option) > 100 for option in options):
         raise QuickPollUsage(text)
-    return QuickPollDraft(question, options, int(head), anonymous)
+    return QuickPollDraft(question, options, minutes, anonymous, closes_at)
+
+
+def _closing_date(text: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, str]:
+    """The longest date the text starts with, and what follows it."""
+    before_options = text.strip().partition("|")[0]
+    for count in range(min(DATE_WORDS, len(before_options.split())), 0, -1):
+        words = text.strip().split(maxsplit=count)
+        try:
+            when = parse_french_datetime(" ".join(words[:count]), now, tz)
+        except DateNotUnderstood:
+            continue
+        if when <= now:
+            raise QuickPollWhen("past")
+        if when - now < timedelta(minutes=MIN_MINUTES):
+            raise QuickPollWhen("soon")
+        if when - now > timedelta(minutes=MAX_MINUTES):
+            raise QuickPollWhen("far")
+        return when.astimezone(now.tzinfo), words[count] if len(words) > count else ""
+    raise QuickPollUsage(text)
 
 
 class QuickPollService:
@@ -130,6 +176,15 @@ class QuickPollService:
             repo = QuickPollRepository(session)
             row = await repo.get(quick_poll_id)
             return None if row is None else await _results(repo, row)
+
+    async def latest_in(
+        self, chat_id: int, limit: int = 8, *, open_only: bool = False
+    ) -> list[QuickPollResults]:
+        """The chat's newest quick polls, for the organisers' buttons."""
+        async with self._sessions() as session:
+            repo = QuickPollRepository(session)
+            rows = await repo.latest_in(chat_id, limit, open_only=open_only)
+            return [await _results(repo, row) for row in rows]
 
     async def due(self, now: datetime | None = None) -> list[QuickPollResults]:
         """Open quick polls whose closing time has come (the caller stops them)."""

@@ -7,8 +7,8 @@ an offered place is held since ``rsvps.offered_at``. Downgrading folds the new a
 the old three ("maybe", "wait", "offer" and reminder-only rows become "remind" when the reminder
 was on, "no" otherwise) and keeps ``events.queue_seq``.
 
-Revision ID: 0008_rsvp
-Revises: 0007_search_folding
+Revision ID: 0011_rsvp
+Revises: 0010_answer_figures
 Create Date: 2026-12-01 23:10:00
 """
 
@@ -21,8 +21,8 @@ from alembic import op
 
 from storage.models.base import UtcDateTime
 
-revision: str = "0008_rsvp"
-down_revision: str | Sequence[str] | None = "0007_search_folding"
+revision: str = "0011_rsvp"
+down_revision: str | Sequence[str] | None = "0010_answer_figures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

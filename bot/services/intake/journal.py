@@ -1,0 +1,107 @@
+"""The intake journal's rules: what is written before Telegram is told an update arrived, when
+it is done, what waits after a crash, how long done rows stay, and whether intake is stuck.
+
+Telegram-free: an update is its ``update_id``, who sent it, where, and its JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.models import utcnow
+from storage.repositories.intake import IntakeRepository
+
+log = logging.getLogger(__name__)
+# An update found not done at this many starts is given up (it kills the process every time).
+MAX_STARTS = 3
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An update as it arrived: id, sender and chat (for erasure), its JSON."""
+
+    update_id: int
+    member_id: int | None
+    chat_id: int | None
+    payload: str
+
+
+class IntakeJournal:
+    """Record arrivals, mark them done, hand back what waits, prune."""
+
+    def __init__(self, engine: AsyncEngine, *, keep_done: timedelta) -> None:
+        self._engine = engine
+        self.keep_done = keep_done
+
+    async def record(self, arrivals: Sequence[Arrival]) -> set[int]:
+        """Write a batch in one transaction; returns the ids not seen before (to handle)."""
+        if not arrivals:
+            return set()
+        now = utcnow()
+        rows = [
+            {
+                "update_id": a.update_id,
+                "member_id": a.member_id,
+                "chat_id": a.chat_id,
+                "payload": a.payload,
+                "received_at": now,
+                "attempts": 0,
+            }
+            for a in arrivals
+        ]
+        async with self._engine.begin() as conn:
+            return await IntakeRepository(conn).add_new(rows)
+
+    async def done(self, update_ids: Sequence[int]) -> None:
+        """Handled: the rows keep only their ids and times."""
+        async with self._engine.begin() as conn:
+            await IntakeRepository(conn).mark_done(update_ids, utcnow())
+
+    async def waiting(self) -> list[tuple[int, str]]:
+        """At start: (update_id, JSON) not done, in arrival order; counts the start, and gives
+        up (logged) on updates found at more than ``MAX_STARTS`` starts."""
+        async with self._engine.begin() as conn:
+            repo = IntakeRepository(conn)
+            await repo.count_start()
+            given_up = await repo.give_up(MAX_STARTS, utcnow())
+            waiting = await repo.pending()
+        if given_up:
+            log.error(
+                "intake: gave up %d update(s) found unhandled at %d starts: %s",
+                len(given_up),
+                MAX_STARTS + 1,
+                ", ".join(map(str, given_up[:20])),
+            )
+        return waiting
+
+    async def prune(self) -> int:
+        """Delete done rows older than ``keep_done``; returns how many."""
+        async with self._engine.begin() as conn:
+            removed = await IntakeRepository(conn).prune(utcnow() - self.keep_done)
+        if removed:
+            log.info("intake: pruned %d handled update(s)", removed)
+        return removed
+
+    async def oldest_waiting(self) -> datetime | None:
+        """When the oldest update not done arrived (None: nothing waits)."""
+        async with self._engine.connect() as conn:
+            return await IntakeRepository(conn).oldest_pending()
+
+    async def ready(self, stuck_after: timedelta) -> tuple[bool, str]:
+        """Database reachable and nothing waiting longer than ``stuck_after``: (ok, why)."""
+        try:
+            async with self._engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                oldest = await IntakeRepository(conn).oldest_pending()
+        except Exception as exc:  # any driver error means the same: not ready
+            return False, f"database unreachable ({type(exc).__name__})"
+        if oldest is not None and utcnow() - oldest > stuck_after:
+            waited = int((utcnow() - oldest).total_seconds())
+            return False, f"intake stuck: an update has waited {waited} s"
+        return True, "ready"
