@@ -63,7 +63,8 @@ async def child(count: int) -> dict[str, float]:
                 {"event_id": i + 1, "offset_minutes": 120, "due_at": due, "state": "pending",
                  "rev": 0} for i, due in enumerate(dues)])  # fmt: skip
             await conn.execute(insert(Rsvp), [
-                {"event_id": i + 1, "member_id": i + 1, "answer": "yes", "updated_at": now}
+                {"event_id": i + 1, "member_id": i + 1, "answer": "yes", "remind": True,
+                 "updated_at": now}
                 for i in range(count)])  # fmt: skip
     await engine.dispose()
 

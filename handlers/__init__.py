@@ -170,6 +170,7 @@ def build_handlers() -> HandlerTable:
         button(events_keys.CARD, events.on_card),
         button(events_keys.LIST, events.on_list),
         button(events_keys.FOLLOW, events.on_follow),
+        button(events_keys.NEWS, events.on_news),
         button(events_keys.PICK_CANCEL, event_organisers.on_pick_cancel),
         button(events_keys.CANCEL_OK, event_organisers.on_cancel_ok),
         button(proposals_keys.PUBLISH, moderation.on_publish),

@@ -50,7 +50,7 @@ async def on_text(update: Update, context: Ctx) -> str:
     """Keep the draft and show it as members will see it, with the count."""
     message = message_of(update)
     text = message.text_html or ""
-    count = await context.deps.delivery.announcements.save_text(sender(update).id, text)
+    audience = await context.deps.delivery.announcements.save_text(sender(update).id, text)
     await hold(update, context, NAME, Step.CONFIRM)
     await say(update, context, "delivery.announce.preview")
     await context.bot.send_message(chat_of(update).id, text)
@@ -63,7 +63,19 @@ async def on_text(update: Update, context: Ctx) -> str:
             ]
         ]
     )
-    await say_plural(update, context, "delivery.announce.count", count, reply_markup=markup)
+    refused = (
+        context.deps.plural(update, "delivery.announce.refused", audience.refused)
+        if audience.refused
+        else ""
+    )
+    await say_plural(
+        update,
+        context,
+        "delivery.announce.count",
+        audience.recipients,
+        reply_markup=markup,
+        refused=refused,
+    )
     return Step.CONFIRM
 
 

@@ -75,7 +75,8 @@ async def test_a_button_of_an_older_message_can_be_pressed_and_its_edit_and_toas
     printed = await type_script(console_config, "/evenements\n2.1\n/quit\n")
     card_buttons = [line for line in printed.splitlines() if line.lstrip().startswith("[2.1]")]
     assert card_buttons, printed
-    after_press = printed.split(card_buttons[-1], 1)[1]
+    # Split after the card as first shown (the edited card's row now reads « ✅ Je viens »).
+    after_press = printed.split(card_buttons[0], 1)[1]
     assert "\n💬 " in after_press, printed  # the toast of the RSVP
     assert "🤖 (modifié) 📅 Café réseautage" in after_press, printed  # the card, edited in place
     # The list of past events is untouched and still pressable.

@@ -38,7 +38,7 @@ async def test_broadcast_with_blocked_429_and_network_errors(
     await admin.say("/annonce")
     await admin.say(TEXT)
     recipients = len(MEMBERS) + 1  # the admin is a member too
-    assert f"Il partira à {recipients} membres" in admin.last_text()
+    assert f"Il partira à {recipients} personnes" in admin.last_text()
     await admin.press("📣 Envoyer")
     progress_id = admin.last_message()["message_id"]
 

@@ -18,7 +18,7 @@ from handlers.events import keys
 from storage.models import Event, EventReminder
 from tests.conftest import ADMIN_ID, MEMBER_ID
 from tests.support.clock import FakeClock
-from tests.support.driver import MemberChat
+from tests.support.driver import MemberChat, plain
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,8 +62,10 @@ async def test_create_rsvp_ics_and_three_reminders(
     member = chat_with(MEMBER_ID)
     await member.say("/evenements")
     card = member.message_containing("Réunion de débriefing")["message_id"]
-    await member.press("✅ Je viens", card)
-    assert "1 / 40" in member.message_containing("Réunion de débriefing")["text"]  # in place
+    await member.press("Je viens", card)
+    assert "1 place prise sur 40" in plain(  # in place
+        member.message_containing("Réunion de débriefing")["text"]
+    )
     assert member.message_containing("Réunion de débriefing")["message_id"] == card
     await member.press("📆 Ajouter à mon agenda", card)
     calendar = _ics_of(fake, member.last_message())
@@ -82,7 +84,7 @@ async def test_create_rsvp_ics_and_three_reminders(
     assert "dans 2 heures" in reminders_seen[2]
     assert "samedi 13 février 2027 à 14 h" in reminders_seen[2]
     labels = member.button_labels(member.last_message())
-    assert labels[:2] == ["✅ Je viens", "❌ Je ne viens pas"]
+    assert labels[:4] == ["✅ Je viens", "Peut-être", "Je ne viens pas", "✅ Me rappeler"]
     assert "🗺️ Voir le plan" in labels
     # A late second wake-up sends nothing more.
     await _drain(app, deps, event.starts_at - timedelta(hours=1))

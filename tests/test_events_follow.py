@@ -26,14 +26,14 @@ async def test_followers_hear_of_new_moved_and_cancelled_gatherings(
     member = chat_with(MEMBER_ID)
     await member.say("/abonnements")
     await member.press("▫️ Toutes les rencontres")
-    assert member.button_labels() == ["✅ Toutes les rencontres"]
+    assert member.button_labels() == ["✅ Toutes les rencontres", "✅ 📣 Annonces du réseau"]
 
     start = datetime.now(UTC) + timedelta(days=20)
     event = await deps.events.create(title="Forum ESS", starts_at=start)
     await _deliver(app, deps)
     assert "Nouvelle rencontre" in member.last_text()
     assert "Forum ESS" in member.last_text()
-    await member.press("✅ Je viens")
+    await member.press("Je viens")
 
     admin = chat_with(ADMIN_ID)
     await admin.say(f"/deplacer_evenement {event.id} 15/03/2031 10h")

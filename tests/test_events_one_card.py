@@ -22,7 +22,8 @@ from tests.support.driver import MemberChat, plain
 
 FOLLOWER_ID = MEMBER_ID + 1
 TITLE = "Forum des jardins partagés"
-RSVP = ["✅ Je viens", "❌ Je ne viens pas", "⏰ Me rappeler", "📆 Ajouter à mon agenda"]
+RSVP = ["Je viens", "Peut-être", "Je ne viens pas", "⏰ Me rappeler", "📆 Ajouter à mon agenda"]
+MINE = ["✅ Je viens", "Peut-être", "Je ne viens pas", "✅ Me rappeler", "📆 Ajouter à mon agenda"]
 
 
 def _card(chat: MemberChat, message: dict[str, Any]) -> tuple[str, list[list[dict[str, str]]]]:
@@ -32,7 +33,7 @@ def _card(chat: MemberChat, message: dict[str, Any]) -> tuple[str, list[list[dic
 
 def _answers(buttons: list[list[dict[str, str]]]) -> list[tuple[str, str]]:
     """The RSVP buttons (and .ics): label and callback data."""
-    answers = ("events:yes:", "events:no:", "events:remind:", "events:ics:")
+    answers = ("events:yes:", "events:maybe:", "events:no:", "events:remind:", "events:ics:")
     return [
         (b["text"], b["callback_data"])
         for row in buttons
@@ -88,9 +89,10 @@ async def test_an_upcoming_event_has_one_card_wherever_it_is_opened(
     assert notice_text == f"🆕 Nouvelle rencontre\n{text}"
     assert _answers(notice_buttons) == _answers(buttons)
 
-    await chat.press("✅ Je viens", chat.last_message()["message_id"])
+    await chat.press("Je viens", chat.last_message()["message_id"])
     assert "👥 1 personne vient" in chat.last_text()  # the same card, refreshed in place
-    assert [label for label, _ in _answers(chat.fake.buttons(chat.last_message()))] == RSVP
+    assert "🙋 Ta réponse : je viens" in chat.last_text()
+    assert [label for label, _ in _answers(chat.fake.buttons(chat.last_message()))] == MINE
 
 
 async def test_a_past_event_keeps_its_figures_without_the_answers(

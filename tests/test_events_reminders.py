@@ -75,27 +75,30 @@ async def test_moving_an_event_moves_reminders_and_tells_those_coming(
     event = await events.create(title="Débrief", starts_at=start, now=NOW)
     await events.rsvp(event.id, 11, "yes")
     await events.rsvp(event.id, 12, "remind")
+    await events.rsvp(event.id, 13, "maybe")
+    await events.rsvp(event.id, 14, "no")
     moved = await events.reschedule(event.id, start + timedelta(days=7), now=NOW)
     assert moved.schedule_rev == 1
     assert await events.reminders.next_due_at() == start
     notice = await events.delivery.progress(f"event:{event.id}:moved:1")
-    assert notice.total == 1  # only the member coming
+    assert notice.total == 3  # coming, reminded, maybe: not the one who said no
 
     await events.cancel(event.id, now=NOW)
     await events.cancel(event.id, now=NOW)
     told = await events.delivery.progress(f"event:{event.id}:cancelled")
-    assert told.total == 2
+    assert told.total == 3
     assert await events.reminders.next_due_at() is None
 
 
-async def test_capacity_refuses_once_full(events: EventService) -> None:
+async def test_capacity_puts_the_next_ones_on_the_waiting_list(events: EventService) -> None:
     event = await events.create(
         title="Atelier", starts_at=NOW + timedelta(days=3), capacity=1, now=NOW
     )
     assert not (await events.rsvp(event.id, 11, "yes")).full
-    assert (await events.rsvp(event.id, 12, "yes")).full
-    assert not (await events.rsvp(event.id, 11, "yes")).full
-    assert (await events.card(event.id)).coming == 1
+    assert (await events.rsvp(event.id, 12, "yes")).result == "queued"
+    assert (await events.rsvp(event.id, 11, "yes")).result == "already"
+    card = await events.card(event.id)
+    assert (card.coming, card.waiting) == (1, 1)
 
 
 async def test_a_yearly_gathering_comes_back_next_year(events: EventService) -> None:

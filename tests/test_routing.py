@@ -53,7 +53,7 @@ def test_a_key_builds_only_data_its_pattern_reads() -> None:
         Key("catalogue", "x" * 60, (ID,)).data(1)  # over Telegram's 64 bytes
 
 
-@pytest.mark.parametrize("action", ["yes", "no", "remind", "ics"])
+@pytest.mark.parametrize("action", ["yes", "maybe", "no", "remind", "ics"])
 def test_event_keys_read_the_cards_the_outbox_sends(action: str) -> None:
     """Event cards are built by the events service (they go through the outbox)."""
     data = button_data(action, 42)

@@ -45,15 +45,23 @@ BUILT_WITH_F_STRINGS = [
     *(f"events.delay.{unit}" for unit in ("days", "hours", "minutes")),
     # bot/services/events/messages.py: the card's follow-up headings and answer buttons
     *(f"events.card.follow_ups.{kind}" for kind in ("proposal", "platform", "other")),
-    *(f"events.button.{name}" for name in ("yes", "no", "remind", "ics")),
+    *(f"events.button.{name}" for name in ("yes", "maybe", "no", "remind", "ics")),
+    # bot/services/events/messages.py: f"events.card.mine.{answer}", the member's own answer
+    *(f"events.card.mine.{answer}" for answer in ("yes", "maybe", "no", "wait", "offer")),
     # bot/services/events/service.py: f"events.notice.{kind}"
     *(f"events.notice.{kind}" for kind in ("new", "moved", "cancelled")),
     # handlers/search/faq.py: f"search.faq.{kind}", the button under an FAQ answer
     *(f"search.faq.{kind}" for kind in ("event_figures", "event_follow_ups")),
     # handlers/search/inline.py: f"search.inline.{hit.kind}"
     *(f"search.inline.{kind}" for kind in ("lab", "innovation", "event", "faq")),
-    # handlers/events/cards.py: f"events.rsvp.{action}" (ics answers with a file instead)
-    *(f"events.rsvp.{action}" for action in ("yes", "no", "remind")),
+    # handlers/events/cards.py: f"events.rsvp.{outcome.result}" (bot/services/events/attendance.py)
+    *(
+        f"events.rsvp.{result}"
+        for result in (
+            *("yes", "already", "confirmed", "queued", "waiting", "maybe", "no"),
+            *("remind_on", "remind_off", "remind_waiting", "remind_refused"),
+        )
+    ),
     # handlers/events/*.py: f"events.create.date_{exc.reason}"
     *(f"events.create.date_{reason}" for reason in ("format", "month", "no_such_day", "time")),
     # handlers/proposals/moderation.py

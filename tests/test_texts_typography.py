@@ -47,7 +47,7 @@ def test_no_breakable_space_is_left_before_french_punctuation(texts: Texts, lang
 
 def test_english_keeps_its_own_typography(texts: Texts) -> None:
     assert texts.get("en", "members.language.ask") == "Which language shall I speak to you?"
-    assert NBSP not in texts.get("en", "events.rsvp.full")  # « Remind me » with plain spaces
+    assert NBSP not in texts.get("en", "events.rsvp.remind_refused")  # « Not coming », plain
 
 
 def test_parameters_are_left_as_typed(texts: Texts) -> None:

@@ -5,6 +5,7 @@ opened (buttons, deep links, the FAQ), its buttons (RSVP, .ics), /abonnements
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -25,7 +26,7 @@ from handlers.common import (
     show,
 )
 from handlers.events import keys
-from handlers.events.views import card_view, past_keyboard
+from handlers.events.views import card_view, past_keyboard, viewer
 from handlers.keys import parse_id
 
 UPCOMING_CARDS = 5
@@ -36,7 +37,7 @@ async def list_events(update: Update, context: Ctx) -> None:
     """/evenements, /events, /rencontres: the next gatherings as cards, then the past ones."""
     now = datetime.now(UTC)
     service = context.deps.events
-    upcoming = await service.upcoming(now, limit=UPCOMING_CARDS)
+    upcoming = await service.upcoming(now, limit=UPCOMING_CARDS, member_id=viewer(update))
     past = await service.past(now, limit=PAST_BUTTONS)
     t = context.deps.t
     if not upcoming:  # one message: « Retour » on a card can turn it into the whole list
@@ -57,7 +58,7 @@ async def open_card(
 ) -> bool:
     """The event's card (edited in place when a button asked for it); False if there is none."""
     try:
-        event = await context.deps.events.card(event_id, slug=slug)
+        event = await context.deps.events.card(event_id, slug=slug, member_id=viewer(update))
     except EventNotFound:
         return False
     await show(update, context, card_view(update, context, event))
@@ -73,7 +74,7 @@ async def open_from_link(update: Update, context: Ctx, rest: str) -> bool:
 
 async def show_next(update: Update, context: Ctx) -> None:
     """« Quand a lieu la prochaine rencontre ? »: its card, else the list (nothing planned)."""
-    event = await context.deps.events.next_event(datetime.now(UTC))
+    event = await context.deps.events.next_event(datetime.now(UTC), member_id=viewer(update))
     if event is None:
         await list_events(update, context)
     else:
@@ -110,7 +111,8 @@ async def on_ics(update: Update, context: Ctx) -> None:
 
 
 async def on_rsvp(update: Update, context: Ctx) -> None:
-    """« Je viens », « Je ne viens pas », « Me rappeler »."""
+    """« Je viens » (or the waiting list), « Peut-être », « Je ne viens pas », the « Me rappeler »
+    toggle; the pressed card shows the new answer and counts."""
     query = query_of(update)
     parsed = keys.rsvp_of(query.data)
     if parsed is None:
@@ -122,12 +124,16 @@ async def on_rsvp(update: Update, context: Ctx) -> None:
     except EventNotFound:
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return
-    key = "events.rsvp.full" if outcome.full else f"events.rsvp.{action}"
-    await query.answer(context.deps.t(update, key), show_alert=outcome.full)
+    mine = outcome.event.mine
+    position = mine.position if mine is not None else 0
+    toast = context.deps.t(update, f"events.rsvp.{outcome.result}", position=position)
+    await query.answer(toast, show_alert=outcome.result == "queued")
     message = query.message
-    if message is not None and not outcome.full:
-        # Refresh the count on the card the member pressed (same text -> Telegram says 400).
-        text, markup = card_view(update, context, outcome.event)
+    if message is not None:
+        # Refresh the answer and counts on the card pressed (same text -> Telegram says 400);
+        # in a group chat the card stays everyone's: counts only, nobody's ✅.
+        event = outcome.event if viewer(update) is not None else replace(outcome.event, mine=None)
+        text, markup = card_view(update, context, event)
         with contextlib.suppress(BadRequest):
             await context.bot.edit_message_text(
                 chat_id=message.chat.id,
@@ -147,7 +153,8 @@ async def _send_ics(update: Update, context: Ctx, event: EventView) -> None:
 
 
 async def show_follow(update: Update, context: Ctx) -> None:
-    """/abonnements: follow all gatherings or some themes (toggle buttons)."""
+    """/abonnements: follow all gatherings or some themes, accept the network's announcements
+    or not (toggle buttons)."""
     await say(
         update,
         context,
@@ -171,15 +178,31 @@ async def on_follow(update: Update, context: Ctx) -> None:
     await edit_buttons(query, await _follow_keyboard(update, context))
 
 
+async def on_news(update: Update, context: Ctx) -> None:
+    """« Annonces du réseau »: the member accepts /annonce or refuses it, in place."""
+    query = query_of(update)
+    now_on = await context.deps.members.toggle_announcements(sender(update).id)
+    await query.answer(
+        context.deps.t(update, "events.follow.news_on" if now_on else "events.follow.news_off")
+    )
+    await edit_buttons(query, await _follow_keyboard(update, context))
+
+
 async def _follow_keyboard(update: Update, context: Ctx) -> InlineKeyboardMarkup:
     service = context.deps.events
-    followed = await service.follows(sender(update).id)
+    member_id = sender(update).id
+    followed = await service.follows(member_id)
+    t = context.deps.t
     rows = []
     for index, theme in enumerate(["", *await service.themes()]):
-        label = theme or context.deps.t(update, "events.follow.all")
+        label = theme or t(update, "events.follow.all")
         key = "events.follow.on" if theme in followed else "events.follow.off"
-        text = context.deps.t(update, key, label=label)
+        text = t(update, key, label=label)
         rows.append([keys.FOLLOW.button(text, index)])
+    news = await context.deps.members.takes_announcements(member_id)
+    label = t(update, "events.follow.news")
+    text = t(update, "events.follow.on" if news else "events.follow.off", label=label)
+    rows.append([keys.NEWS.button(text, 0)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -20,10 +20,21 @@ from handlers.keyboards import keyboard
 LABEL_LIMIT = 60  # characters of a title on a button (Telegram cuts long labels anyway)
 
 
+def viewer(update: Update) -> int | None:
+    """Whose answer the card marks: the member in their private chat; in a group, nobody's
+    (everyone there sees the same message)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != "private":
+        return None
+    return user.id
+
+
 def card_view(update: Update, context: Ctx, event: EventView) -> View:
-    """The card: its answers while it is to come, the map, then « Retour » and « Partager »;
-    organisers also read its number."""
+    """The card: its answers while it is to come (the member's own marked ✅; organisers also
+    see who comes, maybe, waits, and its number), the map, then « Retour » and « Partager »."""
     messages = context.deps.events.messages
+    member_id = viewer(update)
+    organiser = member_id is not None and context.deps.members.is_admin(member_id)
     lang = language(update, context)
     t = context.deps.t
     navigation = [
@@ -34,7 +45,7 @@ def card_view(update: Update, context: Ctx, event: EventView) -> View:
         },
     ]
     rows = [*messages.buttons(event, lang), navigation]
-    text = messages.card_text(event, lang)
+    text = messages.card_text(event, lang, organiser=organiser)
     user = update.effective_user
     if user is not None and context.deps.members.is_admin(user.id):
         # Organisers see the number their commands take (/deplacer_evenement 3 …).

@@ -41,6 +41,8 @@ class Event(Base):
     reminder_offsets: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     schedule_rev: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Migration 0013_rsvp: the last waiting-list ticket given (strict order of arrival).
+    queue_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -75,7 +77,12 @@ class EventFollowUp(Base):
 
 
 class Rsvp(Base):
-    """A member's answer to an event: "yes" (I come), "no", or "remind" (remind me)."""
+    """A member's answer to an event and their reminder toggle.
+
+    ``answer``: "yes" (I come), "maybe", "no", "wait" (on the waiting list, ``ticket`` gives
+    the order of arrival), "offer" (a freed place is held for them since ``offered_at``), or ""
+    (no answer, only the reminder asked). ``remind`` is the « Me rappeler » toggle.
+    """
 
     __tablename__ = "rsvps"
 
@@ -85,6 +92,10 @@ class Rsvp(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     answer: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Migration 0013_rsvp.
+    remind: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    ticket: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class EventReminder(Base):

@@ -187,3 +187,10 @@ class AnnouncementRepository:
         """Announcements not yet marked finished, oldest first."""
         query = select(Announcement).where(Announcement.finished.is_(False))
         return list(await self._session.scalars(query.order_by(Announcement.id)))
+
+    async def refusing(self) -> int:
+        """Reachable members who turned « Annonces du réseau » off in /abonnements."""
+        query = select(func.count()).where(
+            Member.is_reachable.is_(True), Member.opt_in_announcements.is_(False)
+        )
+        return int(await self._session.scalar(query) or 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -13,21 +13,34 @@ from storage.models import (
     OutboxMessage,
     Rsvp,
 )
+from storage.repositories.events import WAIT
 
 
 class EventPrivacyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def rsvps(self, member_id: int) -> list[tuple[Rsvp, str]]:
-        """The member's answers to events, with each event's title."""
+    async def rsvps(self, member_id: int) -> list[tuple[Rsvp, str, int | None]]:
+        """The member's answers to events, with each event's title and, on a waiting list, the
+        member's place in it (1 = next)."""
         query = (
             select(Rsvp, Event.title)
             .join(Event, Event.id == Rsvp.event_id)
             .where(Rsvp.member_id == member_id)
             .order_by(Rsvp.event_id)
         )
-        return [(rsvp, title) for rsvp, title in await self._session.execute(query)]
+        result: list[tuple[Rsvp, str, int | None]] = []
+        for rsvp, title in await self._session.execute(query):
+            position = None
+            if rsvp.answer == WAIT and rsvp.ticket is not None:
+                ahead = select(func.count()).where(
+                    Rsvp.event_id == rsvp.event_id,
+                    Rsvp.answer == "wait",
+                    Rsvp.ticket < rsvp.ticket,
+                )
+                position = int(await self._session.scalar(ahead) or 0) + 1
+            result.append((rsvp, title, position))
+        return result
 
     async def subscriptions(self, member_id: int) -> list[EventSubscription]:
         query = select(EventSubscription).where(EventSubscription.member_id == member_id)

@@ -45,6 +45,15 @@ class MemberRepository:
             update(Member).where(Member.telegram_id == telegram_id).values(language=language)
         )
 
+    async def toggle_announcements(self, telegram_id: int) -> bool:
+        """Accept or refuse /annonce; True when the member now accepts (False if unknown)."""
+        member = await self.get(telegram_id)
+        if member is None:
+            return False
+        member.opt_in_announcements = not member.opt_in_announcements
+        await self._session.flush()
+        return member.opt_in_announcements
+
     async def mark_unreachable(self, telegram_id: int) -> None:
         await self._session.execute(
             update(Member).where(Member.telegram_id == telegram_id).values(is_reachable=False)

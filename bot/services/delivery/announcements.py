@@ -1,7 +1,8 @@
 """/annonce: a message composed by an organiser, sent once to every reachable member.
 
-Recipients are members who did not opt out of announcements and have not blocked the bot,
-counted when the organiser confirms (the preview shows the same count).
+Recipients are members who did not opt out of announcements (« Annonces du réseau » in
+/abonnements) and have not blocked the bot, counted when the organiser confirms (the preview
+shows the same count, and how many refused announcements).
 
 Crash safety: confirming plans every send (the outbox rows and the announcement row, one
 transaction) before the organiser is told « Envoi en cours »; the progress message is attached
@@ -24,6 +25,14 @@ if TYPE_CHECKING:  # the outbox builds this service: no import cycle at run time
     from bot.services.delivery.outbox import DeliveryService, Progress
 
 KIND = "announce"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an announcement would reach now, and how many members refused announcements."""
+
+    recipients: int
+    refused: int
 
 
 @dataclass(frozen=True)
@@ -50,11 +59,12 @@ class AnnouncementService:
         """Call ``listener(announcement id)`` once an announcement is planned (show progress)."""
         self._confirmed_listeners.append(listener)
 
-    async def save_text(self, author_id: int, text: str) -> int:
-        """Keep the draft text; returns how many members it would reach."""
+    async def save_text(self, author_id: int, text: str) -> Audience:
+        """Keep the draft text; returns how many members it would reach (and refused it)."""
         async with self._sessions.begin() as session:
             await OrganiserDraftRepository(session).save(author_id, KIND, {"text": text})
-            return len(await AnnouncementRepository(session).audience())
+            repo = AnnouncementRepository(session)
+            return Audience(len(await repo.audience()), await repo.refusing())
 
     async def discard(self, author_id: int) -> None:
         async with self._sessions.begin() as session:

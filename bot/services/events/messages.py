@@ -36,8 +36,11 @@ class EventMessages:
         """The one date style of every event text (bot/services/french_dates.py)."""
         return format_when(event.starts_at, self.tz, language)
 
-    def card_text(self, event: EventView, language: str, header: str = "") -> str:
-        """Title, date, place, then the description, the figures and the follow-ups."""
+    def card_text(
+        self, event: EventView, language: str, header: str = "", *, organiser: bool = False
+    ) -> str:
+        """Title, date, place, who comes (the member's own answer, organisers' counts), then
+        the description, the figures and the follow-ups."""
         t = self.texts
         head = [header] if header else []
         head.append(t.get(language, "events.card.title", title=event.title))
@@ -49,6 +52,9 @@ class EventMessages:
         if event.repeats_yearly:
             head.append(t.get(language, "events.card.yearly"))
         head += self._attendance(event, language)
+        head += self._mine(event, language)
+        if organiser and event.takes_answers:
+            head.append(self.organiser_summary(event, language))
         blocks = ["\n".join(head)]
         if event.description:
             blocks.append(t.get(language, "events.card.description", text=event.description))
@@ -75,12 +81,45 @@ class EventMessages:
         if not event.upcoming:
             return [t.plural(language, "events.card.came", event.coming)] if event.coming else []
         if event.capacity:
-            return [
-                t.get(
-                    language, "events.card.coming_of", count=event.coming, capacity=event.capacity
-                )
-            ]
-        return [t.plural(language, "events.card.coming", event.coming)]
+            line = t.plural(
+                language, "events.card.coming_of", event.taken, capacity=event.capacity
+            )
+            if event.waiting:
+                line += t.plural(language, "events.card.waiting", event.waiting)
+            elif event.full:
+                line += t.get(language, "events.card.full")
+        else:
+            line = t.plural(language, "events.card.coming", event.coming)
+        if event.maybe:
+            line += t.plural(language, "events.card.maybe", event.maybe)
+        return [line]
+
+    def _mine(self, event: EventView, language: str) -> list[str]:
+        """The member's own answer, in words (their button carries the ✅ too)."""
+        mine = event.mine
+        if mine is None or not mine.answer or not event.takes_answers:
+            return []
+        until = (
+            "" if mine.offer_until is None else format_when(mine.offer_until, self.tz, language)
+        )
+        return [
+            self.texts.get(
+                language, f"events.card.mine.{mine.answer}", position=mine.position, until=until
+            )
+        ]
+
+    def organiser_summary(self, event: EventView, language: str) -> str:
+        """« 🗂 Organisation : 10 viennent · 3 peut-être · 2 en liste d'attente · 4 non »."""
+        t = self.texts
+        counts = [
+            t.plural(language, "events.organiser.coming", event.coming),
+            t.plural(language, "events.organiser.maybe", event.maybe),
+            t.plural(language, "events.organiser.waiting", event.waiting),
+        ]
+        if event.offered:
+            counts.append(t.plural(language, "events.organiser.offered", event.offered))
+        counts.append(t.plural(language, "events.organiser.declined", event.declined))
+        return t.get(language, "events.organiser.summary", counts=" · ".join(counts))
 
     def follow_ups(self, event: EventView, language: str) -> list[str]:
         """The event's follow-ups, one block per kind under its heading (card, FAQ)."""
@@ -95,18 +134,42 @@ class EventMessages:
         ]
 
     def buttons(self, event: EventView, language: str) -> Rows:
-        """The answers (« Je viens »…, .ics) while they make sense, then the map if any."""
+        """The answers while they make sense (✅ on the member's own), then the map if any.
+
+        « Je viens » reads « Liste d'attente » once the event is full, « Je prends la place »
+        when a freed place is held for the member; « Me rappeler » is a toggle of its own.
+        """
         t = self.texts
+        mine = event.mine
+        answer_of = mine.answer if mine is not None else ""
 
-        def answer(name: str) -> dict[str, str]:
-            label = t.get(language, f"events.button.{name}")
-            return {"text": label, "data": button_data(name, event.id)}
+        def button(action: str, label: str, chosen: bool = False) -> dict[str, str]:
+            if chosen:
+                label = t.get(language, "events.button.chosen", label=label)
+            return {"text": label, "data": button_data(action, event.id)}
 
-        rows = (
-            [[answer("yes"), answer("no")], [answer("remind"), answer("ics")]]
-            if event.takes_answers
-            else []
-        )
+        rows: Rows = []
+        if event.takes_answers:
+            if answer_of == "offer":
+                yes = button("yes", t.get(language, "events.button.offer"))
+            elif answer_of == "wait" and mine is not None:
+                waiting = t.get(language, "events.button.waiting", position=mine.position)
+                yes = button("yes", waiting, chosen=True)
+            elif event.full and answer_of != "yes":
+                yes = button("yes", t.get(language, "events.button.waitlist"))
+            else:
+                yes = button("yes", t.get(language, "events.button.yes"), answer_of == "yes")
+            maybe = button("maybe", t.get(language, "events.button.maybe"), answer_of == "maybe")
+            no = button("no", t.get(language, "events.button.no"), answer_of == "no")
+            reminded = mine is not None and mine.remind
+            remind = button(
+                "remind",
+                t.get(language, "events.button.remind_on" if reminded else "events.button.remind"),
+            )
+            rows = [
+                [yes, maybe, no],
+                [remind, button("ics", t.get(language, "events.button.ics"))],
+            ]
         if event.map_url:
             rows.append([{"text": t.get(language, "events.button.map"), "url": event.map_url}])
         return rows

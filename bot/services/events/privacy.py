@@ -1,6 +1,9 @@
 """What the events feature exports and erases for a member (registered with privacy).
 
-Erasure: RSVPs (reminder requests included), event subscriptions and event or announcement
+Export: each answer with its reminder toggle, its place on the waiting list (1 = next) and when
+a freed place was offered. Erasure: RSVPs (reminder toggles and places in line included; a
+place the member held is offered to the next one in line by the next reminders job), event
+subscriptions and event or announcement
 drafts are deleted. Every outbox row addressed to the member's private chat (chat id = user
 id) is deleted whatever its state: a pending send can no longer leave, and a sent one no longer
 says who received it (a finished mass send's report then counts one message fewer).
@@ -21,8 +24,16 @@ async def export_events(session: AsyncSession, telegram_id: int) -> dict[str, An
     repo = EventPrivacyRepository(session)
     return {
         "rsvps": [
-            {"event_id": r.event_id, "event": title, "answer": r.answer, "at": r.updated_at}
-            for r, title in await repo.rsvps(telegram_id)
+            {
+                "event_id": r.event_id,
+                "event": title,
+                "answer": r.answer,
+                "remind": r.remind,
+                "waiting_position": position,
+                "offered_at": r.offered_at,
+                "at": r.updated_at,
+            }
+            for r, title, position in await repo.rsvps(telegram_id)
         ],
         "subscriptions": [
             {"theme": s.theme, "since": s.created_at}

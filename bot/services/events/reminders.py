@@ -10,18 +10,22 @@ expire at the end of the grace window too (a send still queued then is missed, n
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.services.delivery.outbox import DeliveryService, outbox_rows
 from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings
-from bot.services.events.views import EventView, views_of
+from bot.services.events.views import EventView, Mine, views_of
 from bot.services.events.yearly import roll_yearly
 from bot.texts import Texts
 from storage.db import Sessions
 from storage.models import EventReminder
 from storage.repositories.events import EventRepository
+
+if TYPE_CHECKING:  # the event service builds both: no import cycle at run time
+    from bot.services.events.attendance import Waitlist
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,7 @@ class TickReport:
     fired: int = 0
     missed: int = 0
     planned: int = 0
+    offered: int = 0
 
 
 class ReminderService:
@@ -42,8 +47,10 @@ class ReminderService:
         delivery: DeliveryService,
         messages: EventMessages,
         settings: ReminderSettings | None = None,
+        waitlist: Waitlist | None = None,
     ) -> None:
         self._sessions = sessions
+        self._waitlist = waitlist
         self._delivery = delivery
         self._messages = messages
         self.settings = settings or ReminderSettings()
@@ -53,8 +60,11 @@ class ReminderService:
         return self._messages.texts
 
     async def next_due_at(self) -> datetime | None:
+        """The next reminder due, or the next place on offer to lapse if sooner."""
         async with self._sessions.begin() as session:
-            return await EventRepository(session).next_reminder_at()
+            due = await EventRepository(session).next_reminder_at()
+        lapse = None if self._waitlist is None else await self._waitlist.next_lapse_at()
+        return min((when for when in (due, lapse) if when is not None), default=None)
 
     async def tick(self, now: datetime, batch: int = 200) -> TickReport:
         """Fire (or mark missed) every reminder due by ``now``.
@@ -64,6 +74,7 @@ class ReminderService:
         figures, follow-ups) and recipients in five queries and plans every send in one insert.
         """
         fired = missed = planned = 0
+        offered = 0 if self._waitlist is None else await self._waitlist.tick(now)
         # Short transactions taken in turn with the delivery engine's writes: on SQLite a long
         # one would stall the sending (and the other way round) in the database's busy waits.
         async with self._delivery.exclusive(), self._sessions.begin() as session:
@@ -94,23 +105,29 @@ class ReminderService:
             if planned:
                 self._delivery.notify()
             if len(due) < batch:
-                return TickReport(fired=fired, missed=missed, planned=planned)
+                return TickReport(fired=fired, missed=missed, planned=planned, offered=offered)
 
     def _rows(
-        self, reminder: EventReminder, view: EventView, recipients: list[tuple[int, str, str]]
+        self,
+        reminder: EventReminder,
+        view: EventView,
+        recipients: list[tuple[int, str, str, str]],
     ) -> list[dict[str, object]]:
+        """One card per (language, answer): each member sees their own ✅; the group chat the
+        card as everyone sees it."""
         purpose = f"reminder:{view.id}:{reminder.offset_minutes}:{reminder.rev}"
         expires = reminder.due_at + self.settings.grace
-        by_language: dict[str, list[int]] = {}
-        for member_id, chosen, telegram in recipients:
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for member_id, chosen, telegram, answer in recipients:
             language = self.texts.pick_language(chosen, telegram)
-            by_language.setdefault(language, []).append(member_id)
+            groups.setdefault((language, answer), []).append(member_id)
         if self.settings.group_chat_id:
             group = self.settings.group_chat_id
-            by_language.setdefault(self.texts.default_language, []).append(group)
+            groups.setdefault((self.texts.default_language, None), []).append(group)
         rows: list[dict[str, object]] = []
-        for language, chat_ids in by_language.items():
+        for (language, choice), chat_ids in groups.items():
             header = self._messages.reminder_header(reminder.offset_minutes, language)
-            payload = self._messages.card_payload(view, language, header)
+            seen = view if choice is None else replace(view, mine=Mine(choice, remind=True))
+            payload = self._messages.card_payload(seen, language, header)
             rows += outbox_rows(purpose, chat_ids, payload, reminder.due_at, expires)
         return rows

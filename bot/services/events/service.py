@@ -1,9 +1,10 @@
 """Events as organisers run them: create, RSVP, move, cancel, follow; reminders follow along.
 
-Decisions: « Je viens » is refused once the capacity is reached (« Me rappeler » still works);
-moving an event re-arms every reminder still in the future (new revision, so members get the
-reminders relative to the new time, even one already sent for the old time) and tells those
-who said they come; cancelling tells those who come or asked a reminder, once.
+Decisions: answers, the reminder toggle and the waiting list are in attendance.py; moving an
+event re-arms every reminder still in the future (new revision, so members get the
+reminders relative to the new time, even one already sent for the old time); a move or a
+cancellation is told once to everyone it concerns: coming, maybe, waiting, a place on offer, or
+a reminder asked (not those who said « Je ne viens pas »).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery.outbox import DeliveryService
+from bot.services.events.attendance import ACTIONS, Waitlist, answer
 from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
 from bot.services.events.reminders import ReminderService
@@ -24,9 +26,7 @@ from bot.services.events.views import EventLink, EventView, view_in, view_of, vi
 from storage.db import Sessions
 from storage.models import utcnow
 from storage.repositories.conversations import OrganiserDraftRepository
-from storage.repositories.events import COMING, EventRepository
-
-ANSWERS = ("yes", "no", "remind")
+from storage.repositories.events import EventRepository
 
 
 class EventNotFound(LookupError):
@@ -35,9 +35,16 @@ class EventNotFound(LookupError):
 
 @dataclass(frozen=True)
 class RsvpOutcome:
+    """The card after the press (as the member sees it) and what happened (attendance.answer)."""
+
     event: EventView
     answer: str
-    full: bool = False
+    result: str = ""
+
+    @property
+    def full(self) -> bool:
+        """« Je viens » did not get a place: the member waits."""
+        return self.result in ("queued", "waiting")
 
 
 class EventService:
@@ -52,7 +59,8 @@ class EventService:
     ) -> None:
         self._sessions = sessions
         self.delivery = delivery  # the outbox its notices and reminders go through
-        self.reminders = ReminderService(sessions, delivery, messages, reminders)
+        self.waitlist = Waitlist(sessions, delivery, messages)
+        self.reminders = ReminderService(sessions, delivery, messages, reminders, self.waitlist)
         self.messages = messages
         self._reminders = reminders or ReminderSettings()
         self._schedule_listeners: list[Callable[[], None]] = []
@@ -141,9 +149,15 @@ class EventService:
     # --- members ----------------------------------------------------------------------------
 
     async def card(
-        self, event_id: int | None = None, *, slug: str = "", now: datetime | None = None
+        self,
+        event_id: int | None = None,
+        *,
+        slug: str = "",
+        now: datetime | None = None,
+        member_id: int | None = None,
     ) -> EventView:
-        """The card of one event (by id, else by slug): figures, follow-ups, people coming."""
+        """The card of one event (by id, else by slug): figures, follow-ups, people coming,
+        and ``member_id``'s own answer when given."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
             if event_id is not None:
@@ -152,17 +166,19 @@ class EventService:
                 event = await repo.event_by_slug(slug)
             if event is None:
                 raise EventNotFound(event_id if event_id is not None else slug)
-            return await view_in(repo, event, now or utcnow())
+            return await view_in(repo, event, now or utcnow(), member_id)
 
-    async def upcoming(self, now: datetime, limit: int = 10) -> list[EventView]:
-        """Events still to come (not cancelled), soonest first."""
+    async def upcoming(
+        self, now: datetime, limit: int = 10, member_id: int | None = None
+    ) -> list[EventView]:
+        """Events still to come (not cancelled), soonest first (as ``member_id`` sees them)."""
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            return await views_of(repo, await repo.upcoming(now, limit), now)
+            return await views_of(repo, await repo.upcoming(now, limit), now, member_id)
 
-    async def next_event(self, now: datetime) -> EventView | None:
+    async def next_event(self, now: datetime, member_id: int | None = None) -> EventView | None:
         """The soonest event still to come, if any."""
-        soonest = await self.upcoming(now, limit=1)
+        soonest = await self.upcoming(now, limit=1, member_id=member_id)
         return soonest[0] if soonest else None
 
     async def past(self, now: datetime, limit: int = 8) -> list[EventLink]:
@@ -171,21 +187,28 @@ class EventService:
             rows = await EventRepository(session).past(now, limit)
         return [EventLink(event_id, title) for event_id, title in rows]
 
-    async def rsvp(self, event_id: int, member_id: int, answer: str) -> RsvpOutcome:
-        """Record « je viens / je ne viens pas / me rappeler »; refused when full."""
-        if answer not in ANSWERS:
-            raise ValueError(answer)
+    async def rsvp(
+        self, event_id: int, member_id: int, action: str, now: datetime | None = None
+    ) -> RsvpOutcome:
+        """« Je viens » (the waiting list when full), « Peut-être », « Je ne viens pas », or the
+        « Me rappeler » toggle ("remind"); a place freed goes to the first member waiting."""
+        if action not in ACTIONS:
+            raise ValueError(action)
+        now = now or utcnow()
         async with self._sessions.begin() as session:
             repo = EventRepository(session)
-            event = await repo.event(event_id)
+            event = await repo.lock_event(event_id)  # first: answers to one event take turns
             if event is None or event.cancelled_at is not None:
                 raise EventNotFound(event_id)
-            coming = await repo.count_coming(event_id)
-            already = await repo.answer_of(event_id, member_id) == COMING
-            if answer == COMING and not already and event.capacity and coming >= event.capacity:
-                return RsvpOutcome(await view_in(repo, event, utcnow()), answer, full=True)
-            await repo.set_answer(event_id, member_id, answer)
-            return RsvpOutcome(await view_in(repo, event, utcnow()), answer)
+            planned = await self.waitlist.settle(session, repo, event, now)
+            full = (await view_in(repo, event, now)).full
+            result = await answer(repo, event, member_id, action, now=now, full=full)
+            await session.flush()
+            planned += await self.waitlist.settle(session, repo, event, now)
+            view = await view_in(repo, event, now, member_id)
+        if planned:
+            self.delivery.notify()
+        return RsvpOutcome(view, action, result)
 
     async def follows(self, member_id: int) -> set[str]:
         async with self._sessions.begin() as session:
@@ -231,7 +254,7 @@ class EventService:
             event.schedule_rev += 1
             await arm(repo, event, offsets_of(event, self._reminders), now)
             view = await view_in(repo, event, now)
-            recipients = repo.recipients(event_id, (COMING,))
+            recipients = repo.recipients(event_id)
             planned = await self._tell(session, recipients, view, f"moved:{event.schedule_rev}")
         if planned:
             self.delivery.notify()

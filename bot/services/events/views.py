@@ -8,14 +8,25 @@ the card reads the same everywhere. ``upcoming`` is decided once, when the view 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
-from storage.models import Event, EventFigure, EventFollowUp
-from storage.repositories.events import EventRepository
+from storage.models import Event, EventFigure, EventFollowUp, Rsvp
+from storage.repositories.events import (
+    COMING,
+    MAYBE,
+    NONE,
+    NOT_COMING,
+    OFFER,
+    WAIT,
+    EventRepository,
+)
 
 MAP_URL = "https://www.openstreetmap.org/search?query={query}"
+# A freed place waits this long for the first member of the waiting list to confirm it (never
+# past the start); then it goes to the next one (bot/services/events/waitlist.py).
+OFFER_HOLD = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,20 @@ class EventLink:
 
 
 @dataclass(frozen=True)
+class Mine:
+    """One member's own answer as their card shows it (✅ on their choice).
+
+    ``answer``: "yes", "maybe", "no", "wait" (``position`` on the waiting list), "offer" (a
+    place is held for them until ``offer_until``) or "" (no answer); ``remind``: « Me rappeler ».
+    """
+
+    answer: str = NONE
+    remind: bool = False
+    position: int = 0
+    offer_until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class EventView:
     """Everything the event card shows, with the number of people coming."""
 
@@ -66,6 +91,21 @@ class EventView:
     upcoming: bool = True
     figures: tuple[Figure, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
+    maybe: int = 0
+    waiting: int = 0
+    offered: int = 0
+    declined: int = 0
+    mine: Mine | None = None  # None: the card as everyone sees it (group chats, mass sends)
+
+    @property
+    def taken(self) -> int:
+        """Places taken: those coming and those held for a waiting member."""
+        return self.coming + self.offered
+
+    @property
+    def full(self) -> bool:
+        """A new « Je viens » goes to the waiting list (no place, or others wait already)."""
+        return self.capacity is not None and (self.taken >= self.capacity or self.waiting > 0)
 
     @property
     def takes_answers(self) -> bool:
@@ -91,8 +131,11 @@ def view_of(
     now: datetime,
     figures: Iterable[EventFigure] = (),
     follow_ups: Iterable[EventFollowUp] = (),
+    *,
+    counts: dict[str, int] | None = None,
 ) -> EventView:
     """The member-facing view of an event row, as seen at ``now``."""
+    counts = counts or {}
     return EventView(
         id=event.id,
         slug=event.slug,
@@ -112,25 +155,67 @@ def view_of(
         upcoming=event.starts_at >= now,
         figures=tuple(Figure(f.label, f.value, f.unit, f.more_than) for f in figures),
         follow_ups=tuple(FollowUp(f.kind, f.text) for f in follow_ups),
+        maybe=counts.get(MAYBE, 0),
+        waiting=counts.get(WAIT, 0),
+        offered=counts.get(OFFER, 0),
+        declined=counts.get(NOT_COMING, 0),
     )
 
 
 async def views_of(
-    repo: EventRepository, events: Sequence[Event], now: datetime
+    repo: EventRepository,
+    events: Sequence[Event],
+    now: datetime,
+    member_id: int | None = None,
 ) -> list[EventView]:
-    """The views of ``events`` with their counts, figures and follow-ups (three queries)."""
+    """The views of ``events`` with their counts, figures and follow-ups (three queries), as
+    ``member_id`` sees them when given (their own answer marked; one more query)."""
     ids = [event.id for event in events]
     if not ids:
         return []
-    coming = await repo.coming_counts(ids)
+    attendance = await repo.attendance(ids)
     figures = await repo.figures_of(ids)
     follow_ups = await repo.follow_ups_of(ids)
-    return [
-        view_of(e, coming.get(e.id, 0), now, figures.get(e.id, ()), follow_ups.get(e.id, ()))
+    views = [
+        view_of(
+            e,
+            attendance.get(e.id, {}).get(COMING, 0),
+            now,
+            figures.get(e.id, ()),
+            follow_ups.get(e.id, ()),
+            counts=attendance.get(e.id, {}),
+        )
         for e in events
     ]
+    if member_id is None:
+        return views
+    rows = await repo.rsvps_of_member(ids, member_id)
+    return [replace(view, mine=await mine_of(repo, rows.get(view.id), view)) for view in views]
 
 
-async def view_in(repo: EventRepository, event: Event, now: datetime) -> EventView:
+def offer_until(offered_at: datetime, starts_at: datetime) -> datetime:
+    """Until when a freed place is held for the waiting member it was offered to."""
+    return min(offered_at + OFFER_HOLD, starts_at)
+
+
+async def mine_of(repo: EventRepository, rsvp: Rsvp | None, view: EventView) -> Mine:
+    """The member's own answer: their place on the waiting list, the end of a held place."""
+    if rsvp is None:
+        return Mine()
+    position = 0
+    if rsvp.answer == WAIT and rsvp.ticket is not None:
+        position = await repo.queue_position(view.id, rsvp.ticket)
+    until = None
+    if rsvp.answer == OFFER and rsvp.offered_at is not None:
+        until = offer_until(rsvp.offered_at, view.starts_at)
+    return Mine(rsvp.answer, rsvp.remind, position, until)
+
+
+async def view_in(
+    repo: EventRepository,
+    event: Event,
+    now: datetime,
+    member_id: int | None = None,
+) -> EventView:
     """The view of one event, read in the caller's transaction."""
-    return (await views_of(repo, [event], now))[0]
+    return (await views_of(repo, [event], now, member_id))[0]

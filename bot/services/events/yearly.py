@@ -1,8 +1,9 @@
 """Gatherings that come back every year: once an edition is over, the next one is scheduled.
 
 Decisions: the same event row moves to the same local time one year later (so the .ics UID and
-its yearly RRULE keep describing one series, and the schedule revision goes up); « je viens » and
-« je ne viens pas » belonged to the past edition and are cleared, while « me rappeler » is kept:
+its yearly RRULE keep describing one series, and the schedule revision goes up); every answer
+(« je viens », « peut-être », « je ne viens pas », the waiting list) belonged to the past edition
+and is cleared with its reminder toggle, while a « me rappeler » given without an answer is kept:
 those members asked to be reminded of this gathering, and they will be, every year.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
 from storage.models import Event, Rsvp
-from storage.repositories.events import REMIND, EventRepository
+from storage.repositories.events import NONE, EventRepository
 
 # An edition is over a few hours after its start (events rarely say when they end).
 OVER_AFTER = timedelta(hours=6)
@@ -49,7 +50,7 @@ async def roll_yearly(
             event.starts_at = next_year(event.starts_at, tz)
         event.ends_at = None if length is None else event.starts_at + length
         event.schedule_rev += 1
-        await session.execute(delete(Rsvp).where(Rsvp.event_id == event.id, Rsvp.answer != REMIND))
+        await session.execute(delete(Rsvp).where(Rsvp.event_id == event.id, Rsvp.answer != NONE))
         await arm(repo, event, offsets_of(event, settings), now)
         rolled += 1
     return rolled

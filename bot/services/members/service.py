@@ -111,6 +111,17 @@ class MemberService:
         if cached is not None:
             self._cache[telegram_id] = replace(cached, language=language)
 
+    async def takes_announcements(self, telegram_id: int) -> bool:
+        """Whether the member accepts the network's announcements (/annonce)."""
+        async with self._sessions.begin() as session:
+            member = await MemberRepository(session).get(telegram_id)
+        return member is None or member.opt_in_announcements
+
+    async def toggle_announcements(self, telegram_id: int) -> bool:
+        """« Annonces du réseau » in /abonnements; True when the member now accepts them."""
+        async with self._sessions.begin() as session:
+            return await MemberRepository(session).toggle_announcements(telegram_id)
+
     async def mark_unreachable(self, telegram_id: int) -> None:
         """Telegram said the member blocked the bot: stop sending to them."""
         async with self._sessions.begin() as session:
