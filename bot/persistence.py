@@ -17,7 +17,9 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from storage.db import Sessions
+from storage.models import utcnow
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.intake import IntakeRepository
 
 UPDATE_INTERVAL_SECONDS = 1.0
 
@@ -49,6 +51,19 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
                 await repo.remove(name, encoded)
             else:
                 await repo.put(name, encoded, json.dumps(new_state))
+
+    async def hold_conversation(
+        self, name: str, key: tuple[int, ...], state: str, update_id: int
+    ) -> None:
+        """The position, and the update that moved the dialogue there marked handled in the
+        intake journal, in one transaction (see handlers/dialogues.py ``hold``). A crash after
+        this and before the next question leaves the question unsent, never the answer applied
+        twice; the member's next message answers it, or /proposer… offers to resume."""
+        async with self._sessions.begin() as session:
+            await ConversationRepository(session).put(
+                name, json.dumps(list(key)), json.dumps(state)
+            )
+            await IntakeRepository(session).mark_done([update_id], utcnow())
 
     # Only conversations are persisted (see store_data above); the rest is intentionally empty.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:

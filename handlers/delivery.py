@@ -49,7 +49,12 @@ async def start(update: Update, context: Ctx) -> str:
 async def on_text(update: Update, context: Ctx) -> str:
     """Keep the draft and show it as members will see it, with the count."""
     message = message_of(update)
-    text = message.text_html or ""
+    # NUL is dropped before storage anyway; a text of spaces or NULs is nothing to send (Telegram
+    # refuses an empty message): ask again.
+    text = (message.text_html or "").replace("\x00", "")
+    if not text.strip():
+        await say(update, context, "delivery.announce.empty")
+        return Step.TEXT
     audience = await context.deps.delivery.announcements.save_text(sender(update).id, text)
     await hold(update, context, NAME, Step.CONFIRM)
     await say(update, context, "delivery.announce.preview")

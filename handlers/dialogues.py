@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
@@ -23,6 +23,17 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import Ctx
 from handlers.common import chat_of, sender
+
+
+@runtime_checkable
+class HoldingPersistence(Protocol):
+    """A persistence that stores a dialogue's position and, in the same transaction, marks the
+    update that moved it as handled in the intake journal (bot/persistence.py)."""
+
+    async def hold_conversation(
+        self, name: str, key: tuple[int, ...], state: str, update_id: int
+    ) -> None: ...
+
 
 Handlers = Sequence[BaseHandler[Update, Ctx, Any]]
 CANCEL = ("annuler", "cancel")
@@ -76,4 +87,9 @@ async def hold(
     key = (chat_of(update).id, user) if per_chat else (user,)
     # Positions PTB still holds in memory go first, so none of them can overwrite this one.
     await application.update_persistence()
-    await persistence.update_conversation(name, key, state)
+    if isinstance(persistence, HoldingPersistence):
+        # Replayed after a crash, the update that moved the dialogue would answer the next
+        # question with the same text: once the position is stored, the update is handled.
+        await persistence.hold_conversation(name, key, state, update.update_id)
+    else:
+        await persistence.update_conversation(name, key, state)

@@ -225,3 +225,33 @@ async def test_nul_bytes_never_reach_the_database(harness: Harness) -> None:
     await harness.run(Step("text", 1, "Jardin\x00 partagé"))
     clean(harness)
     assert "Jardin partagé" in plain(member.last_text()) or "2/8" in member.last_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("\x00", "Ton annonce est vide"),
+        (" \x00 ", "Ton annonce est vide"),
+        ("\u200b", "Il partira à"),  # a zero-width space is a text to Telegram: previewed
+    ],
+)
+async def test_an_announcement_of_nothing_asks_again(
+    harness: Harness, text: str, answer: str
+) -> None:
+    """Found by the fuzz on PostgreSQL (20,000 updates): /annonce then a text of NULs made the
+    preview an empty message Telegram refuses (handlers/delivery.py:52)."""
+    await harness.run(Step("text", ADMIN, "/annonce"))
+    await harness.run(Step("text", ADMIN, text))
+    clean(harness)
+    assert chat(harness, ADMIN_ID).last_text().startswith(answer)
+
+
+async def test_organiser_buttons_pressed_on_a_message_without_buttons(harness: Harness) -> None:
+    """Found by the fuzz on PostgreSQL (20,000 updates): an organiser's « programmer » and
+    « clore » buttons pressed on a message that no longer has buttons (BadRequest « not
+    modified » at handlers/surveys/admin.py:368 and :378); organisers are exempt from the press
+    guard, so the handlers themselves must take it."""
+    await harness.run(Step("text", ADMIN, "/enquete_creer innov-deizh-2013"))
+    for data in ("surveys:sched:1", "surveys:close:1:0", "surveys:close:1:0"):
+        await harness.run(Step("press", ADMIN, data=data))
+    clean(harness)

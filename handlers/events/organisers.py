@@ -18,7 +18,7 @@ from bot.context import Ctx
 from bot.services.events.service import EventNotFound
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
-from handlers.common import language, message_of, query_of, say, sender
+from handlers.common import edit_buttons, language, message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
 from handlers.events import keys
 from handlers.keys import parse_id
@@ -182,7 +182,7 @@ async def on_cancel_ok(update: Update, context: Ctx) -> None:
     query = query_of(update)
     (event_id,) = keys.CANCEL_OK.values(query.data)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)
     await _cancel(update, context, int(event_id))
 
 

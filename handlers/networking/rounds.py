@@ -13,7 +13,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.networking.round_messages import MET_ANSWERS, RoundView
 from bot.services.networking.rounds import ROUND_PAUSE_WEEKS
 from handlers.access import admins_only
-from handlers.common import chat_of, language, query_of, say, sender
+from handlers.common import chat_of, edit_buttons, language, query_of, say, sender
 from handlers.keys import Key, parse_id
 from handlers.networking import round_keys as keys
 
@@ -187,10 +187,10 @@ async def on_invite(update: Update, context: Ctx) -> None:
     count = await context.deps.networking.rounds.invite(int(round_id))
     await query.answer()
     if count is None:
-        await query.edit_message_reply_markup(None)
+        await edit_buttons(query, None)
         await say(update, context, "networking.round.already_invited")
         return
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)
     await say(update, context, "networking.round.invited", count=count)
 
 
@@ -199,7 +199,7 @@ async def on_later(update: Update, context: Ctx) -> None:
     """« Plus tard »: no invitation now."""
     query = query_of(update)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_buttons(query, None)
     await say(update, context, "networking.round.not_now")
 
 

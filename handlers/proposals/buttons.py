@@ -16,7 +16,7 @@ from bot.context import Ctx
 from bot.services.proposals.rules import EDITABLE, Step
 from bot.services.proposals.service import ProposalService, StaleButton
 from bot.services.proposals.views import Outcome
-from handlers.common import query_of, say, sender
+from handlers.common import edit_buttons, query_of, say, sender
 from handlers.keys import Key
 from handlers.proposals import keys
 from handlers.proposals.input import show
@@ -96,7 +96,7 @@ async def on_edit_menu(update: Update, context: Ctx) -> Next:
         await _stale(update, context)
         return None
     await query.answer()
-    await query.edit_message_reply_markup(edit_keyboard(update, context, outcome.draft))
+    await edit_buttons(query, edit_keyboard(update, context, outcome.draft))
     return State.DRAFTING
 
 

@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.services.proposals.corrections import FIELDS
 from bot.services.proposals.rules import Invalid
 from handlers.access import moderators_only
-from handlers.common import chat_of, language, message_of, query_of, say, sender
+from handlers.common import chat_of, edit_buttons, language, message_of, query_of, say, sender
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
     card_keyboard,
@@ -38,7 +38,7 @@ async def on_fix(update: Update, context: Ctx) -> None:
         return
     await query.answer()
     lang = language(update, context)
-    await query.edit_message_reply_markup(fields_keyboard(context.deps, lang, card.proposal))
+    await edit_buttons(query, fields_keyboard(context.deps, lang, card.proposal))
 
 
 @moderators_only

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 Blocked = Callable[[int], Awaitable[None]]
 
 
+STOP_CHECK = 0.1  # seconds between two looks at ``should_stop`` while idle
+
+
 class DeliveryEngine:
     """Sends what the outbox says is due, through ``sender``, until told to stop."""
 
@@ -65,7 +68,7 @@ class DeliveryEngine:
         try:
             while not should_stop():
                 if not await self._step(should_stop):
-                    await self._idle(self._settings.idle_poll)
+                    await self._idle(self._settings.idle_poll, should_stop)
         finally:
             await self._finish_in_flight()
 
@@ -173,15 +176,19 @@ class DeliveryEngine:
         else:
             await service.record_sent(row.id, message_id, self._clock.now())
 
-    async def _idle(self, longest: float) -> None:
+    async def _idle(self, longest: float, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Wait for a plan, the next due row or ``longest``; a stop is seen within STOP_CHECK
+        seconds (the Application's stop awaits this loop: Ctrl-C must not wait a whole poll)."""
         self._wake.clear()
         next_due = await self._service.next_due_at()
         if next_due is not None:
             longest = min(longest, max(0.0, (next_due - self._clock.now()).total_seconds()))
-        if longest <= 0:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), longest)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + longest
+        while not should_stop() and (remaining := deadline - loop.time()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(remaining, STOP_CHECK))
+                return
 
     async def _finish_in_flight(self) -> None:
         if self._in_flight:
