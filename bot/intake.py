@@ -22,8 +22,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
 import warnings
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -46,9 +46,7 @@ _BACKOFF_MAX_SECONDS = 30.0
 # Polling asks getUpdates through do_api_request to get the updates' JSON as it came (see
 # Polling._get_updates); PTB suggests get_updates for a method it knows, which would cost a
 # to_dict() of every update to journal it.
-warnings.filterwarnings(
-    "ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning
-)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 def received(data: dict[str, Any], bot: Bot) -> tuple[Update, Arrival]:

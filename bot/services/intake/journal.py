@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import utcnow
 from storage.repositories.intake import IntakeRepository
-from storage.repositories.intake_direct import DirectSqliteMarks
+from storage.repositories.intake_direct import DirectSqliteIntake
 
 log = logging.getLogger(__name__)
 # An update found not done at this many starts is given up (it kills the process every time).
@@ -40,9 +40,9 @@ class IntakeJournal:
         self._engine = engine
         self.keep_done = keep_done
         database = engine.url.database
-        # SQLite in a file: done marks on a plain connection in the loop's thread (no hop).
+        # SQLite in a file: the journal's writes on a plain connection in the loop's thread.
         self._direct = (
-            DirectSqliteMarks(database)
+            DirectSqliteIntake(database)
             if engine.dialect.name == "sqlite" and database and database != ":memory:"
             else None
         )
@@ -68,6 +68,11 @@ class IntakeJournal:
             }
             for a in arrivals
         ]
+        if self._direct is not None:
+            new = self._direct.add_new(rows)
+            if new is not None:
+                return new
+            # Another connection holds the write lock: wait for it through the engine.
         async with self._engine.begin() as conn:
             return await IntakeRepository(conn).add_new(rows)
 
