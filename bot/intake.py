@@ -41,6 +41,10 @@ MAX_BACKLOG = 1000
 # Updates handled and not yet marked done, at most (see Intake.handle): the most a crash can
 # have handled again, and only when that many are handled without the event loop turning.
 MAX_UNMARKED = 32
+# While another connection holds SQLite's write lock, marks are retried at each turn of the
+# loop (the holder is usually the next update's own handler, which commits before replying),
+# then, past this, written through the engine (which waits for the lock off the loop's thread).
+LOCK_PATIENCE_SECONDS = 0.1
 PRUNE_EVERY = timedelta(hours=1)
 _BACKOFF_MAX_SECONDS = 30.0
 # Polling asks getUpdates through do_api_request to get the updates' JSON as it came (see
@@ -90,6 +94,7 @@ class Intake:
         self._marking_soon: asyncio.Handle | None = None
         self._marking: asyncio.Task[None] | None = None
         self._in_flight = 0  # marks being written through the engine
+        self._locked_since: float | None = None
         self._room = asyncio.Event()
         self._room.set()
 
@@ -209,12 +214,14 @@ class Intake:
         """Handle one journaled update, then mark it done (even if a handler failed: the error
         handler has answered, and a second try would fail the same way).
 
-        On SQLite in a file the mark is committed in the event loop's thread at its next turn
-        (``loop.call_soon``): the next update's handling starts at once, and its first wait —
-        a request to Telegram, a database statement — lets the mark through before anything of
-        it leaves the process; the wait for the next update does too. Updates handled back to
-        back without any wait (they send nothing) are marked together, at most
-        ``MAX_UNMARKED`` of them. Elsewhere (PostgreSQL) each mark is awaited here.
+        On SQLite in a file the mark is committed in the event loop's thread at the loop's next
+        turn (``loop.call_soon``), without a hop to aiosqlite's thread: the next update's
+        handling starts at once, and its first wait lets the mark through — over HTTP a request
+        to Telegram yields to the loop before it is written, so the mark is committed before
+        the next reply leaves (tests/test_intake_marks.py); waiting for the next update
+        commits it too. Updates handled back to back without the loop turning (the in-process
+        Bot API answers without waiting) are marked together, at most ``MAX_UNMARKED`` at a
+        time. Elsewhere (PostgreSQL, in-memory SQLite) each mark is awaited here, as before.
         """
         try:
             await self._app.process_update(update)
@@ -233,8 +240,16 @@ class Intake:
         self._marking_soon = None
         if self._marking is not None and not self._marking.done():
             return  # marking through the engine: what came since goes with the next flush
-        if not self._mark_now():
-            # Another connection holds the write lock: wait for it, off the loop's thread.
+        if self._mark_now():
+            self._locked_since = None
+            return
+        loop = asyncio.get_running_loop()
+        if self._locked_since is None:
+            self._locked_since = loop.time()
+        if loop.time() - self._locked_since < LOCK_PATIENCE_SECONDS:
+            self._marking_soon = loop.call_soon(self._mark_soon)
+        else:
+            self._locked_since = None
             self._marking = asyncio.create_task(self.flush(), name="intake:marks")
 
     def _mark_now(self) -> bool:
