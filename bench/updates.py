@@ -5,9 +5,11 @@ start-up time to the first getUpdates.
 
 Targets (issue "Foundation"): /start of a returning member ≥ 0.50 × the bare echo bot, an unknown
 command ≥ 0.70 ×; idle memory ≤ 90 MiB; start to first getUpdates ≤ 1.5 s (database migrated).
-The ``… + journal`` rows feed the same updates through the intake journal as the running bot
-does (``bot/intake.py``): batches of 100 as ``getUpdates`` gives them, one commit per batch,
-then handled in order, each marked done (one commit per update).
+The targets apply to the ``… + journal`` rows, the path of the running bot (``bot/intake.py``):
+batches of 100 as ``getUpdates`` gives them (their JSON kept, one commit per batch), then
+handled in order and marked done (on SQLite at the event loop's next turn, grouped here since
+the in-process double answers without a wait). The rows without it time ``process_update``
+alone, as before the journal.
 """
 
 from __future__ import annotations
@@ -149,10 +151,10 @@ def report(results: dict[str, list[float]], starts: list[float], memory: list[fl
     print(f"machine: {machine()}")
     print(f"bare PTB echo: {echo:,.0f} updates/s (median of {len(results['echo'])} rounds)")
     targets: dict[str, Any] = {
-        "start": 0.50,
-        "start_journal": None,
-        "unknown_command": 0.70,
-        "unknown_command_journal": None,
+        "start": None,
+        "start_journal": 0.50,
+        "unknown_command": None,
+        "unknown_command_journal": 0.70,
         "text": None,
     }
     for key, target in targets.items():
