@@ -5,9 +5,11 @@ start-up time to the first getUpdates.
 
 Targets (issue "Foundation"): /start of a returning member ≥ 0.50 × the bare echo bot, an unknown
 command ≥ 0.70 ×; idle memory ≤ 90 MiB; start to first getUpdates ≤ 1.5 s (database migrated).
-The ``… + journal`` rows feed the same updates through the intake journal as the running bot
-does (``bot/intake.py``): batches of 100 as ``getUpdates`` gives them, one commit per batch,
-then handled in order, each marked done (one commit per update).
+The targets apply to the ``… + journal`` rows, the path of the running bot (``bot/intake.py``):
+batches of 100 as ``getUpdates`` gives them (their JSON kept, one commit per batch), then
+handled in order and marked done (on SQLite at the event loop's next turn, grouped here since
+the in-process double answers without a wait). The rows without it time ``process_update``
+alone, as before the journal.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from bot.app import build_application, build_deps
 from bot.config import parse_config
 from bot.console.bot_api import FakeTelegram, InProcessBotApi
 from bot.context import BotApp, deps_of
-from bot.intake import Intake, arrival
+from bot.intake import Intake, arrival, payload_of
 from bot.runner import journal_of
 from bot.services.intake.journal import IntakeJournal
 from bot.startup import prepare_database
@@ -82,12 +84,15 @@ async def journaled_per_second(app: BotApp, updates: list[dict[str, Any]]) -> fl
     # Each round's double numbers its updates from 1 again: forget the previous rounds' ids.
     await IntakeJournal(deps_of(app).engine, keep_done=timedelta(0)).prune()
     intake = Intake(app, journal_of(deps_of(app)))
-    parsed = [Update.de_json(update, app.bot) for update in updates]
+    # Parsed beforehand, as for the other rows (Bot.get_updates parses for a bare bot too);
+    # the JSON kept in the journal is written in the timed part, as Polling does.
+    parsed = [(Update.de_json(update, app.bot), update) for update in updates]
     intake.start()
     try:
         started = time.perf_counter()
         for at in range(0, len(parsed), BATCH):
-            await intake.receive([(u, arrival(u)) for u in parsed[at : at + BATCH]])
+            batch = parsed[at : at + BATCH]
+            await intake.receive([(u, arrival(u, payload_of(raw))) for u, raw in batch])
         await intake.idle()
         elapsed = time.perf_counter() - started
     finally:
@@ -146,10 +151,10 @@ def report(results: dict[str, list[float]], starts: list[float], memory: list[fl
     print(f"machine: {machine()}")
     print(f"bare PTB echo: {echo:,.0f} updates/s (median of {len(results['echo'])} rounds)")
     targets: dict[str, Any] = {
-        "start": 0.50,
-        "start_journal": None,
-        "unknown_command": 0.70,
-        "unknown_command_journal": None,
+        "start": None,
+        "start_journal": 0.50,
+        "unknown_command": None,
+        "unknown_command_journal": 0.70,
         "text": None,
     }
     for key, target in targets.items():

@@ -22,11 +22,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBUserWarning
 
 from bot.context import AnyApp
 from bot.services.intake.journal import Arrival, IntakeJournal
@@ -35,8 +38,31 @@ log = logging.getLogger(__name__)
 LONG_POLL_SECONDS = 10
 # Polling waits while this many updates are queued: the rest can wait at Telegram's (24 h).
 MAX_BACKLOG = 1000
+# Updates handled and not yet marked done, at most (see Intake.handle): the most a crash can
+# have handled again, and only when that many are handled without the event loop turning.
+MAX_UNMARKED = 32
+# While another connection holds SQLite's write lock, marks are retried at each turn of the
+# loop (the holder is usually the next update's own handler, which commits before replying),
+# then, past this, written through the engine (which waits for the lock off the loop's thread).
+LOCK_PATIENCE_SECONDS = 0.1
 PRUNE_EVERY = timedelta(hours=1)
 _BACKOFF_MAX_SECONDS = 30.0
+# Polling asks getUpdates through do_api_request to get the updates' JSON as it came (see
+# Polling._get_updates); PTB suggests get_updates for a method it knows, which would cost a
+# to_dict() of every update to journal it.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
+
+
+def received(data: dict[str, Any], bot: Bot) -> tuple[Update, Arrival]:
+    """An update as ``getUpdates`` gave it (decoded JSON): the Update and what the journal
+    keeps, its JSON written back from ``data`` (a tenth of re-serialising the Update)."""
+    update = Update.de_json(data, bot)
+    return update, arrival(update, payload_of(data))
+
+
+def payload_of(data: dict[str, Any]) -> str:
+    """The JSON the journal keeps of an update given as decoded JSON."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def arrival(update: Update, payload: str | None = None) -> Arrival:
@@ -63,6 +89,12 @@ class Intake:
         self._pruner: asyncio.Task[None] | None = None
         self._in_hand = False
         self._stopping = False
+        # Handled, mark not committed yet (SQLite in a file; see handle).
+        self._unmarked: list[int] = []
+        self._marking_soon: asyncio.Handle | None = None
+        self._marking: asyncio.Task[None] | None = None
+        self._in_flight = 0  # marks being written through the engine
+        self._locked_since: float | None = None
         self._room = asyncio.Event()
         self._room.set()
 
@@ -148,13 +180,26 @@ class Intake:
         if not self._in_hand:
             self._consumer.cancel()
         await asyncio.gather(self._consumer, return_exceptions=True)
+        await self.flush()
+        if self._marking_soon is not None:
+            self._marking_soon.cancel()
+            self._marking_soon = None
+        self.journal.close()
 
     async def idle(self) -> None:
-        """Return once every queued update is handled (benchmarks, tests)."""
+        """Return once every queued update is handled and marked (benchmarks, tests)."""
         await self._queue.join()
+        await self.flush()
+
+    @property
+    def unmarked(self) -> int:
+        """Updates handled whose done mark is not committed yet."""
+        return len(self._unmarked) + self._in_flight
 
     async def _consume(self) -> None:
         while not self._stopping:
+            if self._queue.empty():
+                await self.flush()  # nothing to do: commit the marks before waiting
             update = await self._queue.get()
             self._in_hand = True
             try:
@@ -167,16 +212,83 @@ class Intake:
 
     async def handle(self, update: Update) -> None:
         """Handle one journaled update, then mark it done (even if a handler failed: the error
-        handler has answered, and a second try would fail the same way)."""
+        handler has answered, and a second try would fail the same way).
+
+        On SQLite in a file the mark is committed in the event loop's thread at the loop's next
+        turn (``loop.call_soon``), without a hop to aiosqlite's thread: the next update's
+        handling starts at once, and its first wait lets the mark through — over HTTP a request
+        to Telegram yields to the loop before it is written, so the mark is committed before
+        the next reply leaves (tests/test_intake_marks.py); waiting for the next update
+        commits it too. Updates handled back to back without the loop turning (the in-process
+        Bot API answers without waiting) are marked together, at most ``MAX_UNMARKED`` at a
+        time. Elsewhere (PostgreSQL, in-memory SQLite) each mark is awaited here, as before.
+        """
         try:
             await self._app.process_update(update)
         except Exception:
             log.exception("intake: update %s could not be processed", update.update_id)
+        if not self.journal.marks_now:
+            await self._mark_through_engine([update.update_id])
+            return
+        self._unmarked.append(update.update_id)
+        if self.unmarked >= MAX_UNMARKED:
+            await self.flush()
+        elif self._marking_soon is None:
+            self._marking_soon = asyncio.get_running_loop().call_soon(self._mark_soon)
+
+    def _mark_soon(self) -> None:
+        self._marking_soon = None
+        if self._marking is not None and not self._marking.done():
+            return  # marking through the engine: what came since goes with the next flush
+        if self._mark_now():
+            self._locked_since = None
+            return
+        loop = asyncio.get_running_loop()
+        if self._locked_since is None:
+            self._locked_since = loop.time()
+        if loop.time() - self._locked_since < LOCK_PATIENCE_SECONDS:
+            self._marking_soon = loop.call_soon(self._mark_soon)
+        else:
+            self._locked_since = None
+            self._marking = asyncio.create_task(self.flush(), name="intake:marks")
+
+    def _mark_now(self) -> bool:
+        """Commit the pending marks in this thread; False if the database is locked."""
+        if not self._unmarked:
+            return True
+        ids = self._unmarked
         try:
-            await self.journal.done([update.update_id])
+            if not self.journal.done_now(ids):
+                return False
         except Exception:
-            # Handled but not marked: the next start handles it again.
-            log.exception("intake: update %s handled but not marked done", update.update_id)
+            # Handled but not marked: the next start handles them again.
+            log.exception("intake: updates %s handled but not marked done", ids)
+        self._unmarked = []
+        return True
+
+    async def flush(self) -> None:
+        """Commit the done marks of every update handled so far."""
+        marking = self._marking
+        if marking is not None and marking is not asyncio.current_task():
+            await asyncio.gather(marking, return_exceptions=True)
+        if self._mark_now():
+            return
+        ids, self._unmarked = self._unmarked, []
+        self._in_flight += len(ids)
+        try:
+            await self._mark_through_engine(ids)
+        except asyncio.CancelledError:
+            self._unmarked[:0] = ids  # not known to be written: the next flush writes them
+            raise
+        finally:
+            self._in_flight -= len(ids)
+
+    async def _mark_through_engine(self, ids: list[int]) -> None:
+        try:
+            await self.journal.done(ids)
+        except Exception:
+            # Handled but not marked: the next start handles them again.
+            log.exception("intake: updates %s handled but not marked done", ids)
 
     async def _prune(self) -> None:
         while True:
@@ -235,9 +347,7 @@ class Polling:
         while True:
             await self._intake.room()
             try:
-                updates = await self._bot.get_updates(
-                    offset=self._offset, timeout=self._timeout, allowed_updates=self._allowed
-                )
+                updates = await self._get_updates()
             except TimedOut:
                 continue
             except RetryAfter as exc:
@@ -258,7 +368,7 @@ class Polling:
                 failures = 0
                 continue
             try:
-                await self._intake.receive([(update, arrival(update)) for update in updates])
+                await self._intake.receive(updates)
             except Exception:
                 failures += 1
                 # Not journaled, so not confirmed: the same offset asks for them again.
@@ -266,7 +376,26 @@ class Polling:
                 await asyncio.sleep(_backoff(failures))
                 continue
             failures = 0
-            self._offset = updates[-1].update_id + 1
+            self._offset = updates[-1][0].update_id + 1
+
+    async def _get_updates(self) -> list[tuple[Update, Arrival]]:
+        """``Bot.get_updates``, keeping each update's JSON (``received``)."""
+        asked: dict[str, Any] = {"timeout": self._timeout, "allowed_updates": self._allowed}
+        if self._offset is not None:
+            asked["offset"] = self._offset
+        # As Bot.get_updates: the long poll's duration on top of the usual read timeout.
+        read_timeout = (self._bot.request.read_timeout or 0) + self._timeout
+        result = await self._bot.do_api_request(
+            "getUpdates", api_kwargs=asked, read_timeout=read_timeout
+        )
+        if not isinstance(result, list):
+            raise TypeError(f"getUpdates answered {type(result).__name__}, not a list")
+        items = [received(data, self._bot) for data in result]
+        insert = getattr(self._bot, "insert_callback_data", None)  # as ExtBot.get_updates
+        if insert is not None:
+            for update, _ in items:
+                insert(update)
+        return items
 
 
 def _backoff(failures: int) -> float:

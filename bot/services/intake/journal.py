@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import utcnow
 from storage.repositories.intake import IntakeRepository
+from storage.repositories.intake_direct import DirectSqliteIntake
 
 log = logging.getLogger(__name__)
 # An update found not done at this many starts is given up (it kills the process every time).
@@ -38,6 +39,18 @@ class IntakeJournal:
     def __init__(self, engine: AsyncEngine, *, keep_done: timedelta) -> None:
         self._engine = engine
         self.keep_done = keep_done
+        database = engine.url.database
+        # SQLite in a file: the journal's writes on a plain connection in the loop's thread.
+        self._direct = (
+            DirectSqliteIntake(database)
+            if engine.dialect.name == "sqlite" and database and database != ":memory:"
+            else None
+        )
+
+    @property
+    def marks_now(self) -> bool:
+        """Whether :meth:`done_now` can mark without leaving the event loop's thread."""
+        return self._direct is not None
 
     async def record(self, arrivals: Sequence[Arrival]) -> set[int]:
         """Write a batch in one transaction; returns the ids not seen before (to handle)."""
@@ -55,6 +68,11 @@ class IntakeJournal:
             }
             for a in arrivals
         ]
+        if self._direct is not None:
+            new = self._direct.add_new(rows)
+            if new is not None:
+                return new
+            # Another connection holds the write lock: wait for it through the engine.
         async with self._engine.begin() as conn:
             return await IntakeRepository(conn).add_new(rows)
 
@@ -62,6 +80,18 @@ class IntakeJournal:
         """Handled: the rows keep only their ids and times."""
         async with self._engine.begin() as conn:
             await IntakeRepository(conn).mark_done(update_ids, utcnow())
+
+    def done_now(self, update_ids: Sequence[int]) -> bool:
+        """As :meth:`done`, committed before returning, in this thread; False when it cannot
+        (not SQLite in a file, or another connection holds the write lock)."""
+        if self._direct is None:
+            return False
+        return self._direct.mark_done(update_ids, utcnow())
+
+    def close(self) -> None:
+        """Close the direct connection, if any."""
+        if self._direct is not None:
+            self._direct.close()
 
     async def waiting(self) -> list[tuple[int, str]]:
         """At start: (update_id, JSON) not done, in arrival order; counts the start, and gives
