@@ -258,3 +258,14 @@ def test_ctrl_c_and_sigterm_stop_a_real_console_within_2_seconds_with_exit_0(
     assert b"Traceback" not in err, err.decode()
     assert took <= 2.0
     assert "À bientôt".encode() in out
+
+
+async def test_a_link_button_prints_its_url_as_telegram_would_open_it(
+    console_config: Config,
+) -> None:
+    # /labs, the second lab, then « Partager » (a URL button): the link is shown unescaped.
+    printed = await type_script(console_config, "/labs\n2\n1.4\n/quit\n")
+    link = next((line for line in printed.splitlines() if "🔗" in line), printed)
+    assert "https://t.me/share/url?url=" in link, printed
+    assert "&text=" in link, link
+    assert "&amp;" not in link, link

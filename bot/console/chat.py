@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import io
 import math
 import os
@@ -76,8 +77,8 @@ class ConsoleChat:
         self._communes = CommuneDirectory.load()
 
     def say(self, key: str, **params: object) -> None:
-        """A console line in the console's language."""
-        self.screen.write(self._texts.get(self._language, key, **params))
+        """A console line in the console's language (plain text: its parameters are unescaped)."""
+        self.screen.write(html.unescape(self._texts.get(self._language, key, **params)))
 
     def show(self) -> None:
         """Print whatever changed since the last look."""
