@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +53,11 @@ def is_private(update: Update) -> bool:
 def language(update: Update, context: Ctx) -> str:
     """The sender's language for the bot's texts."""
     return context.deps.language_of(update.effective_user)
+
+
+def label(update: Update, context: Ctx, key: str, **params: Any) -> str:
+    """A button's text: plain, not HTML (a title's « & » or « < » is shown as typed)."""
+    return html.unescape(context.deps.t(update, key, **params))
 
 
 async def say(
