@@ -300,3 +300,21 @@ async def test_a_title_with_html_characters_is_shown_as_typed_on_the_picker_butt
     await admin.say("/enquete_creer")  # the events a new survey can be for
     [label] = [label for label in admin.button_labels() if "Vélo" in label]
     assert "Vélo <b>&</b> co" in label
+
+
+async def test_a_picker_older_than_the_cancellation_says_the_event_is_gone(
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say("/deplacer_evenement")
+    move_picker = admin.newest_with_buttons()["message_id"]
+    await admin.say("/annuler_evenement")
+    cancel_picker = admin.newest_with_buttons()["message_id"]
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert admin.last_text().startswith("La rencontre est annulée")
+    [label] = [label for label in admin.button_labels() if "Atelier mobilité" in label]
+    for picker in (move_picker, cancel_picker):
+        await admin.press(label, picker)
+        assert fake.callback_answers[-1]["text"] == "Cet événement n'existe plus ou a été annulé."
+        assert admin.last_text().startswith("La rencontre est annulée")  # no date asked

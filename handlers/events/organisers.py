@@ -108,6 +108,8 @@ async def on_pick_move(update: Update, context: Ctx) -> int | str:
     try:
         event = await context.deps.events.card(int(event_id))
     except EventNotFound:
+        event = None
+    if event is None or event.cancelled:  # a picker older than the cancellation
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
@@ -164,6 +166,8 @@ async def on_pick_cancel(update: Update, context: Ctx) -> None:
     try:
         event = await context.deps.events.card(int(event_id))
     except EventNotFound:
+        event = None
+    if event is None or event.cancelled:  # a picker older than the cancellation
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return
     await query.answer()
