@@ -182,11 +182,11 @@ async def test_a_needed_answer_is_not_skipped_and_typing_at_a_button_question_as
     admin = chat_with(ADMIN_ID, first_name="Gwen")
     await admin.say("/nouvel_evenement")
     await admin.say("/passer")  # the title is needed: said so, not « unknown command »
-    assert admin.last_text() == "Cette question ne se passe pas : j'ai besoin d'une réponse."
+    assert admin.last_text() == "Cette question est nécessaire, je ne peux pas la passer."
     await admin.say("Café des mobilités")
     await admin.say("13/02/2030 18h")
     await admin.say("/passer")  # the place is needed too
-    assert admin.last_text() == "Cette question ne se passe pas : j'ai besoin d'une réponse."
+    assert admin.last_text() == "Cette question est nécessaire, je ne peux pas la passer."
     await admin.say("Le Bistrot, Quimper")
     await admin.say("/passer")  # the address
     await admin.say("/passer")  # the description
