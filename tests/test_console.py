@@ -269,3 +269,29 @@ async def test_a_link_button_prints_its_url_as_telegram_would_open_it(
     assert "https://t.me/share/url?url=" in link, printed
     assert "&text=" in link, link
     assert "&amp;" not in link, link
+
+
+async def test_a_proposal_s_card_reaches_the_organiser_who_moderates_in_the_console(
+    console_config: Config,
+) -> None:
+    script = "\n".join(
+        [
+            "/proposer",
+            "Repair café de Lannion",
+            "On répare ensemble des objets cassés.",
+            "1.1",  # the first theme
+            "Lannion",
+            "Association Ti Récup",
+            "/passer",
+            "/passer",
+            "/passer",
+            "1.1",  # « Envoyer »
+            "/organisateur",
+            "1.1",  # « Publier », on the card received in the background
+            "/quit",
+            "",
+        ]
+    )
+    printed = await type_script(console_config, script)
+    assert "🤖 → Yann : 📝 Proposition n°1 — par Maëlle" in printed, printed
+    assert "🤖 → Maëlle : 🎉 Bonne nouvelle : « Repair café de Lannion » est publiée !" in printed

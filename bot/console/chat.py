@@ -260,7 +260,11 @@ async def run_console(config: Config, stdin: TextIO = sys.stdin, out: TextIO = s
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     admins = (*config.bot.admin_ids, ORGANISER.telegram_id)
-    config = replace(config, bot=replace(config.bot, admin_ids=admins))
+    # Without a moderators' chat, proposals' cards go to the organiser, who moderates here.
+    moderators = config.bot.moderators_chat_id or ORGANISER.telegram_id
+    config = replace(
+        config, bot=replace(config.bot, admin_ids=admins, moderators_chat_id=moderators)
+    )
     language = config.bot.default_language
     deps = build_deps(config)
     fake = FakeTelegram()
