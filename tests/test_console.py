@@ -295,3 +295,16 @@ async def test_a_proposal_s_card_reaches_the_organiser_who_moderates_in_the_cons
     printed = await type_script(console_config, script)
     assert "🤖 → Yann : 📝 Proposition n°1 — par Maëlle" in printed, printed
     assert "🤖 → Maëlle : 🎉 Bonne nouvelle : « Repair café de Lannion » est publiée !" in printed
+
+
+async def test_a_survey_goes_on_in_later_console_runs(console_config: Config) -> None:
+    # The database keeps the polls sent in the first run; the second run's must not collide.
+    await type_script(
+        console_config,
+        "/organisateur\n/enquete_creer innov-deizh-2013\n/enquete_ouvrir 1\n/membre\n"
+        "/questionnaire\n1.1\n1.2\n/quit\n",
+    )
+    for _ in range(2):  # each run starts counting again; Telegram's poll ids never repeat
+        printed = await type_script(console_config, "/questionnaire\n1.1\n1.1\n/quit\n")
+        assert "Oups" not in printed, printed
+    assert "6/8" in printed, printed
