@@ -16,6 +16,9 @@ async def test_a_new_profile_is_private_until_made_visible(
     anne = member(app, fake, 501, "Anne")
     await anne.say("/profil")
     assert "Personne ne le voit" in anne.last_text()
+    # The text names the button to press, as it is labelled.
+    assert "Appuie sur « Rendre visible dans l'annuaire »" in anne.last_text()
+    assert "🌐 Rendre visible dans l'annuaire" in anne.button_labels()
     await type_field(anne, "Nom affiché", "Anne Le Goff")
     await type_field(anne, "Structure", "SCOP Les Champs")
     await type_field(anne, "Commune", "quimper")
@@ -54,7 +57,7 @@ async def test_labs_themes_languages_and_contact_by_buttons(
     await anne.press("Langues")
     await anne.press("breton")
     await anne.press("« Retour")
-    await anne.press("Labs")
+    await anne.press("Labos")  # French: « labos », as in /labs
     lab_id, lab_title = (await deps.networking.profiles.labs())[0]
     await anne.press_data(keys.LAB.data(lab_id), anne.newest_with_buttons()["message_id"])
     await anne.press("« Retour")
