@@ -19,7 +19,12 @@ async def test_a_new_profile_is_private_until_made_visible(
     # The text names the button to press, as it is labelled.
     assert "Appuie sur « Rendre visible dans l'annuaire »" in anne.last_text()
     assert "🌐 Rendre visible dans l'annuaire" in anne.button_labels()
-    await type_field(anne, "Nom affiché", "Anne Le Goff")
+    await anne.press("Nom affiché")
+    await anne.press("✏️ Modifier")
+    assert anne.last_text().startswith(
+        "Écris « Nom affiché » en une ligne (60 caractères au plus)."
+    )
+    await anne.say("Anne Le Goff")
     await type_field(anne, "Structure", "SCOP Les Champs")
     await type_field(anne, "Commune", "quimper")
     editor = anne.last_text()
