@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import Ctx
+from bot.formatting import format_number
 
 
 def sender(update: Update) -> User:
@@ -52,6 +54,22 @@ def is_private(update: Update) -> bool:
 def language(update: Update, context: Ctx) -> str:
     """The sender's language for the bot's texts."""
     return context.deps.language_of(update.effective_user)
+
+
+def label(update: Update, context: Ctx, key: str, **params: Any) -> str:
+    """A button's text: plain, not HTML (a title's « & » or « < » is shown as typed)."""
+    return html.unescape(context.deps.t(update, key, **params))
+
+
+def figures(update: Update, context: Ctx, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with their whole numbers written the member's way (« 4 000 », « 4,000 »)."""
+    lang = language(update, context)
+    return {
+        name: format_number(value, lang)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
 
 
 async def say(

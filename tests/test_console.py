@@ -258,3 +258,53 @@ def test_ctrl_c_and_sigterm_stop_a_real_console_within_2_seconds_with_exit_0(
     assert b"Traceback" not in err, err.decode()
     assert took <= 2.0
     assert "À bientôt".encode() in out
+
+
+async def test_a_link_button_prints_its_url_as_telegram_would_open_it(
+    console_config: Config,
+) -> None:
+    # /labs, the second lab, then « Partager » (a URL button): the link is shown unescaped.
+    printed = await type_script(console_config, "/labs\n2\n1.4\n/quit\n")
+    link = next((line for line in printed.splitlines() if "🔗" in line), printed)
+    assert "https://t.me/share/url?url=" in link, printed
+    assert "&text=" in link, link
+    assert "&amp;" not in link, link
+
+
+async def test_a_proposal_s_card_reaches_the_organiser_who_moderates_in_the_console(
+    console_config: Config,
+) -> None:
+    script = "\n".join(
+        [
+            "/proposer",
+            "Repair café de Lannion",
+            "On répare ensemble des objets cassés.",
+            "1.1",  # the first theme
+            "Lannion",
+            "Association Ti Récup",
+            "/passer",
+            "/passer",
+            "/passer",
+            "1.1",  # « Envoyer »
+            "/organisateur",
+            "1.1",  # « Publier », on the card received in the background
+            "/quit",
+            "",
+        ]
+    )
+    printed = await type_script(console_config, script)
+    assert "🤖 → Yann : 📝 Proposition n°1 — par Maëlle" in printed, printed
+    assert "🤖 → Maëlle : 🎉 Bonne nouvelle : « Repair café de Lannion » est publiée !" in printed
+
+
+async def test_a_survey_goes_on_in_later_console_runs(console_config: Config) -> None:
+    # The database keeps the polls sent in the first run; the second run's must not collide.
+    await type_script(
+        console_config,
+        "/organisateur\n/enquete_creer innov-deizh-2013\n/enquete_ouvrir 1\n/membre\n"
+        "/questionnaire\n1.1\n1.2\n/quit\n",
+    )
+    for _ in range(2):  # each run starts counting again; Telegram's poll ids never repeat
+        printed = await type_script(console_config, "/questionnaire\n1.1\n1.1\n/quit\n")
+        assert "Oups" not in printed, printed
+    assert "6/8" in printed, printed

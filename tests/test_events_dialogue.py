@@ -174,3 +174,27 @@ async def test_dialogue_asks_the_theme_goes_back_and_edits_before_publishing(
     member = chat_with(MEMBER_ID)
     await member.say("/abonnements")
     assert any(theme in label for label in member.button_labels())
+
+
+async def test_a_needed_answer_is_not_skipped_and_typing_at_a_button_question_asks_again(
+    chat_with: Callable[..., MemberChat],
+) -> None:
+    admin = chat_with(ADMIN_ID, first_name="Gwen")
+    await admin.say("/nouvel_evenement")
+    await admin.say("/passer")  # the title is needed: said so, not « unknown command »
+    assert admin.last_text() == "Cette question est nécessaire, je ne peux pas la passer."
+    await admin.say("Café des mobilités")
+    await admin.say("13/02/2030 18h")
+    await admin.say("/passer")  # the place is needed too
+    assert admin.last_text() == "Cette question est nécessaire, je ne peux pas la passer."
+    await admin.say("Le Bistrot, Quimper")
+    await admin.say("/passer")  # the address
+    await admin.say("/passer")  # the description
+    await admin.say("/passer")  # the theme
+    await admin.say("/passer")  # no limit
+    assert admin.last_text() == "Cette rencontre revient-elle chaque année ?"
+    await admin.say("non")  # typed, not pressed: the question and its buttons again, no search
+    assert admin.last_text() == "Cette rencontre revient-elle chaque année ?"
+    assert admin.button_labels() == ["Oui", "Non"]
+    await admin.press("Non")
+    assert admin.last_text() == "Je la publie ?"

@@ -16,7 +16,15 @@ async def test_a_new_profile_is_private_until_made_visible(
     anne = member(app, fake, 501, "Anne")
     await anne.say("/profil")
     assert "Personne ne le voit" in anne.last_text()
-    await type_field(anne, "Nom affiché", "Anne Le Goff")
+    # The text names the button to press, as it is labelled.
+    assert "Appuie sur « Rendre visible dans l'annuaire »" in anne.last_text()
+    assert "🌐 Rendre visible dans l'annuaire" in anne.button_labels()
+    await anne.press("Nom affiché")
+    await anne.press("✏️ Modifier")
+    assert anne.last_text().startswith(
+        "Écris « Nom affiché » en une ligne (60 caractères au plus)."
+    )
+    await anne.say("Anne Le Goff")
     await type_field(anne, "Structure", "SCOP Les Champs")
     await type_field(anne, "Commune", "quimper")
     editor = anne.last_text()
@@ -54,7 +62,7 @@ async def test_labs_themes_languages_and_contact_by_buttons(
     await anne.press("Langues")
     await anne.press("breton")
     await anne.press("« Retour")
-    await anne.press("Labs")
+    await anne.press("Labos")  # French: « labos », as in /labs
     lab_id, lab_title = (await deps.networking.profiles.labs())[0]
     await anne.press_data(keys.LAB.data(lab_id), anne.newest_with_buttons()["message_id"])
     await anne.press("« Retour")

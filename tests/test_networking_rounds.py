@@ -215,3 +215,12 @@ async def test_the_outcome_shows_only_visible_fields_and_no_contact(
     assert "katell_bzh" not in told  # no contact without both yeses
     labels = [b["text"] for row in fake.buttons(fake.last_bot_message(8002)) for b in row]
     assert labels == ["🤝 Me mettre en relation avec Katell"]
+
+
+async def test_a_round_nobody_can_join_yet_says_so_in_the_singular_without_an_invite_button(
+    chat_with: Callable[..., MemberChat],
+) -> None:
+    admin = chat_with(ADMIN_ID, first_name="Yann")
+    await admin.say("/cafe_ouvrir demain 12h30")
+    assert admin.last_text().endswith("0 personne peut être invitée.")  # French: 0 is singular
+    assert "reply_markup" not in admin.last_message()  # nobody to invite: no button

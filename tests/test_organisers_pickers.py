@@ -287,3 +287,34 @@ async def test_quick_poll_results_and_close_typed_bare_offer_the_group_polls(
         assert poll.closed_at is not None
     await admin.say("/sondage_fermer")  # nothing open any more: the usage again
     assert admin.last_text().startswith("Précise le numéro du sondage rapide")
+
+
+async def test_a_title_with_html_characters_is_shown_as_typed_on_the_picker_buttons(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    await upcoming_event(deps, title="Vélo <b>&</b> co")
+    admin = chat_with(ADMIN_ID)
+    await admin.say("/annuler_evenement")
+    [label] = [label for label in admin.button_labels() if "Vélo" in label]
+    assert "Vélo <b>&</b> co" in label  # a button is plain text: no « &amp; » nor « &lt; »
+    await admin.say("/enquete_creer")  # the events a new survey can be for
+    [label] = [label for label in admin.button_labels() if "Vélo" in label]
+    assert "Vélo <b>&</b> co" in label
+
+
+async def test_a_picker_older_than_the_cancellation_says_the_event_is_gone(
+    deps: Deps, fake: FakeTelegram, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say("/deplacer_evenement")
+    move_picker = admin.newest_with_buttons()["message_id"]
+    await admin.say("/annuler_evenement")
+    cancel_picker = admin.newest_with_buttons()["message_id"]
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert admin.last_text().startswith("La rencontre est annulée")
+    [label] = [label for label in admin.button_labels() if "Atelier mobilité" in label]
+    for picker in (move_picker, cancel_picker):
+        await admin.press(label, picker)
+        assert fake.callback_answers[-1]["text"] == "Cet événement n'existe plus ou a été annulé."
+        assert admin.last_text().startswith("La rencontre est annulée")  # no date asked

@@ -84,3 +84,23 @@ async def test_members_cannot_correct_and_decided_proposals_are_not_corrected(
         row = await session.get(Proposal, 1)
     assert row is not None
     assert (row.prompt_by, row.name) == (None, "Ressourcerie du Trégor")
+
+
+async def test_a_typed_theme_is_filed_like_the_member_s(
+    chat_with: ChatWith, fake: FakeTelegram, deps: Deps
+) -> None:
+    member = chat_with()
+    await send_proposal(member, "Vélos partagés du Trégor")
+    moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
+    card = card_of(fake.bot_messages(MODERATORS_CHAT_ID), 1)
+    await moderators.press("✏️ Corriger", card["message_id"])
+    await moderators.press("Thème", card["message_id"])
+    await reply(moderators, "mobilité")  # was « Oups » (a typed theme raised)
+    assert moderators.last_text().startswith("✅ C'est corrigé")
+    async with deps.sessions() as session:
+        assert (await session.get(Proposal, 1)).theme == "Mobilité"  # type: ignore[union-attr]
+    await moderators.press("✏️ Corriger", card["message_id"])
+    await moderators.press("Thème", card["message_id"])
+    await reply(moderators, "zzz qqq")  # nothing close: « Autre », as for the member
+    async with deps.sessions() as session:
+        assert (await session.get(Proposal, 1)).theme == "autre"  # type: ignore[union-attr]

@@ -125,7 +125,10 @@ async def test_garbage_at_every_step_still_completes(
     assert row.status == "pending"
     assert row.website == "https://cafe-solidaire.bzh"
     assert row.theme == "autre"
-    assert "C'est un peu long" in "\n".join(chat.texts())
+    # The name's limit (120) and the description's (1 000), figures written the French way.
+    said = "\n".join(chat.texts())
+    assert "C'est un peu long : 5 000 caractères, pour 120 au maximum." in said
+    assert "C'est un peu long : 5 000 caractères, pour 1 000 au maximum." in said
     assert "ce genre de message" in "\n".join(chat.texts())
     answered = [a for a in fake.callback_answers if a.get("text") == "Cette étape est terminée."]
     assert answered

@@ -199,11 +199,11 @@ async def test_long_questions_and_answers_are_refused_kindly(
     moderators = chat_with(MODERATOR_ID, first_name="Mona", chat_id=MODERATORS_CHAT_ID)
     await moderators.press("❓ Demander une précision")
     await reply(moderators, "Q" * 1500)
-    assert "1500 caractères, pour 1000" in moderators.last_text()
+    assert "1 500 caractères, pour 1 000" in moderators.last_text()
     await reply(moderators, "Q" * 1000)
     await member.press("✍️ Répondre")
     await member.say("R" * 1001)
-    assert "1001 caractères, pour 1000" in member.last_text()
+    assert "1 001 caractères, pour 1 000" in member.last_text()
     for _ in range(3):  # several rounds: the card stays within Telegram's limit
         await member.say("R" * 1000)
         await moderators.press("❓ Demander une précision", message_id=card_id(fake))

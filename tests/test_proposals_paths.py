@@ -95,7 +95,7 @@ async def test_limits_required_steps_and_checks(chat_with: ChatWith, deps: Deps)
     await chat.say("<b>Café</b> & co")  # markup stays text
     await chat.say("Court")
     await chat.say("D" * 1001)
-    assert "1001 caractères, pour 1000" in chat.texts()[-2]
+    assert "1 001 caractères, pour 1 000" in chat.texts()[-2]
     await chat.say("Un café associatif où chacun paie ce qu'il peut.")
     await chat.press("Autre")
     await chat.say("Landernau")  # misspelt: « did you mean »

@@ -118,3 +118,17 @@ async def test_a_question_without_answer_says_so_with_suggestions(
     english = chat_with(4343, language_code="en")
     await english.say("Can I get a refund for my ticket?")
     assert english.last_text().startswith("🤔 I don't know how to answer")
+
+
+async def test_the_english_prompt_gives_english_examples_that_work(
+    chat_with: Callable[..., MemberChat],
+) -> None:
+    english = chat_with(4343, language_code="en")
+    await english.say("/search")
+    assert "(« mobility »)" in english.last_text()
+    assert "(« what is a SCOP? »)" in english.last_text()
+    await english.say("mobility")  # the example finds something
+    assert "Vers une mobilité durable" in english.last_text()
+    await english.say("what is a SCOP?")
+    assert "SCOP" in english.last_text()
+    assert not english.last_text().startswith("🤔")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import io
 import math
 import os
@@ -76,8 +77,8 @@ class ConsoleChat:
         self._communes = CommuneDirectory.load()
 
     def say(self, key: str, **params: object) -> None:
-        """A console line in the console's language."""
-        self.screen.write(self._texts.get(self._language, key, **params))
+        """A console line in the console's language (plain text: its parameters are unescaped)."""
+        self.screen.write(html.unescape(self._texts.get(self._language, key, **params)))
 
     def show(self) -> None:
         """Print whatever changed since the last look."""
@@ -259,7 +260,11 @@ async def run_console(config: Config, stdin: TextIO = sys.stdin, out: TextIO = s
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     admins = (*config.bot.admin_ids, ORGANISER.telegram_id)
-    config = replace(config, bot=replace(config.bot, admin_ids=admins))
+    # Without a moderators' chat, proposals' cards go to the organiser, who moderates here.
+    moderators = config.bot.moderators_chat_id or ORGANISER.telegram_id
+    config = replace(
+        config, bot=replace(config.bot, admin_ids=admins, moderators_chat_id=moderators)
+    )
     language = config.bot.default_language
     deps = build_deps(config)
     fake = FakeTelegram()

@@ -398,6 +398,11 @@ async def on_confirm(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
+async def on_required(update: Update, context: Ctx) -> None:
+    """/passer on a question that needs an answer: said so, the question stays."""
+    await say(update, context, "events.create.required")
+
+
 async def on_cancel(update: Update, context: Ctx) -> int:
     """/annuler: the draft event is dropped."""
     await context.deps.events.discard_draft(sender(update).id)
@@ -446,7 +451,7 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
             button(on_capacity, "nolimit"),
             skip(on_capacity),
         ],
-        Step.YEARLY: [button(on_yearly, "y1", "y0")],
+        Step.YEARLY: [button(on_yearly, "y1", "y0"), MessageHandler(text, guarded(_ask_yearly))],
         Step.CONFIRM: [
             CallbackQueryHandler(on_confirm, pattern=keys.new_choice("publish", "discard")),
             button(on_edit, "edit"),
@@ -458,5 +463,5 @@ def build_conversation(opened_by: CommandHandler[Ctx, Any]) -> ConversationHandl
         NAME,
         [opened_by],
         states,
-        [cancel_command(on_cancel), back],
+        [cancel_command(on_cancel), back, skip(on_required)],
     )

@@ -18,7 +18,7 @@ from bot.context import Ctx
 from bot.services.events.service import EventNotFound
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from handlers.access import admins_only
-from handlers.common import edit_buttons, language, message_of, query_of, say, sender
+from handlers.common import edit_buttons, label, language, message_of, query_of, say, sender
 from handlers.dialogues import cancel_command, dialogue
 from handlers.events import keys
 from handlers.keys import parse_id
@@ -45,14 +45,15 @@ async def _pick(update: Update, context: Ctx, action: str) -> None:
     lang = language(update, context)
     rows = []
     for event in events:
-        label = context.deps.t(
+        text = label(
             update,
+            context,
             "events.admin.pick_label",
             id=event.id,
             title=_cut(event.title),
             when=messages.when(event, lang),
         )
-        rows.append([keys.PICK[action].button(label, action, event.id)])
+        rows.append([keys.PICK[action].button(text, action, event.id)])
     await say(
         update, context, f"events.admin.pick_{action}", reply_markup=InlineKeyboardMarkup(rows)
     )
@@ -107,6 +108,8 @@ async def on_pick_move(update: Update, context: Ctx) -> int | str:
     try:
         event = await context.deps.events.card(int(event_id))
     except EventNotFound:
+        event = None
+    if event is None or event.cancelled:  # a picker older than the cancellation
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return ConversationHandler.END
     await query.answer()
@@ -163,6 +166,8 @@ async def on_pick_cancel(update: Update, context: Ctx) -> None:
     try:
         event = await context.deps.events.card(int(event_id))
     except EventNotFound:
+        event = None
+    if event is None or event.cancelled:  # a picker older than the cancellation
         await query.answer(context.deps.t(update, "events.rsvp.gone"), show_alert=True)
         return
     await query.answer()

@@ -13,7 +13,7 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.networking.round_messages import MET_ANSWERS, RoundView
 from bot.services.networking.rounds import ROUND_PAUSE_WEEKS
 from handlers.access import admins_only
-from handlers.common import chat_of, edit_buttons, language, query_of, say, sender
+from handlers.common import chat_of, edit_buttons, language, query_of, say, say_plural, sender
 from handlers.keys import Key, parse_id
 from handlers.networking import round_keys as keys
 
@@ -165,16 +165,16 @@ async def open_round(update: Update, context: Ctx) -> None:
             [keys.LATER.button(deps.t(update, "networking.round.later_button"), view.id)],
         ]
     )
-    await say(
+    await say_plural(
         update,
         context,
         "networking.round.opened",
+        count,
         id=view.id,
         pool=_pool(context, view, lang),
         when=_when(context, view, lang),
         size=size,
         in_person=deps.t(update, "networking.round.in_person") if in_person else "",
-        count=count,
         reply_markup=markup if count else None,
     )
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Ctx
 from bot.texts import utf16_length
-from handlers.common import message_of, query_of, say, sender
+from handlers.common import figures, message_of, query_of, say, sender
 from handlers.dialogues import hold
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import TEXT_MAX, refresh_card, too_long
@@ -39,7 +39,9 @@ async def on_answer(update: Update, context: Ctx) -> Next:
         await say(update, context, "proposals.answer_text_only")
         return State.ANSWER
     if too_long(text):
-        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=utf16_length(text))
+        length = utf16_length(text)
+        shown = figures(update, context, {"limit": TEXT_MAX, "length": length})
+        await say(update, context, "proposals.too_long", **shown)
         return State.ANSWER
     card = await context.deps.proposals.moderation.answer(sender(update).id, text)
     if card is None:

@@ -14,7 +14,16 @@ from bot.context import Ctx
 from bot.services.proposals.corrections import FIELDS
 from bot.services.proposals.rules import Invalid
 from handlers.access import moderators_only
-from handlers.common import chat_of, edit_buttons, language, message_of, query_of, say, sender
+from handlers.common import (
+    chat_of,
+    edit_buttons,
+    figures,
+    language,
+    message_of,
+    query_of,
+    say,
+    sender,
+)
 from handlers.proposals import keys
 from handlers.proposals.moderation_cards import (
     card_keyboard,
@@ -77,7 +86,7 @@ async def on_fix_text(update: Update, context: Ctx) -> str | int:
     try:
         done = await context.deps.proposals.corrections.complete(sender(update).id, text)
     except Invalid as problem:
-        explained = context.deps.t(update, problem.key, **problem.params)
+        explained = context.deps.t(update, problem.key, **figures(update, context, problem.params))
         await context.bot.send_message(chat_of(update).id, explained)
         return FIXING
     if done is None:

@@ -9,7 +9,7 @@ from bot.context import Ctx
 from bot.services.proposals.rules import Step
 from bot.services.proposals.service import StaleButton
 from bot.services.proposals.views import Outcome
-from handlers.common import language, message_of, say, sender
+from handlers.common import figures, language, message_of, say, sender
 from handlers.proposals.states import END, Next
 from handlers.proposals.steps import ask, offer, show_similar, show_suggestions, theme_label
 
@@ -18,7 +18,7 @@ async def show(update: Update, context: Ctx, outcome: Outcome) -> Next:
     """Explain a refused answer, or ask what comes next; returns the next state."""
     draft = outcome.draft
     if outcome.problem:
-        await say(update, context, outcome.problem, **outcome.params)
+        await say(update, context, outcome.problem, **figures(update, context, outcome.params))
     if outcome.notice:
         await say(update, context, outcome.notice, theme=theme_label(context, update, draft))
     if outcome.similar:

@@ -32,6 +32,7 @@ from handlers.access import moderators_only
 from handlers.common import (
     chat_of,
     edit_buttons,
+    figures,
     is_private,
     language,
     message_of,
@@ -214,7 +215,9 @@ async def on_prompt_text(update: Update, context: Ctx) -> str | int:
     """The typed reason (refuses) or question (sent to the member)."""
     text = message_of(update).text or ""
     if too_long(text):
-        await say(update, context, "proposals.too_long", limit=TEXT_MAX, length=utf16_length(text))
+        length = utf16_length(text)
+        shown = figures(update, context, {"limit": TEXT_MAX, "length": length})
+        await say(update, context, "proposals.too_long", **shown)
         return ModStep.TYPING
     done = await context.deps.proposals.moderation.complete_prompt(sender(update).id, text)
     if done is None:

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Ctx
 from bot.services.surveys.planning import SurveyInfo
-from handlers.common import say
+from handlers.common import label, say
 from handlers.surveys.keys import NEW, PICK
 
 LABEL_LIMIT = 60
@@ -52,9 +52,10 @@ async def offer_surveys(update: Update, context: Ctx, action: str) -> None:
     rows = []
     for info in infos:
         status = t(update, f"surveys.admin.status_{info.status}")
-        label = t(update, "surveys.admin.pick_label", id=info.id, title=_cut(info.title))
-        label = f"{label} · {status}"
-        rows.append([PICK[action].button(label, action, info.id)])
+        text = label(
+            update, context, "surveys.admin.pick_label", id=info.id, title=_cut(info.title)
+        )
+        rows.append([PICK[action].button(f"{text} · {status}", action, info.id)])
     await say(
         update,
         context,
@@ -74,9 +75,12 @@ async def offer_events(update: Update, context: Ctx) -> None:
     if not chosen:
         await say(update, context, "surveys.admin.usage_create")
         return
-    t = context.deps.t
     rows = [
-        [NEW.button(t(update, "surveys.admin.pick_label", id=id_, title=_cut(title)), id_)]
+        [
+            NEW.button(
+                label(update, context, "surveys.admin.pick_label", id=id_, title=_cut(title)), id_
+            )
+        ]
         for id_, title in chosen
     ]
     await say(update, context, "surveys.admin.pick_event", reply_markup=InlineKeyboardMarkup(rows))

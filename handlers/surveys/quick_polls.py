@@ -18,7 +18,16 @@ from bot.services.surveys.quick_polls import (
     parse_command,
 )
 from handlers.access import admins_only
-from handlers.common import chat_of, is_private, language, message_of, query_of, say, sender
+from handlers.common import (
+    chat_of,
+    is_private,
+    label,
+    language,
+    message_of,
+    query_of,
+    say,
+    sender,
+)
 from handlers.keys import parse_id
 from handlers.surveys.keys import QUICK_POLL
 
@@ -149,10 +158,10 @@ async def _offer(update: Update, context: Ctx, action: str) -> bool:
         question = poll.question
         if len(question) > LABEL_LIMIT:
             question = question[: LABEL_LIMIT - 1].rstrip() + "…"
-        label = context.deps.t(
-            update, "surveys.quick_polls.pick_label", id=poll.id, question=question
+        text = label(
+            update, context, "surveys.quick_polls.pick_label", id=poll.id, question=question
         )
-        rows.append([QUICK_POLL[action].button(label, action, poll.id)])
+        rows.append([QUICK_POLL[action].button(text, action, poll.id)])
     await say(
         update,
         context,

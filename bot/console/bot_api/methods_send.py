@@ -137,7 +137,8 @@ def send_poll(store: Store, params: JsonDict, _files: Files) -> JsonDict:
     """sendPoll."""
     store.writable_chat(required(params, "chat_id"))
     question, options = poll_options(params)
-    poll_id = str(5_000_000_000 + store.next_id())
+    # Unique across runs too, as Telegram's are: the database keeps the polls of earlier runs.
+    poll_id = f"{time.time_ns()}{store.next_id()}"
     poll: JsonDict = {
         "id": poll_id,
         "question": question,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.catalogue.communes import CommuneDirectory
-from bot.services.proposals.fields import apply_text
+from bot.services.proposals.fields import apply_text, file_theme
 from bot.services.proposals.moderation import Card, ModerationService
 from bot.services.proposals.rules import Step
 from storage.db import Sessions
@@ -70,7 +70,11 @@ class CorrectionService:
             if row is None or not row.prompt_kind.startswith(PREFIX):
                 return None
             field = row.prompt_kind.removeprefix(PREFIX)
-            suggestions = apply_text(row, Step(f"submit.{field}"), text, self._communes)
+            suggestions = None
+            if field == "theme":  # typed: filed as the member's typed theme is
+                await file_theme(row, text, repo)
+            else:
+                suggestions = apply_text(row, Step(f"submit.{field}"), text, self._communes)
             if suggestions is not None:
                 return Corrected(None, suggestions)
             row.prompt_by, row.prompt_kind = None, ""

@@ -10,16 +10,25 @@ from bot.services.proposals.rules import (
     NAME_MIN,
     ORGANISATION_MAX,
     PLACE_MAX,
+    THEME_OTHER,
     Invalid,
     Step,
     clean_contact,
     clean_text,
     clean_website,
 )
+from bot.services.proposals.themes import closest_theme
 from storage.models import Proposal
+from storage.repositories.proposals import ProposalRepository
 
 THEME_MAX = 60
 SUGGESTIONS = 4
+
+
+async def file_theme(row: Proposal, text: str, repo: ProposalRepository) -> None:
+    """A typed theme: filed under the closest lab theme, else « Autre »."""
+    typed = clean_text(text, minimum=2, maximum=THEME_MAX, field="theme")
+    row.theme = closest_theme(typed, await repo.lab_theme_texts()) or THEME_OTHER
 
 
 def apply_text(
@@ -35,7 +44,7 @@ def apply_text(
             text, minimum=DESCRIPTION_MIN, maximum=DESCRIPTION_MAX, field="description"
         )
     elif step is Step.THEME:
-        raise ValueError("a typed theme is filed by ProposalService.answer_text")
+        raise ValueError("a typed theme is filed by file_theme")
     elif step is Step.PLACE:
         return _place(row, clean_text(text, minimum=2, maximum=PLACE_MAX, field="place"), communes)
     elif step is Step.ORGANISATION:

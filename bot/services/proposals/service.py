@@ -14,18 +14,16 @@ from datetime import datetime
 from bot.services.catalogue.communes import CommuneDirectory, is_position
 from bot.services.proposals.corrections import CorrectionService
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
-from bot.services.proposals.fields import THEME_MAX, apply_text
+from bot.services.proposals.fields import apply_text, file_theme
 from bot.services.proposals.moderation import ModerationService
 from bot.services.proposals.rules import (
     OPTIONAL,
     THEME_OTHER,
     Invalid,
     Step,
-    clean_text,
     previous_step,
 )
 from bot.services.proposals.similar import find_similar
-from bot.services.proposals.themes import closest_theme
 from bot.services.proposals.views import DraftView, Outcome, has_answer, view
 from storage.db import Sessions
 from storage.models import Proposal, utcnow
@@ -79,8 +77,7 @@ class ProposalService(DraftStore):
             nonlocal filed
             row.language = language
             if Step(row.step) is Step.THEME:
-                typed = clean_text(text, minimum=2, maximum=THEME_MAX, field="theme")
-                row.theme = closest_theme(typed, await repo.lab_theme_texts()) or THEME_OTHER
+                await file_theme(row, text, repo)
                 filed = True
             elif (suggestions := apply_text(row, Step(row.step), text, self.communes)) is not None:
                 return suggestions
