@@ -268,8 +268,8 @@ def _settings(words: list[str]) -> tuple[int, bool, str, str] | None:
 
 
 def _when(context: Ctx, view: RoundView, lang: str) -> str:
-    return format_when(view.starts_at, context.deps.config.bot.tz, lang)
+    return context.deps.networking.rounds.messages.when(view, lang)
 
 
 def _pool(context: Ctx, view: RoundView, lang: str) -> str:
-    return context.deps.texts.get(lang, f"networking.round.pool.{view.pool}", ref=view.pool_ref)
+    return context.deps.networking.rounds.messages.pool(view.pool, view.pool_ref, lang)

@@ -30,6 +30,7 @@ from bot.services.networking.fields import structure_key
 from bot.services.networking.matching import Participant, Rules, make_groups
 from bot.services.networking.profiles import ProfileService
 from bot.services.networking.round_messages import RoundMessages, RoundView
+from bot.services.networking.sending import language_of
 from bot.services.networking.views import OwnProfile
 from storage.db import Sessions
 from storage.models import Round, utcnow
@@ -80,6 +81,11 @@ class RoundService:
     ) -> None:
         self._sessions, self._delivery = sessions, delivery
         self._messages, self._profiles, self._communes = messages, profiles, communes
+
+    @property
+    def messages(self) -> RoundMessages:
+        """How rounds are worded (the handlers show dates and pools with the same pieces)."""
+        return self._messages
 
     # --- organisers ----------------------------------------------------------------------------
 
@@ -399,8 +405,7 @@ class RoundService:
         return len(rows)
 
     async def _language(self, session: AsyncSession, member_id: int) -> str:
-        chosen, telegram = await ProfileRepository(session).language(member_id)
-        return self._messages.texts.pick_language(chosen, telegram)
+        return await language_of(session, self._messages.texts, member_id)
 
 
 def _halfway(row: Round) -> datetime:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery.outbox import DeliveryService, outbox_rows
 from bot.services.networking.messages import NetworkingMessages
+from bot.texts import Texts
 from storage.db import Sessions
 from storage.models import Introduction
 from storage.repositories.networking import ProfileRepository
@@ -34,8 +35,7 @@ class Sender:
         self._messages = messages
 
     async def _language(self, session: AsyncSession, member_id: int) -> str:
-        chosen, telegram = await ProfileRepository(session).language(member_id)
-        return self._messages.texts.pick_language(chosen, telegram)
+        return await language_of(session, self._messages.texts, member_id)
 
     async def _plan(  # noqa: PLR0917 (one outbox row: where it comes from and goes)
         self,
@@ -48,6 +48,12 @@ class Sender:
     ) -> None:
         purpose = f"networking:{introduction_id}:{what}"
         await self._delivery.insert_in(session, outbox_rows(purpose, [chat_id], payload, due_at))
+
+
+async def language_of(session: AsyncSession, texts: Texts, member_id: int) -> str:
+    """The language to write to a member in: the one they chose, else Telegram's, else French."""
+    chosen, telegram = await ProfileRepository(session).language(member_id)
+    return texts.pick_language(chosen, telegram)
 
 
 def other_of(intro: Introduction, member_id: int) -> int:
