@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,41 @@ class NetworkingConfig:
 
 
 @dataclass(frozen=True)
+class DeploymentConfig:
+    """single: SQLite or PostgreSQL, one process. ha: PostgreSQL, two or more instances, one
+    leader at a time holding the lease row (``storage/models/leadership.py``)."""
+
+    mode: str = "single"
+    # This instance's name in the lease and the logs (default: host name and process id).
+    instance: str = ""
+    # A leader that has not renewed its lease for this long is replaced.
+    lease_seconds: int = 10
+    renew_seconds: int = 2
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """The bot's one web server: in webhook mode it is the webhook's (telegram.webhook.listen
+    and port); in polling mode it runs when ``enabled``. It serves health, metrics, open data
+    and calendar feeds."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    # Public address of that server as members reach it (calendar links); empty: none given.
+    public_url: str = ""
+
+
+@dataclass(frozen=True)
+class OpenDataConfig:
+    """Licence and attribution written into every open-data file."""
+
+    licence: str = "ODbL-1.0"
+    licence_url: str = "https://opendatacommons.org/licenses/odbl/1-0/"
+    attribution: str = "Innov'Deizh — réseau breton de l'ESS"
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -99,6 +135,9 @@ class Config:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     intake: IntakeConfig = field(default_factory=IntakeConfig)
     networking: NetworkingConfig = field(default_factory=NetworkingConfig)
+    deployment: DeploymentConfig = field(default_factory=DeploymentConfig)
+    http: HttpConfig = field(default_factory=HttpConfig)
+    open_data: OpenDataConfig = field(default_factory=OpenDataConfig)
 
     @property
     def has_token(self) -> bool:
@@ -124,7 +163,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
     """Build a checked :class:`Config` from parsed TOML and environment overrides."""
     env = {} if env is None else env
-    _reject_unknown(raw, {"telegram", "database", "bot", "privacy", "intake", "networking"}, "")
+    tables = {"telegram", "database", "bot", "privacy", "intake", "networking"}
+    _reject_unknown(raw, tables | {"deployment", "http", "open_data"}, "")
     tg = _table(raw, "telegram")
     _reject_unknown(tg, {"token", "base_url", "mode", "webhook"}, "telegram.")
     wh = _table(tg, "webhook", "telegram.")
@@ -207,6 +247,63 @@ def parse_config(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -
         privacy=privacy,
         intake=_intake(raw),
         networking=NetworkingConfig(max_pending_requests=max_pending),
+        deployment=_deployment(raw, db_url),
+        http=_http(raw),
+        open_data=_open_data(raw),
+    )
+
+
+def _deployment(raw: Mapping[str, Any], db_url: str) -> DeploymentConfig:
+    dp = _table(raw, "deployment")
+    _reject_unknown(dp, {"mode", "instance", "lease_seconds", "renew_seconds"}, "deployment.")
+    mode = _str(dp, "mode", "deployment.", "single")
+    if mode not in {"single", "ha"}:
+        raise ConfigError("deployment.mode", f"must be 'single' or 'ha', not {mode!r}")
+    if mode == "ha" and not db_url.startswith("postgresql"):
+        raise ConfigError("deployment.mode", "'ha' needs a postgresql+asyncpg:// database.url")
+    instance = _str(dp, "instance", "deployment.", "").strip()
+    if len(instance) > 64:
+        raise ConfigError("deployment.instance", "at most 64 characters")
+    lease = _int(dp, "lease_seconds", "deployment.", 10)
+    renew = _int(dp, "renew_seconds", "deployment.", 2)
+    if not 1 <= renew < lease <= 300:
+        raise ConfigError("deployment.renew_seconds", "need 1 <= renew_seconds < lease_seconds")
+    return DeploymentConfig(
+        mode=mode,
+        instance=instance or f"{socket.gethostname()[:40]}-{os.getpid()}",
+        lease_seconds=lease,
+        renew_seconds=renew,
+    )
+
+
+def _http(raw: Mapping[str, Any]) -> HttpConfig:
+    ht = _table(raw, "http")
+    _reject_unknown(ht, {"enabled", "listen", "port", "public_url"}, "http.")
+    enabled = ht.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError("http.enabled", "must be true or false")
+    port = _int(ht, "port", "http.", 8080)
+    if not 0 <= port <= 65535:
+        raise ConfigError("http.port", "must be between 0 and 65535")
+    public_url = _str(ht, "public_url", "http.", "").strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError("http.public_url", "must start with http:// or https://")
+    return HttpConfig(
+        enabled=enabled,
+        listen=_str(ht, "listen", "http.", "127.0.0.1"),
+        port=port,
+        public_url=public_url,
+    )
+
+
+def _open_data(raw: Mapping[str, Any]) -> OpenDataConfig:
+    od = _table(raw, "open_data")
+    _reject_unknown(od, {"licence", "licence_url", "attribution"}, "open_data.")
+    defaults = OpenDataConfig()
+    return OpenDataConfig(
+        licence=_str(od, "licence", "open_data.", defaults.licence).strip(),
+        licence_url=_str(od, "licence_url", "open_data.", defaults.licence_url).strip(),
+        attribution=_str(od, "attribution", "open_data.", defaults.attribution).strip(),
     )
 
 

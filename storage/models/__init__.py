@@ -13,6 +13,7 @@ from storage.models.events import (
     Rsvp,
 )
 from storage.models.intake import InboundUpdate
+from storage.models.leadership import LeaderLease
 from storage.models.members import Member
 from storage.models.networking import (
     Block,
@@ -52,6 +53,7 @@ __all__ = [
     "Innovation",
     "Introduction",
     "Lab",
+    "LeaderLease",
     "Member",
     "MemberMessage",
     "OrganiserDraft",
