@@ -117,9 +117,7 @@ async def _unreachable(engine: AsyncEngine) -> str | None:
 def _backup(url: str, file: Path | None) -> int:
     database = sqlite_file(url)
     if database is None:
-        return _refuse(
-            f"backup: {safe_url(url)} is PostgreSQL, use pg_dump:\n{_pg_dump(url)}"
-        )
+        return _refuse(f"backup: {safe_url(url)} is PostgreSQL, use pg_dump:\n{_pg_dump(url)}")
     if not database.is_file():
         return _refuse(f"backup: no database at {database}")
     stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
