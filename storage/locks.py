@@ -67,9 +67,9 @@ def single_process(url: str) -> Iterator[None]:
     if database is None:
         yield
         return
-    path = database.with_name(f"{database.name}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    real = database.resolve()  # one lock per file, whatever path or symbolic link names it
+    fd = os.open(real.with_name(f"{real.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.locks import DatabaseInUse, single_process
 from tests.support.bot_api import FakeTelegram
 from tests.support.http_server import BotApiHttpServer
 
@@ -111,3 +113,22 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_until_the_fir
         if second.returncode is None:
             second.kill()
             await second.wait()
+
+
+def test_one_lock_per_file_whatever_path_names_it(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "bot.sqlite3"
+    real.parent.mkdir()
+    real.touch()
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(real)
+    held = f"another bot process is already using {link} (pid {os.getpid()})"
+    with single_process(f"sqlite+aiosqlite:///{real}"):
+        with (
+            pytest.raises(DatabaseInUse, match=re.escape(held)),
+            single_process(f"sqlite+aiosqlite:///{link}"),
+        ):
+            pass
+        with single_process("postgresql+asyncpg://bot@db/innovdeizh"):
+            pass  # PostgreSQL: nothing to hold here (ha mode has its lease)
+    with single_process(f"sqlite+aiosqlite:///{link}"):
+        pass  # released at the end of the block
