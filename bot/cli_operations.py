@@ -30,6 +30,7 @@ from storage.transfer import CountMismatch, TargetNotEmpty, copy_database
 
 COMMANDS = frozenset({"migrate-db", "backup", "restore"})
 EXIT_FAILED, EXIT_REFUSED = 1, 2
+DRIVERS = frozenset({"postgresql+asyncpg", "sqlite+aiosqlite"})  # the drivers the bot ships
 
 
 def add_parser(sub: Any) -> None:
@@ -63,10 +64,13 @@ def _refuse(line: str, code: int = EXIT_REFUSED) -> int:
 
 
 def _migrate_db(source_url: str, target_url: str) -> int:
-    try:
-        make_url(target_url)
-    except ArgumentError:
-        return _refuse("migrate-db: --to is not a database URL (postgresql+asyncpg://…)")
+    for option, url in (("--to", target_url), ("--from", source_url)):
+        try:
+            driver = make_url(url).drivername
+        except ArgumentError:
+            driver = ""
+        if driver not in DRIVERS:
+            return _refuse(f"migrate-db: {option} must be a {' or '.join(sorted(DRIVERS))} URL")
     if safe_url(source_url) == safe_url(target_url):
         return _refuse("migrate-db: --to names the source database itself")
     source_file = sqlite_file(source_url)

@@ -213,3 +213,37 @@ async def _table_names(url: str) -> list[str]:
             return await conn.run_sync(lambda sync: inspect(sync).get_table_names())
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--to", ""], "--to must be a postgresql+asyncpg or sqlite+aiosqlite URL"),
+        (["--to", "postgresql://bot@db/x"], "--to must be a postgresql+asyncpg or sqlite+"),
+        (["--to", "mysql+aiomysql://bot@db/x"], "--to must be a postgresql+asyncpg or sqlite+"),
+        (["--to", "postgresql+asyncpg://b@d/x", "--from", "sqlite:///x.db"], "--from must be"),
+        (["--to", "postgresql+asyncpg://b@d/x", "--from", "sqlite+aiosqlite:///none.db"], "no "),
+    ],
+)
+def test_migrate_db_refuses_what_it_cannot_copy_in_one_line(
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    line: str,
+) -> None:
+    monkeypatch.setenv("INNOVDEIZH_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("INNOVDEIZH_CONFIG", "/dev/null")
+    assert main(["migrate-db", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"migrate-db: {line}")
+    assert err.count("\n") == 1
+
+
+def test_migrate_db_refuses_its_own_source_as_target(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INNOVDEIZH_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("INNOVDEIZH_CONFIG", "/dev/null")
+    assert main(["migrate-db", "--to", sqlite_url]) == 2
+    assert capsys.readouterr().err == "migrate-db: --to names the source database itself\n"
