@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 
 from bot.context import Ctx
 from bot.services.stats.chart import bars_chart
-from bot.services.stats.report import StatsReport, fits_caption
+from bot.services.stats.report import StatsReport
 from handlers.access import admins_only
 from handlers.common import chat_of, language
 
@@ -21,12 +21,12 @@ async def show_stats(update: Update, context: Ctx) -> None:
     deps = context.deps
     stats = await deps.stats.stats()
     report = StatsReport(deps.texts, language(update, context), deps.config.bot.tz)
-    text = report.text(stats)
+    text, as_caption = report.compose(stats)
     # The chart (and, the first time, matplotlib's import: about a second) is drawn in a
     # worker thread: the loop stays free for other members meanwhile.
     drawing = asyncio.create_task(asyncio.to_thread(bars_chart, report.panels(stats)))
     chat_id = chat_of(update).id
-    if fits_caption(text):
+    if as_caption:
         png = await drawing
         await context.bot.send_photo(chat_id, InputFile(png, filename=FILENAME), caption=text)
         return

@@ -38,7 +38,13 @@ INSTANCE = "stats-test"
 
 
 @pytest.fixture
-def config(db_url: str) -> Config:
+def instance() -> str:
+    """This instance's configured name (a test may give its own by parametrizing)."""
+    return INSTANCE
+
+
+@pytest.fixture
+def config(db_url: str, instance: str) -> Config:
     """The organisers' configuration on each database (the seed is imported at start-up)."""
     return parse_config(
         {
@@ -48,7 +54,7 @@ def config(db_url: str) -> Config:
                 "moderator_ids": [MODERATOR_ID],
                 "moderators_chat_id": MODERATORS_CHAT_ID,
             },
-            "deployment": {"instance": INSTANCE},
+            "deployment": {"instance": instance},
         }
     )
 
@@ -164,7 +170,10 @@ async def test_organisers_get_the_figures_as_one_captioned_chart(
     # The ten members and Gwen herself, just seen; 6 of the 10 seen within 30 days.
     assert "👥 Membres : 11, dont 7 actifs ces 30 derniers jours" in lines
     assert "🚫 2 membres ont bloqué le bot" in lines
-    assert "à modérer : 3 · publiées : 2 · refusées : 1 · en cours d'écriture : 4" in lines
+    assert (
+        "📝 Propositions — à modérer : 3 · publiées : 2 · refusées : 1 · en cours d'écriture : 4"
+        in lines
+    )
     events = [line for line in lines if line.startswith("• ") and "Rencontre" in line]
     assert len(events) == 5  # the next five; the sixth and the cancelled one are not shown
     assert events[0].endswith(", Rencontre 1 : ✅ 3/3 · 🤔 1 · ⏳ 3")  # waiting: 2 + 1 offer
@@ -193,7 +202,7 @@ async def test_an_empty_network_is_counted_and_drawn(
     assert lines[0] == "📊 Innov'Deizh in figures"
     assert "👥 Members: 1, 1 active in the last 30 days" in lines
     assert "🚫 0 members blocked the bot" in lines
-    assert "to moderate: 0 · published: 0 · refused: 0 · being written: 0" in lines
+    assert "📝 Proposals — to moderate: 0 · published: 0 · refused: 0 · being written: 0" in lines
     assert "📅 No gathering coming up for now." in lines
     assert "📋 Surveys — open: 0 · closed: 0" in lines
     assert "📬 Sends waiting: none" in lines
@@ -211,19 +220,16 @@ async def test_members_are_refused_and_see_no_figure(
     assert "photo" not in member.last_message()
 
 
-async def test_figures_too_long_for_a_caption_come_as_a_message_then_the_chart(
-    deps: Deps, chat_with: Callable[..., MemberChat]
-) -> None:
-    """Five gatherings and four surveys (three shown) with 200-character titles, each character
-    « 𝕒 » (two UTF-16 units for Python's one): shortened, they still pass 1,024 units, so the
-    figures go as a message (4,096) and the chart follows with a short caption."""
+async def add_long_titles(deps: Deps, *, capacity: int | None, invited: int) -> None:
+    """Five gatherings and four surveys (three shown) with 200-character titles, each
+    character « 𝕒 » (two UTF-16 units for Python's one)."""
     now = datetime.now(UTC)
-    long = "𝕒" * 200
     async with deps.sessions.begin() as session:
         await session.execute(
             insert(Event),
             [
-                {"slug": f"longue-{n}", "title": long, "starts_at": now + timedelta(days=n)}
+                {"slug": f"longue-{n}", "title": "𝕒" * 200, "capacity": capacity}
+                | {"starts_at": now + timedelta(days=n)}
                 for n in range(1, 6)
             ],
         )
@@ -232,13 +238,40 @@ async def test_figures_too_long_for_a_caption_come_as_a_message_then_the_chart(
         async with deps.sessions.begin() as session:
             survey = await session.get(Survey, survey_id)
             assert survey is not None
-            survey.status, survey.title, survey.invited_count = "open", long, 10
+            survey.status, survey.title, survey.invited_count = "open", "𝕒" * 200, invited
+
+
+async def test_long_titles_are_shortened_to_keep_one_captioned_message(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    await add_long_titles(deps, capacity=None, invited=10)
+    admin = chat_with(ADMIN_ID)
+    await admin.say("/stats")
+    messages = admin.fake.bot_messages(admin.chat_id)
+    assert len(messages) == 1
+    caption = str(messages[0]["caption"])
+    assert utf16_length(caption) <= MAX_CAPTION  # what the double (and Telegram) checks
+    assert caption.count("𝕒…") == 8  # 5 gatherings and 3 surveys, each shortened
+    assert "📋 Enquêtes — ouvertes : 4 · closes : 0" in plain(caption)
+
+
+@pytest.mark.parametrize("instance", ["i" * 64])  # the longest name the config accepts
+async def test_figures_too_long_for_a_caption_come_as_a_message_then_the_chart(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    """Five-digit capacities and invitations, a 64-character instance name: even with titles
+    shortened to 24 units the figures pass 1,024, so they go as a message (4,096 units) with
+    titles of 40, and the chart follows with a short caption."""
+    await add_long_titles(deps, capacity=12_345, invited=12_345)
     admin = chat_with(ADMIN_ID)
     await admin.say("/stats")
     text, chart = admin.fake.bot_messages(admin.chat_id)
-    assert utf16_length(str(text["text"])) > MAX_CAPTION
-    assert str(text["text"]).count("𝕒…") == 8  # 5 gatherings and 3 surveys shortened
-    assert "📋 Enquêtes — ouvertes : 4 · closes : 0" in plain(str(text["text"]))
+    figures = str(text["text"])
+    assert utf16_length(figures) > MAX_CAPTION
+    assert figures.count("𝕒" * 19 + "…") == 8  # 19 × 2 + 1 = 39 units of the 40
+    assert ", 𝕒" in figures
+    assert "✅ 0/12\u202f345" in figures  # Babel's narrow no-break space between thousands
+    assert "(0 sur 12\u202f345)" in figures
     check_png(admin, photo_of(chart))
     assert chart["caption"] == "📊 Les chiffres en image"
 

@@ -1,8 +1,8 @@
 """/stats written out in the reader's language: the figures as text, the chart's panels.
 
 The text goes as the chart's caption when it fits Telegram's 1,024 UTF-16 units (one message
-to read); otherwise as a message of its own, before the chart (:func:`fits_caption`). Titles
-are shortened so the usual report fits.
+to read), titles shortened as much as needed down to ``SHORTEST_TITLE``; otherwise as a message
+of its own, titles less shortened, before the chart (:meth:`StatsReport.compose`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.services.stats.chart import Bar, Panel
 from bot.services.stats.service import PROPOSAL_STATUSES, EventFigures, Stats, SurveyFigures
 from bot.texts import CAPTION_LIMIT, Texts, shorten, visible_length
 
-TITLE_UNITS = 40  # an event's or a survey's title in the text
+TITLE_UNITS = (40, 32, 24)  # an event's or a survey's title in the text: tried in turn
 CHART_TITLE = 26  # an event's title in the chart: one line beside its bar
 
 
@@ -44,8 +44,16 @@ class StatsReport:
             for name, value in params.items()
         }
 
-    def text(self, stats: Stats) -> str:
-        """Every figure, one block per subject."""
+    def compose(self, stats: Stats) -> tuple[str, bool]:
+        """The text, and whether it goes as the chart's caption (it fits) or apart."""
+        for units in TITLE_UNITS:
+            text = self.text(stats, units)
+            if fits_caption(text):
+                return text, True
+        return self.text(stats, TITLE_UNITS[0]), False
+
+    def text(self, stats: Stats, title_units: int = TITLE_UNITS[0]) -> str:
+        """Every figure, one block per subject; titles shortened to ``title_units``."""
         m = stats.members
         lines = [
             self._t("stats.title"),
@@ -59,13 +67,12 @@ class StatsReport:
             self._p("stats.members", m.active, total=m.total),
             self._p("stats.blocked", m.blocked),
             "",
-            self._t("stats.proposals.title"),
-            self._t("stats.proposals.line", **stats.proposals),
+            self._t("stats.proposals", **stats.proposals),
             "",
-            *self._events(stats.upcoming),
+            *self._events(stats.upcoming, title_units),
             "",
             self._t("stats.surveys.title", open=stats.surveys_open, closed=stats.surveys_closed),
-            *(self._survey(survey) for survey in stats.surveys),
+            *(self._survey(survey, title_units) for survey in stats.surveys),
             "",
             self._t("stats.leader.title"),
             self._outbox(stats),
@@ -74,27 +81,27 @@ class StatsReport:
         ]
         return "\n".join(lines)
 
-    def _events(self, events: tuple[EventFigures, ...]) -> list[str]:
+    def _events(self, events: tuple[EventFigures, ...], units: int) -> list[str]:
         if not events:
             return [self._t("stats.events.none")]
-        return [self._t("stats.events.title"), *(self._event(event) for event in events)]
+        return [self._t("stats.events.title"), *(self._event(event, units) for event in events)]
 
-    def _event(self, event: EventFigures) -> str:
+    def _event(self, event: EventFigures, units: int) -> str:
         coming: object = event.coming
         if event.capacity is not None:
             coming = self._t("stats.events.coming_of", count=event.coming, capacity=event.capacity)
         return self._t(
             "stats.events.line",
             day=format_short_day(event.starts_at, self._tz, self._language),
-            title=shorten(event.title, TITLE_UNITS),
+            title=shorten(event.title, units),
             coming=coming,
             maybe=event.maybe,
             waiting=event.waiting,
         )
 
-    def _survey(self, survey: SurveyFigures) -> str:
+    def _survey(self, survey: SurveyFigures, units: int) -> str:
         state = self._t("stats.surveys.open" if survey.open else "stats.surveys.closed")
-        title = shorten(survey.title, TITLE_UNITS)
+        title = shorten(survey.title, units)
         rate = survey.response_rate
         if rate is None:
             return self._p("stats.surveys.answers", survey.respondents, title=title, state=state)
