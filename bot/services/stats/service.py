@@ -94,7 +94,11 @@ class Stats:
 
 
 class StatsService:
-    """Reads the figures in one read-only transaction (a consistent picture, a few queries)."""
+    """Reads the figures with a few aggregate queries in one session, nothing written.
+
+    Each figure is as of its own query (SQLite reads outside a transaction, PostgreSQL at READ
+    COMMITTED): a dashboard read in a few milliseconds needs no snapshot, and taking one would
+    hold back SQLite's WAL checkpoints for nothing."""
 
     def __init__(self, sessions: Sessions, deployment: DeploymentConfig) -> None:
         self._sessions = sessions
