@@ -10,12 +10,12 @@ categories and French typography.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
 
 from bot.languages import language_named
@@ -30,6 +30,16 @@ def locale_of(language: str) -> Locale:
 def format_day(day: date, language: str) -> str:
     """« jeudi 13 février 2014 », « Thursday, 13 February 2014 »."""
     return format_date(day, "full", locale=locale_of(language))
+
+
+def format_short_day(when: datetime, tz: ZoneInfo, language: str) -> str:
+    """« mer. 9 déc. », « Wed 9 Dec » — the local day in ``tz``, for lists and charts."""
+    return format_skeleton("MMMEd", when.astimezone(tz), tzinfo=tz, locale=locale_of(language))
+
+
+def format_duration(delta: timedelta, language: str) -> str:
+    """« 3 minutes », « 2 heures », « 1 jour » (rounded to the largest unit, as people say it)."""
+    return format_timedelta(delta, locale=locale_of(language))
 
 
 def format_clock(when: datetime, tz: ZoneInfo, language: str) -> str:
