@@ -72,6 +72,34 @@ async def test_move_bare_offers_the_events_then_asks_the_date(
         assert event.starts_at.astimezone(PARIS).weekday() == 0
 
 
+async def test_move_with_the_number_alone_asks_the_date(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say(f"/deplacer_evenement {event_id}")
+    assert "Nouvelle date pour « Atelier mobilité »" in admin.last_text()
+    await admin.say("lundi 14h30")
+    assert admin.last_text().startswith("C'est déplacé au lundi")
+    await admin.say(f"/deplacer_evenement {event_id + 1000}")
+    assert admin.last_text() == "Cet événement n'existe plus ou a été annulé."
+
+
+async def test_cancel_typed_with_its_number_confirms_first(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert "Annuler « Atelier mobilité » ?" in admin.last_text()
+    async with deps.sessions() as session:
+        assert (await session.get(Event, event_id)).cancelled_at is None  # type: ignore[union-attr]
+    await admin.press("🚫 Oui, annuler la rencontre")
+    assert admin.last_text().startswith("La rencontre est annulée")
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert admin.last_text() == "Cet événement n'existe plus ou a été annulé."
+
+
 async def test_cancel_bare_picks_and_confirms_and_stats_leave_it_out(
     deps: Deps, chat_with: Callable[..., MemberChat]
 ) -> None:
@@ -312,6 +340,7 @@ async def test_a_picker_older_than_the_cancellation_says_the_event_is_gone(
     await admin.say("/annuler_evenement")
     cancel_picker = admin.newest_with_buttons()["message_id"]
     await admin.say(f"/annuler_evenement {event_id}")
+    await admin.press("🚫 Oui, annuler la rencontre")
     assert admin.last_text().startswith("La rencontre est annulée")
     [label] = [label for label in admin.button_labels() if "Atelier mobilité" in label]
     for picker in (move_picker, cancel_picker):
