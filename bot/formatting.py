@@ -91,8 +91,9 @@ def _at(language: str, day: str, clock: str) -> str:
 
 
 # French typography: a narrow no-break space (U+202F) before « ; ! ? », a no-break space
-# (U+00A0) before « : » and « % » and inside « » (Imprimerie nationale's rules). Only spaces
-# already typed are replaced, only outside HTML tags, so links and markup stay as written.
+# (U+00A0) before « : » and « % », inside « » and after « n° » before a number (Imprimerie
+# nationale's rules). Spaces already typed are replaced (and the one of « n° 3 » added), only
+# outside HTML tags, so links and markup stay as written.
 _TAG = re.compile(r"(<[^>]*>)")
 _SPACES = "[ \u00a0\u202f]+"
 _RULES = (
@@ -100,6 +101,7 @@ _RULES = (
     (re.compile(_SPACES + "([:%])"), "\u00a0\\1"),
     (re.compile("«" + _SPACES), "«\u00a0"),
     (re.compile(_SPACES + "»"), "\u00a0»"),
+    (re.compile("n°[ \u00a0\u202f]*(?=[0-9{])"), "n°\u00a0"),
 )
 
 
