@@ -7,7 +7,7 @@ sent" is ``update_queue.put``, called once per update, so journaling there would
 commit per update and still rely on its private loop. This module replaces the Updater with a
 short loop of its own (:class:`Polling`): ``getUpdates`` → one transaction for the whole batch
 (:meth:`Intake.receive`) → only then the next ``getUpdates`` with the new offset. The webhook
-(``bot/webhook.py``) answers 200 only after the same commit.
+(``bot/web/webhook.py``) answers 200 only after the same commit.
 
 :class:`Intake` hands journaled updates to ``Application.process_update`` one at a time, in the
 order they came (so in order per chat), and marks each done once handled. At start, what is not
