@@ -51,8 +51,9 @@ async def test_polling_with_http_serves_health_metrics_and_json_logs(
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             await _wait_healthy(client, base)
             await fake.wait_for(
-                lambda: len(fake.bot_messages(1)) >= 2
-                and all(fake.bot_messages(m) for m in MEMBERS),
+                lambda: (
+                    len(fake.bot_messages(1)) >= 2 and all(fake.bot_messages(m) for m in MEMBERS)
+                ),
                 timeout=60,
             )
             health = await client.get("/healthz")
