@@ -107,7 +107,7 @@ _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
 
 
 def _logging_options() -> argparse.ArgumentParser:
-    options = argparse.ArgumentParser(prog="innovdeizh", add_help=False)
+    options = argparse.ArgumentParser(prog="innovdeizh", add_help=False, allow_abbrev=False)
     group = options.add_argument_group("logging (before or after the command)")
     group.add_argument(
         "--log-level",
