@@ -1,6 +1,7 @@
 """/readyz over loopback HTTP: 503 until the intake runs, 200 while it keeps up, 503 with the
-reason when an update is stuck or the database is away; a standby is ready as a standby;
-/healthz answers throughout and /metrics keeps its counters when the database is away."""
+reason when an update is stuck or the database is away; a standby is ready as a standby and
+refuses Telegram's POSTs (503: sent again later); /healthz answers throughout and /metrics keeps
+its counters when the database is away."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.context import BotApp, Deps
@@ -16,8 +17,10 @@ from bot.intake import Intake
 from bot.runner import journal_of
 from bot.services.intake.journal import Arrival
 from bot.web.role import Role
+from bot.web.webhook import SECRET_HEADER
 from storage.db import create_sessions
 from storage.models import InboundUpdate, LeaderLease, utcnow
+from tests.support.bot_api import FakeTelegram
 from tests.support.web import samples, web_server
 
 ANNE = 4242
@@ -127,3 +130,23 @@ async def test_a_standby_is_ready_as_a_standby_and_names_the_leader(
     assert leading.status_code == 200, leading.text
     assert leading.json()["role"] == "leader"
     assert leading_metrics["innovdeizh_is_leader", ()] == 1
+
+
+async def test_a_standby_answers_telegrams_posts_503_and_journals_nothing(
+    deps: Deps, fake: FakeTelegram
+) -> None:
+    telegram = deps.config.telegram
+    hook = replace(telegram.webhook, url="https://bot.example.org/hook", port=0, secret_token="s")
+    config = replace(deps.config, telegram=replace(telegram, mode="webhook", webhook=hook))
+    fake.add_user(ANNE, "Anne", language_code="fr")
+    update = fake.send_text(ANNE, "/start")
+    async with (
+        web_server(replace(deps, config=config), Role("ha", "bot-a")) as base,
+        httpx.AsyncClient(base_url=base) as client,
+    ):
+        forged = await client.post("/telegram", json=update)
+        posted = await client.post("/telegram", json=update, headers={SECRET_HEADER: "s"})
+    assert forged.status_code == 403
+    assert (posted.status_code, posted.text) == (503, "not handling updates now\n")
+    async with deps.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(InboundUpdate)) == 0
