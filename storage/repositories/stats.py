@@ -13,8 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import InboundUpdate, Member, OutboxMessage, Proposal, Survey, SurveyResponse
-from storage.repositories.delivery import PENDING, SENDING
+from storage.models import Member, Proposal, Survey, SurveyResponse
 from storage.repositories.surveys import gave_an_answer
 
 OPEN, CLOSED = "open", "closed"
@@ -89,21 +88,3 @@ class StatsRepository:
             .group_by(SurveyResponse.survey_id)
         )
         return {int(i): int(n) for i, n in await self._session.execute(query)}
-
-    async def outbox(self, now: datetime) -> Backlog:
-        """Rows still to send (pending or being sent) and the oldest pending row already due."""
-        depth = select(func.count()).where(OutboxMessage.state.in_([PENDING, SENDING]))
-        oldest = select(func.min(OutboxMessage.due_at)).where(
-            OutboxMessage.state == PENDING, OutboxMessage.due_at <= now
-        )
-        return Backlog(
-            int(await self._session.scalar(depth) or 0), await self._session.scalar(oldest)
-        )
-
-    async def intake(self) -> Backlog:
-        """Updates received and not handled yet, and when the oldest of them came."""
-        query = select(func.count(), func.min(InboundUpdate.received_at)).where(
-            InboundUpdate.done_at.is_(None)
-        )
-        count, oldest = (await self._session.execute(query)).one()
-        return Backlog(int(count), oldest)

@@ -27,8 +27,9 @@ from storage.db import Sessions
 from storage.models import LeaderLease, utcnow
 from storage.repositories.catalogue import CatalogueRepository
 from storage.repositories.events import COMING, MAYBE, OFFER, WAIT, EventRepository
+from storage.repositories.health import HealthRepository
 from storage.repositories.leadership import LeadershipRepository
-from storage.repositories.stats import CLOSED, OPEN, MemberCounts, StatsRepository
+from storage.repositories.stats import CLOSED, OPEN, Backlog, MemberCounts, StatsRepository
 
 ACTIVE_DAYS = 30
 EVENTS = 5
@@ -117,7 +118,7 @@ class StatsService:
             by_status = await repo.surveys_by_status()
             surveys = await repo.latest_surveys(SURVEYS)
             respondents = await repo.respondents([s.id for s in surveys])
-            outbox, intake = await repo.outbox(now), await repo.intake()
+            outbox, intake = await _backlogs(HealthRepository(session), now)
             lease = None
             if self._deployment.mode != "single":
                 lease = await LeadershipRepository(session).current()
@@ -171,3 +172,16 @@ class StatsService:
             since=lease.acquired_at,
             expired=lease.expires_at <= now,
         )
+
+
+async def _backlogs(health: HealthRepository, now: datetime) -> tuple[Backlog, Backlog]:
+    """The outbox (pending or being sent; the oldest pending row already due) and the intake
+    (not handled yet), read with /readyz's and /metrics' own queries."""
+    open_rows = await health.outbox_open()
+    first_due = await health.outbox_first_due()
+    waiting, oldest = await health.intake_waiting()
+    outbox = Backlog(
+        open_rows["pending"] + open_rows["sending"],
+        first_due if first_due is not None and first_due <= now else None,
+    )
+    return outbox, Backlog(waiting, oldest)
