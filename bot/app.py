@@ -21,6 +21,7 @@ from bot.services.networking import build_networking
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
+from bot.services.stats.service import StatsService
 from bot.services.surveys import build_surveys
 from bot.texts import Texts
 from handlers import build_handlers
@@ -59,6 +60,7 @@ def build_deps(config: Config) -> Deps:
         networking=build_networking(
             sessions, config, texts=texts, delivery=events.delivery, communes=communes
         ),
+        stats=StatsService(sessions, config.deployment),
     )
 
 

@@ -17,7 +17,7 @@ from telegram import Bot
 from bot import cli_events, cli_operations
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
-from bot.logs import setup_logging
+from bot.logs import LOG_FORMATS, LOG_LEVELS, setup_logging
 from bot.runner import serve
 from bot.services.catalogue.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
@@ -33,7 +33,10 @@ SINGLE_PROCESS = frozenset({"run", "console", "db"})
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code (2 for a configuration problem)."""
-    args = _parser().parse_args(argv)
+    # --log-level and --log-format are taken wherever they stand (before or after the
+    # subcommand), so every subcommand has them without each declaring them.
+    logging_options, rest = _logging_options().parse_known_args(argv)
+    args = _parser().parse_args(rest)
     try:
         config = load_config()
     except ConfigError as exc:
@@ -45,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tool := _TOOLS.get(args.command):
         return tool(args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
-    setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
+    level = logging_options.log_level or ("WARNING" if quiet else "INFO")
+    setup_logging(
+        config.telegram.token, logging.getLevelNamesMapping()[level], logging_options.log_format
+    )
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
     try:
         if args.command == "run" and config.has_token:
@@ -114,8 +120,30 @@ _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
 }
 
 
+def _logging_options() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(prog="innovdeizh", add_help=False, allow_abbrev=False)
+    group = options.add_argument_group("logging (before or after the command)")
+    group.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        help="lowest level logged (default: INFO; WARNING for the console)",
+    )
+    group.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text lines, or one JSON object per line for log collectors (default: text)",
+    )
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="innovdeizh", description="Innov'Deizh Telegram bot")
+    parser = argparse.ArgumentParser(
+        prog="innovdeizh",
+        description="Innov'Deizh Telegram bot",
+        parents=[_logging_options()],  # listed in --help; main() reads them
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (console chat when no token is configured)")
     sub.add_parser("console", help="chat with the bot in this terminal, offline")

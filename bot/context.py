@@ -22,6 +22,7 @@ from bot.services.networking import NetworkingServices
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
+from bot.services.stats.service import StatsService
 from bot.services.surveys import SurveyServices
 from bot.texts import Texts
 from storage.db import Sessions
@@ -46,6 +47,7 @@ class Deps:
     delivery: DeliveryService
     privacy: PrivacyService
     networking: NetworkingServices
+    stats: StatsService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

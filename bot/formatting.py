@@ -10,12 +10,12 @@ categories and French typography.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
 
 from bot.languages import language_named
@@ -30,6 +30,16 @@ def locale_of(language: str) -> Locale:
 def format_day(day: date, language: str) -> str:
     """« jeudi 13 février 2014 », « Thursday, 13 February 2014 »."""
     return format_date(day, "full", locale=locale_of(language))
+
+
+def format_short_day(when: datetime, tz: ZoneInfo, language: str) -> str:
+    """« mer. 9 déc. », « Wed 9 Dec » — the local day in ``tz``, for lists and charts."""
+    return format_skeleton("MMMEd", when.astimezone(tz), tzinfo=tz, locale=locale_of(language))
+
+
+def format_duration(delta: timedelta, language: str) -> str:
+    """« 3 minutes », « 2 heures », « 1 jour » (rounded to the largest unit, as people say it)."""
+    return format_timedelta(delta, locale=locale_of(language))
 
 
 def format_clock(when: datetime, tz: ZoneInfo, language: str) -> str:
@@ -81,8 +91,9 @@ def _at(language: str, day: str, clock: str) -> str:
 
 
 # French typography: a narrow no-break space (U+202F) before « ; ! ? », a no-break space
-# (U+00A0) before « : » and « % » and inside « » (Imprimerie nationale's rules). Only spaces
-# already typed are replaced, only outside HTML tags, so links and markup stay as written.
+# (U+00A0) before « : » and « % », inside « » and after « n° » before a number (Imprimerie
+# nationale's rules). Spaces already typed are replaced (and the one of « n° 3 » added), only
+# outside HTML tags, so links and markup stay as written.
 _TAG = re.compile(r"(<[^>]*>)")
 _SPACES = "[ \u00a0\u202f]+"
 _RULES = (
@@ -90,6 +101,7 @@ _RULES = (
     (re.compile(_SPACES + "([:%])"), "\u00a0\\1"),
     (re.compile("«" + _SPACES), "«\u00a0"),
     (re.compile(_SPACES + "»"), "\u00a0»"),
+    (re.compile("n°[ \u00a0\u202f]*(?=[0-9{])"), "n°\u00a0"),
 )
 
 

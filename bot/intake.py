@@ -7,7 +7,7 @@ sent" is ``update_queue.put``, called once per update, so journaling there would
 commit per update and still rely on its private loop. This module replaces the Updater with a
 short loop of its own (:class:`Polling`): ``getUpdates`` → one transaction for the whole batch
 (:meth:`Intake.receive`) → only then the next ``getUpdates`` with the new offset. The webhook
-(``bot/webhook.py``) answers 200 only after the same commit.
+(``bot/web/webhook.py``) answers 200 only after the same commit.
 
 :class:`Intake` hands journaled updates to ``Application.process_update`` one at a time, in the
 order they came (so in order per chat), and marks each done once handled. At start, what is not
@@ -32,6 +32,8 @@ from telegram.error import RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBUserWarning
 
 from bot.context import AnyApp
+from bot.logs import handling
+from bot.metrics import TELEGRAM_429, UPDATES_HANDLED
 from bot.services.intake.journal import Arrival, IntakeJournal
 
 log = logging.getLogger(__name__)
@@ -223,10 +225,13 @@ class Intake:
         Bot API answers without waiting) are marked together, at most ``MAX_UNMARKED`` at a
         time. Elsewhere (PostgreSQL, in-memory SQLite) each mark is awaited here, as before.
         """
+        user = update.effective_user
         try:
-            await self._app.process_update(update)
+            with handling(update.update_id, user.id if user else None):
+                await self._app.process_update(update)
         except Exception:
             log.exception("intake: update %s could not be processed", update.update_id)
+        UPDATES_HANDLED.inc()
         if not self.journal.marks_now:
             await self._mark_through_engine([update.update_id])
             return
@@ -351,6 +356,7 @@ class Polling:
             except TimedOut:
                 continue
             except RetryAfter as exc:
+                TELEGRAM_429.inc()
                 wait = exc.retry_after
                 await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 continue

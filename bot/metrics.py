@@ -7,9 +7,11 @@ depth, intake lag) are added by the web server's collector, not counted here.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, ProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+# process_resident_memory_bytes, process_cpu_seconds_total, open fds, start time (Linux).
+ProcessCollector(registry=REGISTRY)
 
 UPDATES_HANDLED = Counter(
     "innovdeizh_updates_handled",

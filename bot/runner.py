@@ -10,11 +10,13 @@ module runs the Application's life itself, in PTB's order:
    unreachable Bot API is one line and exit code 2;
 2. the command menus are published; the updates a previous run journaled and did not finish
    are queued first; the Application starts (jobs, the delivery engine, persistence);
-3. updates are received: long polling, or the webhook server (``bot/webhook.py``, imported only
-   in webhook mode) once Telegram has been told its URL and secret;
-4. SIGINT or SIGTERM: receiving stops, the update in hand is finished (the others stay in the
-   journal for the next start), the Application stops (the delivery engine records its sends
-   in flight), the database connections are closed, and the process exits 0.
+3. the web server (``bot/web/``: the webhook's POSTs, health, metrics) listens, in webhook mode
+   or with ``[http] enabled``; updates are received: long polling, or the webhook's POSTs once
+   Telegram has been told its URL and secret;
+4. SIGINT or SIGTERM: receiving stops (the web server closes), the update in hand is finished
+   (the others stay in the journal for the next start), the Application stops (the delivery
+   engine records its sends in flight), the database connections are closed, and the process
+   exits 0.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from bot.context import BotApp, Deps
 from bot.intake import Intake, Polling
 from bot.services.intake.journal import IntakeJournal
 from bot.startup import prepare_database
+from bot.web.role import Role
+from bot.web.server import start_web
 from storage.locks import single_process
 
 log = logging.getLogger(__name__)
@@ -75,11 +79,11 @@ def journal_of(deps: Deps) -> IntakeJournal:
 
 
 def receiver(intake: Intake, app: BotApp, config: Config) -> Receiver:
-    """Long polling, or the webhook server (tornado is imported only then)."""
+    """Long polling, or the webhook's registration (the web server receives the POSTs)."""
     if config.telegram.mode == "webhook":
-        from bot.webhook import WebhookServer  # noqa: PLC0415
+        from bot.web.webhook import Registration  # noqa: PLC0415
 
-        return WebhookServer(intake, app.bot, config, ALLOWED_UPDATES)
+        return Registration(app.bot, config, ALLOWED_UPDATES)
     return Polling(intake, app.bot, ALLOWED_UPDATES)
 
 
@@ -100,11 +104,15 @@ async def _serve(app: BotApp, deps: Deps) -> None:
         loop.add_signal_handler(sig, stopping.set)
     intake = Intake(app, journal_of(deps))
     source = receiver(intake, app, deps.config)
+    role = Role(deps.config.deployment.mode, deps.config.deployment.instance)
+    web = None
     try:
         await publish_commands(app)
         await intake.recover()
         await app.start()
         intake.start()
+        role.lead(intake, app.bot)
+        web = await start_web(deps, role)  # webhook mode, or [http] enabled
         await _start_receiving(source, deps.config)
         log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
         await stopping.wait()
@@ -113,6 +121,9 @@ async def _serve(app: BotApp, deps: Deps) -> None:
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
         await source.stop()
+        role.stand_by()
+        if web is not None:
+            await web.stop()
         await intake.stop()
         if app.running:
             await app.stop()
@@ -120,12 +131,8 @@ async def _serve(app: BotApp, deps: Deps) -> None:
 
 
 async def _start_receiving(source: Receiver, config: Config) -> None:
-    webhook = config.telegram.webhook
     try:
         await source.start()
-    except OSError as exc:
-        where = f"{webhook.listen}:{webhook.port}"
-        raise ConfigError("telegram.webhook.port", f"cannot listen on {where} ({exc})") from None
     except TelegramError as exc:
         key = "telegram.webhook.url" if config.telegram.mode == "webhook" else "telegram.base_url"
         raise ConfigError(key, f"Telegram refused it ({exc})") from None

@@ -126,7 +126,8 @@ def build_handlers() -> HandlerTable:
         moderation.build_conversation(),
         event_create.build_conversation(command.pop("nouvel_evenement").handler()),
         delivery.build_conversation(command.pop("annonce").handler()),
-        event_organisers.build_move_conversation(),  # /deplacer_evenement bare: pick, then date
+        # /deplacer_evenement: the event (picked, or its number typed), then the date.
+        event_organisers.build_move_conversation(command.pop("deplacer_evenement").handler()),
         # Keyed by member (poll answers have no chat); its entry takes every poll_answer.
         surveys.conversation(command.pop("questionnaire").handler(filters.ChatType.PRIVATE)),
         networking.build_conversation(),  # opened by buttons: a field, a request, a relay

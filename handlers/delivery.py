@@ -39,7 +39,13 @@ class Step(StrEnum):
 
 @admins_only
 async def start(update: Update, context: Ctx) -> str:
-    """/annonce: the admin is asked for the announcement's text."""
+    """/annonce: the admin is asked for the announcement's text; /annonce <texte> is previewed
+    at once."""
+    # The command itself is plain ASCII, so the HTML after its first space or line break is
+    # the text typed.
+    parts = (message_of(update).text_html or "").split(maxsplit=1)
+    if len(parts) == 2 and parts[1].replace("\x00", "").strip():
+        return await _preview(update, context, parts[1])
     await hold(update, context, NAME, Step.TEXT)
     await say(update, context, "delivery.announce.ask")
     return Step.TEXT
@@ -48,10 +54,13 @@ async def start(update: Update, context: Ctx) -> str:
 @admins_only
 async def on_text(update: Update, context: Ctx) -> str:
     """Keep the draft and show it as members will see it, with the count."""
-    message = message_of(update)
+    return await _preview(update, context, message_of(update).text_html or "")
+
+
+async def _preview(update: Update, context: Ctx, text: str) -> str:
     # NUL is dropped before storage anyway; a text of spaces or NULs is nothing to send (Telegram
     # refuses an empty message): ask again.
-    text = (message.text_html or "").replace("\x00", "")
+    text = text.replace("\x00", "")
     if not text.strip():
         await say(update, context, "delivery.announce.empty")
         return Step.TEXT

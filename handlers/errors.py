@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 
 from bot.context import Ctx
+from bot.metrics import TELEGRAM_429
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,8 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: Ctx) -> None:
     """Log the exception (with the update id) and tell the member something went wrong."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, RetryAfter):  # a reply refused: Telegram's flood limit
+        TELEGRAM_429.inc()
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -31,7 +31,8 @@ async def welcome(update: Update, context: Ctx, *, missing: bool = False) -> Non
     """The French (or English) welcome with the main features as buttons; ``missing``: after
     saying the card a deep link names is not there."""
     if context.args:
-        log.info("unknown deep link payload %r (update %s)", context.args[0], update.update_id)
+        # At DEBUG only: after /start a member can type anything, and texts stay out of INFO.
+        log.debug("unknown deep link payload %r (update %s)", context.args[0], update.update_id)
     lang = language(update, context)  # once: the text and the buttons speak the same one
     text = context.deps.texts.get(lang, "start.welcome", name=sender(update).first_name)
     if missing:

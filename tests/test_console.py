@@ -293,7 +293,7 @@ async def test_a_proposal_s_card_reaches_the_organiser_who_moderates_in_the_cons
         ]
     )
     printed = await type_script(console_config, script)
-    assert "🤖 → Yann : 📝 Proposition n°1 — par Maëlle" in printed, printed
+    assert "🤖 → Yann : 📝 Proposition n° 1 — par Maëlle" in printed, printed
     assert "🤖 → Maëlle : 🎉 Bonne nouvelle : « Repair café de Lannion » est publiée !" in printed
 
 

@@ -38,7 +38,7 @@ async def test_confirm_twice_at_once_plans_once(two_processes: tuple[Deps, Deps]
     for user_id in (ADMIN_ID, *MEMBERS):
         await first.members.remember(Identity(user_id, f"Membre {user_id}"))
     for trial in range(TRIALS):
-        await first.delivery.announcements.save_text(ADMIN_ID, f"Annonce n°{trial}")
+        await first.delivery.announcements.save_text(ADMIN_ID, f"Annonce n° {trial}")
         results = await asyncio.gather(
             first.delivery.announcements.confirm(ADMIN_ID, ADMIN_ID, 1000 + trial),
             second.delivery.announcements.confirm(ADMIN_ID, ADMIN_ID, 2000 + trial),
@@ -51,7 +51,7 @@ async def test_confirm_twice_at_once_plans_once(two_processes: tuple[Deps, Deps]
             announcements = await session.scalar(
                 select(func.count())
                 .select_from(Announcement)
-                .where(Announcement.text == f"Annonce n°{trial}")
+                .where(Announcement.text == f"Annonce n° {trial}")
             )
             sends = await session.scalar(
                 select(func.count())

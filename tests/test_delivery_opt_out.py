@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.context import BotApp, Deps
 from bot.delivery_worker import telegram_sender
 from bot.services.delivery.engine import DeliveryEngine
@@ -53,3 +55,17 @@ async def test_refused_announcements_are_not_sent_and_the_count_says_so(
     await admin.say("/annonce")
     await admin.say(TEXT + " (rappel)")
     assert admin.last_text() == f"Il partira à {recipients + 1} personnes. Je l'envoie ?"
+
+
+@pytest.mark.parametrize("separator", [" ", "\n"])
+async def test_an_announcement_typed_after_the_command_is_previewed_at_once(
+    chat_with: Callable[..., MemberChat], fake: FakeTelegram, separator: str
+) -> None:
+    admin = chat_with(ADMIN_ID, first_name="Gwen")
+    await admin.say(f"/annonce{separator}Rendez-vous <b>jeudi</b> à Lorient !")
+    preview, text, _count = fake.bot_texts(ADMIN_ID)[-3:]
+    assert preview == "Aperçu du message\u00a0:"
+    assert plain(text) == "Rendez-vous <b>jeudi</b> à Lorient !"  # typed tags shown as typed
+    assert admin.last_text() == "Il partira à 1 personne. Je l'envoie ?"
+    await admin.say("/annonce   ")
+    assert admin.last_text().startswith("Écris le message à envoyer à tous les membres.")

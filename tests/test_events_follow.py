@@ -45,7 +45,10 @@ async def test_followers_hear_of_new_moved_and_cancelled_gatherings(
     await member.say(f"/annuler_evenement {event.id}")
     assert member.last_text() == "Cette action est réservée aux organisateurs."
     await admin.say(f"/annuler_evenement {event.id}")
-    await admin.say(f"/annuler_evenement {event.id}")
+    confirm = admin.newest_with_buttons()["message_id"]
+    await admin.say(f"/annuler_evenement {event.id}")  # a second confirmation, before either
+    await admin.press("🚫 Oui, annuler la rencontre", confirm)
+    await admin.press("🚫 Oui, annuler la rencontre")
     await _deliver(app, deps)
     cancelled = [t for t in member.texts() if "annulée" in t]
     assert len(cancelled) == 1

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from bot.commands import publish_commands
 from bot.console.bot_api import commands_key
 from bot.context import BotApp, Deps
+from bot.texts import Texts
 from handlers import COMMANDS
+from handlers.menu import MEMBER
 from storage.models import Member
 from tests.conftest import ADMIN_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.bot_api import FakeTelegram
@@ -57,6 +59,20 @@ async def test_help_lists_what_a_member_can_do(chat_with: Chat, command: str) ->
     assert "/langue" in chat.last_text()
     assert "/proposer" in chat.last_text()
     assert "/stats" not in chat.last_text()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_help_names_every_command_of_the_menus(language: str) -> None:
+    """A command in Telegram's menu that /aide does not name is one members never find."""
+    texts = Texts.load()
+    members_help = texts.catalogue(language)["help.text"]
+    organisers_help = texts.catalogue(language)["help.admin"]
+    for row in COMMANDS:
+        if row.menu is None or row.fr in {"start", "aide"}:
+            continue
+        name = row.fr if language == "fr" or row.en is None else row.en
+        where = organisers_help if row.audience != MEMBER else members_help
+        assert f"/{name}" in where, f"/{name} is in the menus but not in /aide ({language})"
 
 
 async def test_language_button_of_the_help(chat_with: Chat) -> None:

@@ -1,12 +1,12 @@
 """The intake journal: written before handling, a second delivery handled once, what waits
-after a crash handled first and in order, done rows cleared then pruned, erasure, readiness."""
+after a crash handled first and in order, done rows cleared then pruned, erasure."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 
 from bot.context import BotApp, Deps
@@ -137,26 +137,3 @@ async def test_updates_left_by_a_crash_are_handled_first_in_order(
     assert [text.split()[0] for text in anne] == ["Bonjour", "Ce", "Dans"]
     assert plain(fake.bot_texts(BOB)[0]).startswith("Hello Bob")
     assert await journal_of(deps).oldest_waiting() is None
-
-
-async def test_ready_until_an_update_waits_too_long_or_the_database_is_away(
-    sessions: Sessions,
-) -> None:
-    journal = IntakeJournal(_engine(sessions), keep_done=WEEK)
-    assert await journal.ready(timedelta(minutes=5)) == (True, "ready")
-    await journal.record([_arrival(1)])
-    async with sessions.begin() as session:
-        await session.execute(
-            update(InboundUpdate).values(received_at=utcnow() - timedelta(minutes=6))
-        )
-    ok, why = await journal.ready(timedelta(minutes=5))
-    assert not ok
-    assert why.startswith("intake stuck: an update has waited 36")
-    engine = create_async_engine("sqlite+aiosqlite:////nonexistent-folder/x.sqlite3")
-    try:
-        away = IntakeJournal(engine, keep_done=WEEK)
-        ok, why = await away.ready(timedelta(minutes=5))
-    finally:
-        await engine.dispose()
-    assert not ok
-    assert why.startswith("database unreachable")

@@ -4,6 +4,7 @@ another one gets 403, is logged with its source and changes nothing; /healthz an
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import httpx
@@ -87,6 +88,15 @@ async def test_post_without_or_with_a_wrong_secret_is_403_and_changes_nothing(
     assert "the-wrong-one" not in log
     assert "the-Right-one" not in log
     assert (health.status_code, health.text) == (200, "ok\n")
-    assert (ready.status_code, ready.text) == (200, "ready\n")
+    assert ready.status_code == 200, ready.text
+    assert ready.json() | {"intake_lag_seconds": 0} == {
+        "ready": True,
+        "role": "single",
+        "instance": f"{socket.gethostname()[:40]}-{process.pid}",
+        "leader": None,
+        "epoch": None,
+        "database": "ok",
+        "intake_lag_seconds": 0,
+    }
     set_webhook = next(call for call in fake.calls if call.method == "setWebhook")
     assert set_webhook.params["secret_token"] == "the-Right-one"

@@ -47,7 +47,7 @@ async def test_a_round_from_opening_to_follow_up(
     await admin.say("/cafe_ouvrir 13/02/2020 14h")
     assert "Cette date est passée" in admin.last_text()
     await admin.say("/cafe_ouvrir demain 12h30")
-    assert "Café réseautage n°1 ouvert pour tout le réseau" in admin.last_text()
+    assert "Café réseautage n° 1 ouvert pour tout le réseau" in admin.last_text()
     assert "5 personnes peuvent être invitées" in admin.last_text()
     await admin.press("📨 Inviter ces personnes")
     assert "5 invitations en route" in admin.last_text()

@@ -72,6 +72,34 @@ async def test_move_bare_offers_the_events_then_asks_the_date(
         assert event.starts_at.astimezone(PARIS).weekday() == 0
 
 
+async def test_move_with_the_number_alone_asks_the_date(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say(f"/deplacer_evenement {event_id}")
+    assert "Nouvelle date pour « Atelier mobilité »" in admin.last_text()
+    await admin.say("lundi 14h30")
+    assert admin.last_text().startswith("C'est déplacé au lundi")
+    await admin.say(f"/deplacer_evenement {event_id + 1000}")
+    assert admin.last_text() == "Cet événement n'existe plus ou a été annulé."
+
+
+async def test_cancel_typed_with_its_number_confirms_first(
+    deps: Deps, chat_with: Callable[..., MemberChat]
+) -> None:
+    event_id = await upcoming_event(deps)
+    admin = chat_with(ADMIN_ID)
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert "Annuler « Atelier mobilité » ?" in admin.last_text()
+    async with deps.sessions() as session:
+        assert (await session.get(Event, event_id)).cancelled_at is None  # type: ignore[union-attr]
+    await admin.press("🚫 Oui, annuler la rencontre")
+    assert admin.last_text().startswith("La rencontre est annulée")
+    await admin.say(f"/annuler_evenement {event_id}")
+    assert admin.last_text() == "Cet événement n'existe plus ou a été annulé."
+
+
 async def test_cancel_bare_picks_and_confirms_and_stats_leave_it_out(
     deps: Deps, chat_with: Callable[..., MemberChat]
 ) -> None:
@@ -113,9 +141,9 @@ async def test_organisers_see_the_event_number_on_its_card(
     event_id = await upcoming_event(deps)
     admin, member = chat_with(ADMIN_ID), chat_with(MEMBER_ID)
     await admin.say("/evenements")
-    assert f"n° {event_id}" in admin.message_containing("Atelier mobilité")["text"]
+    assert f"n°\u00a0{event_id}" in admin.message_containing("Atelier mobilité")["text"]
     await member.say("/evenements")
-    assert "n° " not in member.message_containing("Atelier mobilité")["text"]
+    assert "n°" not in member.message_containing("Atelier mobilité")["text"]
 
 
 async def test_survey_for_an_event_picked_by_button_number_or_title(
@@ -125,13 +153,13 @@ async def test_survey_for_an_event_picked_by_button_number_or_title(
     admin = chat_with(ADMIN_ID)
     await admin.say("/enquete_creer")
     assert "Pour quelle rencontre ?" in admin.last_text()
-    await admin.press(f"n°{event_id} · Café réseautage de Brest")
-    assert "Questionnaire n°1" in admin.last_text()
+    await admin.press(f"n° {event_id} · Café réseautage de Brest")
+    assert "Questionnaire n° 1" in admin.last_text()
     assert "pour « Café réseautage de Brest »" in admin.last_text()
     await admin.say(f"/enquete_creer {event_id}")
-    assert "Questionnaire n°2" in admin.last_text()
+    assert "Questionnaire n° 2" in admin.last_text()
     await admin.say("/enquete_creer cafe reseautage de brest")  # no accents, any case
-    assert "Questionnaire n°3" in admin.last_text()
+    assert "Questionnaire n° 3" in admin.last_text()
     await admin.say("/enquete_creer Rencontre imaginaire")
     assert "Je ne trouve pas la rencontre « Rencontre imaginaire »" in admin.last_text()
     async with deps.sessions() as session:
@@ -167,18 +195,18 @@ async def test_survey_commands_typed_bare_offer_the_surveys(
     event_id = await upcoming_event(deps)
     admin = chat_with(ADMIN_ID)
     await admin.say(f"/enquete_creer {event_id}")
-    label = "n°1 · Rencontre Innov'Deizh : ton avis"
+    label = "n° 1 · Rencontre Innov'Deizh : ton avis"
 
     await admin.say("/enquete_planifier")
     assert "Quel questionnaire programmer ?" in admin.last_text()
     assert any(lb.startswith(label) for lb in admin.button_labels())
     await admin.press(next(lb for lb in admin.button_labels() if lb.startswith(label)))
     await admin.press("📅 Le lendemain de la rencontre, à 9 h")
-    assert "Questionnaire n°1 programmé le" in admin.last_text()
+    assert "Questionnaire n° 1 programmé le" in admin.last_text()
 
     await admin.say("/enquete_ouvrir")
     await admin.press(next(lb for lb in admin.button_labels() if lb.startswith(label)))
-    assert admin.message_containing("Questionnaire n°1 ouvert à tous")
+    assert admin.message_containing("Questionnaire n° 1 ouvert à tous")
     assert fake.bot_messages(ADMIN_ID)[-1]["document"]["file_name"] == "qr-survey-1.png"
 
     await admin.say("/enquete_export")
@@ -193,7 +221,7 @@ async def test_survey_commands_typed_bare_offer_the_surveys(
     await admin.say("/enquete_cloturer")
     await admin.press(next(lb for lb in admin.button_labels() if lb.startswith(label)))
     await admin.press("🔒 Clore et publier les résultats")
-    assert admin.last_text().startswith("🔒 Questionnaire n°1 clos ; ses résultats sont publics")
+    assert admin.last_text().startswith("🔒 Questionnaire n° 1 clos ; ses résultats sont publics")
     await admin.say("/enquete_cloturer")  # nothing left to close: the usage, no buttons
     assert admin.texts()[-2] == (
         "Précise le numéro du questionnaire, par exemple : /enquete_cloturer 3 public"
@@ -227,7 +255,7 @@ async def test_quick_poll_closing_in_french_dates_and_never_in_the_past(
     assert admin.last_text().startswith("Un sondage rapide dure au plus une semaine.")
     before = datetime.now(UTC)
     await admin.say("/sondage_rapide dans 2 heures anonyme On fait une pause ? | Oui | Non")
-    assert "Sondage rapide n°1" in admin.last_text()
+    assert "Sondage rapide n° 1" in admin.last_text()
     async with deps.sessions() as session:
         poll = await session.get(QuickPoll, 1)
         assert poll is not None
@@ -275,12 +303,12 @@ async def test_quick_poll_results_and_close_typed_bare_offer_the_group_polls(
     )  # a message carrying it
     assert fake.callback_answers[-1]["text"] == REFUSED
     await admin.say("/sondage_resultats")
-    await admin.press("n°1 · On fait une pause ?")
+    await admin.press("n° 1 · On fait une pause ?")
     assert "(0 vote, en cours)" in admin.last_text()
     await admin.say("/sondage_fermer")
     assert admin.last_text().startswith("Quel sondage fermer maintenant ?")
-    await admin.press("n°1 · On fait une pause ?")
-    assert "Sondage rapide n°1 clos." in admin.texts()[-2]
+    await admin.press("n° 1 · On fait une pause ?")
+    assert "Sondage rapide n° 1 clos." in admin.texts()[-2]
     async with deps.sessions() as session:
         poll = await session.get(QuickPoll, 1)
         assert poll is not None
@@ -312,6 +340,7 @@ async def test_a_picker_older_than_the_cancellation_says_the_event_is_gone(
     await admin.say("/annuler_evenement")
     cancel_picker = admin.newest_with_buttons()["message_id"]
     await admin.say(f"/annuler_evenement {event_id}")
+    await admin.press("🚫 Oui, annuler la rencontre")
     assert admin.last_text().startswith("La rencontre est annulée")
     [label] = [label for label in admin.button_labels() if "Atelier mobilité" in label]
     for picker in (move_picker, cancel_picker):

@@ -24,6 +24,8 @@ from bot.intake import Intake
 from bot.runner import journal_of, receiver
 from bot.services.delivery.outbox import DeliveryService
 from bot.startup import prepare_database
+from bot.web.role import Role
+from bot.web.server import start_web
 from storage.db import create_engine, create_sessions
 from storage.migrate import upgrade
 from tests.support.driver import plain
@@ -183,7 +185,11 @@ async def test_webhook_mode_checks_the_secret_and_answers(
             await app.start()
             intake = Intake(app, journal_of(deps))
             intake.start()
-            hook = receiver(intake, app, config)  # as the runner does
+            role = Role()  # as the runner does
+            role.lead(intake, app.bot)
+            web = await start_web(deps, role)
+            assert web is not None
+            hook = receiver(intake, app, config)
             await hook.start()
             forged = await client.post(endpoint, json=update)
             assert forged.status_code == 403
@@ -193,6 +199,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(
             assert accepted.status_code == 200
             await fake.wait_for(lambda: bot_said(fake, ANNE, "Bonjour Anne !"), timeout=10)
             await hook.stop()
+            await web.stop()
             await intake.stop()
             await app.stop()
     finally:

@@ -115,12 +115,12 @@ async def test_forget_scrubs_cards_files_and_logs(
     assert bot_texts_with_mark(fake, MODERATOR_ID) == []
     scrubbed = card_of(fake.bot_messages(MODERATORS_CHAT_ID), number)
     assert scrubbed["message_id"] == card["message_id"]
-    assert plain(scrubbed["text"]) == f"📝 Proposition n°{number} : {ERASED}"
+    assert plain(scrubbed["text"]) == f"📝 Proposition n° {number} : {ERASED}"
     assert not fake.buttons(scrubbed)
     assert [m for m in fake.bot_messages(MODERATORS_CHAT_ID) if m.get("photo")] == []
     assert any(plain(t) == ERASED for t in fake.bot_texts(MODERATORS_CHAT_ID))  # the answer
     copy = card_of(fake.bot_messages(MODERATOR_ID), number)
-    assert plain(copy["text"]) == f"📝 Proposition n°{number} : {ERASED}"
+    assert plain(copy["text"]) == f"📝 Proposition n° {number} : {ERASED}"
     async with deps.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(MemberMessage)) == 0
 

@@ -107,7 +107,7 @@ async def test_two_moderators_at_once_exactly_one_decision_applies(
     member = MemberChat(first_app, fake, MEMBER_ID, MEMBER_ID)
     applied_by = []
     for trial in range(TRIALS):
-        name = f"Ressourcerie n°{trial} {second}"
+        name = f"Ressourcerie n° {trial} {second}"
         await send_proposal(member, name)
         if "Non, envoyer quand même" in member.button_labels():  # like the previous trials'
             await member.press("Non, envoyer quand même")

@@ -125,8 +125,8 @@ async def test_the_english_prompt_gives_english_examples_that_work(
 ) -> None:
     english = chat_with(4343, language_code="en")
     await english.say("/search")
-    assert "(« mobility »)" in english.last_text()
-    assert "(« what is a SCOP? »)" in english.last_text()
+    assert "(“mobility”)" in english.last_text()
+    assert "(“what is a SCOP?”)" in english.last_text()
     await english.say("mobility")  # the example finds something
     assert "Vers une mobilité durable" in english.last_text()
     await english.say("what is a SCOP?")

@@ -20,7 +20,7 @@ async def add_innovations(app: BotApp, count: int, **values: object) -> None:
     sessions = deps_of(app).sessions
     async with sessions.begin() as session:
         for n in range(count):
-            session.add(Innovation(title=f"Atelier vélo solidaire n°{n}", **values))
+            session.add(Innovation(title=f"Atelier vélo solidaire n° {n}", **values))
 
 
 async def test_search_command_and_plain_text(chat_with: Callable[..., MemberChat]) -> None:

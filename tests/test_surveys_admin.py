@@ -25,7 +25,7 @@ SEEDED_EVENT = "innov-deizh-2013"
 
 async def survey_with_2013_answers(deps: Deps, admin: MemberChat) -> int:
     await admin.say(f"/enquete_creer {SEEDED_EVENT}")
-    assert "Questionnaire n°1" in admin.last_text()
+    assert "Questionnaire n° 1" in admin.last_text()
     columns: dict[str, list[int | str | None]] = {k: list(v) for k, v in FIGURES_2013.items()}
     columns["comments"] = [*COMMENTS_2013, *[None] * 44]
     await add_answers(deps.sessions, 1, columns)
@@ -126,7 +126,7 @@ async def test_open_to_everyone_with_the_deep_link(
     assert qr["file_name"] == "qr-survey-1.png"
     assert fake.files[qr["file_id"]].startswith(b"\x89PNG")
     await admin.say("/enquetes")
-    assert "n°1 · Rencontre Innov'Deizh : ton avis" in admin.last_text()
+    assert "n° 1 · Rencontre Innov'Deizh : ton avis" in admin.last_text()
     assert "ouvert" in admin.last_text()
 
     member = chat_with(MEMBER_ID)
@@ -156,7 +156,7 @@ async def test_quick_poll_in_a_group(
     await admin.say("/sondage_rapide 5 On fait une pause ? | Oui | Non")
     poll = fake.bot_messages(group_id)[-2]["poll"]
     assert poll["is_anonymous"] is False
-    assert "Sondage rapide n°1" in admin.last_text()
+    assert "Sondage rapide n° 1" in admin.last_text()
     for voter, option in ((MEMBER_ID, 0), (ADMIN_ID, 0), (5001, 1)):
         fake.add_user(voter, f"Membre {voter}")
         await member.deliver(fake.answer_poll(voter, poll["id"], [option]))

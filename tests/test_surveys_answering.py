@@ -81,7 +81,7 @@ async def scheduled_survey(
     update = fake.send_document(ADMIN_ID, EVERY_KIND.encode(), "bilan.toml")
     update["message"]["caption"] = "/enquete_creer bilan-test"
     await admin.deliver(update)
-    assert "Questionnaire n°1 « Bilan de la rencontre » créé (6 questions)" in admin.last_text()
+    assert "Questionnaire n° 1 « Bilan de la rencontre » créé (6 questions)" in admin.last_text()
     await admin.say("/enquete_planifier 1")
     assert admin.last_text().startswith("La rencontre est passée : le lendemain à 9 h (")
     await admin.say("/enquete_planifier 1 maintenant")

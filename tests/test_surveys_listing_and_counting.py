@@ -20,7 +20,7 @@ SEEDED_EVENT = "innov-deizh-2013"
 
 async def open_survey(admin: MemberChat, *, to_all: bool = True) -> None:
     await admin.say(f"/enquete_creer {SEEDED_EVENT}")
-    assert "Questionnaire n°1" in admin.last_text()
+    assert "Questionnaire n° 1" in admin.last_text()
     if to_all:
         await admin.say("/enquete_ouvrir 1")
 
@@ -33,7 +33,7 @@ async def test_questionnaire_lists_the_surveys_open_to_the_member(chat_with: Cha
     await member.say("/questionnaire")
     offer = member.last_text()
     assert "Ces questionnaires t'attendent" in offer
-    assert "n°1 · Rencontre Innov'Deizh : ton avis" in offer
+    assert "n° 1 · Rencontre Innov'Deizh : ton avis" in offer
     await member.press("✍️ Répondre · Rencontre Innov'Deizh : ton avis")
     assert member.last_message()["poll"]["question"].startswith("1/8")
 

@@ -23,6 +23,7 @@ from bot.languages import CODES
 from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.networking.fields import FIELDS as NETWORKING_FIELDS
 from bot.services.proposals.moderation import REASON_CODES
+from bot.services.stats.service import PROPOSAL_STATUSES
 from bot.texts import Texts
 from handlers import COMMANDS
 from handlers.events.keys import EDIT_FIELDS
@@ -101,6 +102,10 @@ BUILT_WITH_F_STRINGS = [
     *(f"networking.round.status.{status}" for status in ("open", "paired", "done", "cancelled")),
     *(f"networking.round.{outcome}" for outcome in ("joined", "skipped", "left", "no_profile")),
     *(f"networking.round.{outcome}" for outcome in ("closed", "not_in_pool")),
+    # bot/services/stats/report.py: the chart's bars and legend, the proposals' statuses
+    *(f"stats.chart.{name}" for name in ("total", "active", "blocked")),
+    *(f"stats.chart.{name}" for name in ("coming", "maybe", "waiting")),
+    *(f"stats.status.{status}" for status in PROPOSAL_STATUSES),
     # handlers/surveys/admin.py: f"surveys.admin.status_{info.status}"
     *(f"surveys.admin.status_{status}" for status in ("draft", "scheduled", "open", "closed")),
     # handlers/events/organisers.py: the pickers of /deplacer_evenement, /annuler_evenement

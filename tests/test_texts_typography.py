@@ -64,3 +64,16 @@ def test_tags_and_links_are_left_as_written() -> None:
 
 def test_spaces_already_no_break_are_normalised_not_doubled() -> None:
     assert french_typography(f"50{NBSP}% ; 3 {NNBSP}!") == f"50{NBSP}%{NNBSP}; 3{NNBSP}!"
+
+
+def test_a_number_after_numero_is_held_by_a_no_break_space() -> None:
+    assert french_typography("Proposition n° 12 et n° 3") == "Proposition n°\u00a012 et n°\u00a03"
+    assert french_typography("n° {id}") == "n°\u00a0{id}"
+    assert french_typography("le n° de téléphone") == "le n° de téléphone"  # no number: as typed
+
+
+def test_english_texts_quote_with_english_quotation_marks() -> None:
+    """« » are French; an English text quotes “like this” (a leading « is a back chevron)."""
+    english = Texts.load().catalogue("en")
+    quoted = sorted(key for key, text in english.items() if re.search(r"«\s?\S.*»", text))
+    assert quoted == []

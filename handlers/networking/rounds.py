@@ -13,7 +13,16 @@ from bot.services.french_dates import DateNotUnderstood, parse_french_datetime
 from bot.services.networking.round_messages import MET_ANSWERS, RoundView
 from bot.services.networking.rounds import ROUND_PAUSE_WEEKS
 from handlers.access import admins_only
-from handlers.common import chat_of, edit_buttons, language, query_of, say, say_plural, sender
+from handlers.common import (
+    chat_of,
+    edit_buttons,
+    label,
+    language,
+    query_of,
+    say,
+    say_plural,
+    sender,
+)
 from handlers.keys import Key, parse_id
 from handlers.networking import round_keys as keys
 
@@ -47,17 +56,9 @@ async def show_rounds(update: Update, context: Ctx) -> None:
             )
         )
         if state != "joined":
-            rows.append(
-                [keys.JOIN.button(f"{t(update, 'networking.round.join')} · n°{view.id}", view.id)]
-            )
+            rows.append([keys.JOIN.button(_numbered(update, context, "join", view.id), view.id)])
         else:
-            rows.append(
-                [
-                    keys.LEAVE.button(
-                        f"{t(update, 'networking.round.leave')} · n°{view.id}", view.id
-                    )
-                ]
-            )
+            rows.append([keys.LEAVE.button(_numbered(update, context, "leave", view.id), view.id)])
     if not found:
         lines.append(t(update, "networking.round.none"))
     if paused is not None:
@@ -231,11 +232,7 @@ async def show_report(update: Update, context: Ctx) -> None:
         )
         if view.status == "open":
             rows.append(
-                [
-                    keys.INVITE.button(
-                        f"{t(update, 'networking.round.invite_button')} · n°{view.id}", view.id
-                    )
-                ]
+                [keys.INVITE.button(_numbered(update, context, "invite_button", view.id), view.id)]
             )
     markup = InlineKeyboardMarkup(rows) if rows else None
     await context.bot.send_message(chat_of(update).id, "\n".join(lines), reply_markup=markup)
@@ -273,3 +270,9 @@ def _when(context: Ctx, view: RoundView, lang: str) -> str:
 
 def _pool(context: Ctx, view: RoundView, lang: str) -> str:
     return context.deps.networking.rounds.messages.pool(view.pool, view.pool_ref, lang)
+
+
+def _numbered(update: Update, context: Ctx, action: str, round_id: int) -> str:
+    """A button's label with the round's number (« ✅ Je participe · n° 3 »)."""
+    text = context.deps.t(update, f"networking.round.{action}")
+    return label(update, context, "networking.round.numbered", action=text, id=round_id)

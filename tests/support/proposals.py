@@ -32,6 +32,6 @@ async def send_proposal(
 def card_of(messages: list[dict[str, Any]], number: int) -> dict[str, Any]:
     """The moderators' card of proposal ``number``."""
     for message in messages:
-        if f"n°{number}" in message.get("text", ""):
+        if f"n°\u00a0{number}" in message.get("text", ""):
             return message
     raise AssertionError(f"no card for proposal {number}")

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.metrics import SENDS, TELEGRAM_429
 from bot.services.delivery.outbox import DeliveryService
 from bot.services.delivery.pacing import Clock, Pacer, RealClock
 from bot.services.delivery.types import (
@@ -153,27 +154,36 @@ class DeliveryEngine:
         try:
             message_id = await self._sender(row)
         except RetryLater as exc:
+            TELEGRAM_429.inc()
+            SENDS.labels("retry").inc()
             self._pacer.pause(exc.seconds)
             due = self._clock.now() + timedelta(seconds=exc.seconds)
             await service.record_retry(row.id, due, f"429: {exc}")
         except Unreachable as exc:
+            SENDS.labels("blocked").inc()
             await service.record_blocked(row.id, f"403: {exc}")
             if self._on_blocked is not None and row.chat_id > 0:
                 await self._on_blocked(row.chat_id)
         except TransientError as exc:
             if row.attempts >= self._settings.max_attempts:
+                SENDS.labels("failed").inc()
                 await service.record_failed(row.id, f"network, gave up: {exc}")
             else:
+                SENDS.labels("retry").inc()
                 due = self._clock.now() + service.backoff(row.attempts)
                 await service.record_retry(row.id, due, f"network: {exc}")
         except InDoubt as exc:
+            SENDS.labels("doubt").inc()
             await service.record_doubt(row.id, row.purpose, f"timeout: {exc}")
         except Rejected as exc:
+            SENDS.labels("failed").inc()
             await service.record_failed(row.id, f"rejected: {exc}")
         except Exception as exc:  # a bug in a payload or sender must not stop the others
+            SENDS.labels("failed").inc()
             log.exception("send %s failed unexpectedly", row.id)
             await service.record_failed(row.id, f"error: {type(exc).__name__}: {exc}")
         else:
+            SENDS.labels("sent").inc()
             await service.record_sent(row.id, message_id, self._clock.now())
 
     async def _idle(self, longest: float, should_stop: Callable[[], bool] = lambda: False) -> None:

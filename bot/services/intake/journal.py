@@ -1,5 +1,6 @@
 """The intake journal's rules: what is written before Telegram is told an update arrived, when
-it is done, what waits after a crash, how long done rows stay, and whether intake is stuck.
+it is done, what waits after a crash and how long done rows stay (whether intake is stuck is
+``bot/services/health/``'s judgement).
 
 Telegram-free: an update is its ``update_id``, who sent it, where, and its JSON.
 """
@@ -11,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import utcnow
@@ -122,16 +122,3 @@ class IntakeJournal:
         """When the oldest update not done arrived (None: nothing waits)."""
         async with self._engine.connect() as conn:
             return await IntakeRepository(conn).oldest_pending()
-
-    async def ready(self, stuck_after: timedelta) -> tuple[bool, str]:
-        """Database reachable and nothing waiting longer than ``stuck_after``: (ok, why)."""
-        try:
-            async with self._engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-                oldest = await IntakeRepository(conn).oldest_pending()
-        except Exception as exc:  # any driver error means the same: not ready
-            return False, f"database unreachable ({type(exc).__name__})"
-        if oldest is not None and utcnow() - oldest > stuck_after:
-            waited = int((utcnow() - oldest).total_seconds())
-            return False, f"intake stuck: an update has waited {waited} s"
-        return True, "ready"

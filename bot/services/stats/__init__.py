@@ -1,0 +1,1 @@
+"""/stats: the network's and the bot's figures for organisers (service, report, chart)."""
