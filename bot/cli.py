@@ -1,4 +1,5 @@
-"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, qr."""
+"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, qr, events,
+migrate-db, backup, restore."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from telegram import Bot
 
-from bot import cli_events
+from bot import cli_events, cli_operations
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import LOG_FORMATS, LOG_LEVELS, setup_logging
@@ -20,9 +22,13 @@ from bot.runner import serve
 from bot.services.catalogue.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
 from storage.db import safe_url
+from storage.locks import DatabaseInUse, single_process
 from storage.migrate import upgrade
 
 EXIT_CONFIG = 2
+# Commands that take the SQLite file's process lock (serve() takes it for "run" with a token):
+# a second bot on one file, or a schema change under a running bot, is refused.
+SINGLE_PROCESS = frozenset({"run", "console", "db"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "qr":
         bot = args.bot or asyncio.run(_bot_username(config))
         return _qr(args.target, bot, args.out, config)
-    if args.command == "events":
-        return cli_events.run(args, config)
+    if tool := _TOOLS.get(args.command):
+        return tool(args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     level = logging_options.log_level or ("WARNING" if quiet else "INFO")
     setup_logging(
@@ -51,9 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run" and config.has_token:
             serve(config)  # PTB's run_polling / run_webhook own the event loop
         else:
-            asyncio.run(action(config))
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+            locked = args.command in SINGLE_PROCESS
+            with single_process(config.database.url) if locked else nullcontext():
+                asyncio.run(action(config))
+    except (ConfigError, DatabaseInUse) as exc:
+        line = exc if isinstance(exc, DatabaseInUse) else f"configuration error: {exc}"
+        print(line, file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
@@ -96,6 +105,11 @@ async def _check_config(config: Config) -> None:
     print(f"configuration OK: mode {mode}, database {safe_url(config.database.url)}")
 
 
+# Sub-commands that parse their own arguments and return their exit code.
+_TOOLS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "events": cli_events.run,
+    **dict.fromkeys(cli_operations.COMMANDS, cli_operations.run),
+}
 # "run" without a token opens the console; with one, main() calls serve() instead.
 _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
     "run": _console,
@@ -140,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("seed", help="import the seed catalogue (idempotent)")
     sub.add_parser("check-config", help="check the configuration and the database")
     cli_events.add_parser(sub)
+    cli_operations.add_parser(sub)
     qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
     qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
     qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")

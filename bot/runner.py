@@ -38,6 +38,7 @@ from bot.services.intake.journal import IntakeJournal
 from bot.startup import prepare_database
 from bot.web.role import Role
 from bot.web.server import start_web
+from storage.locks import single_process
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -52,7 +53,13 @@ class Receiver(Protocol):
 
 
 def serve(config: Config) -> None:
-    """Serve updates until SIGINT or SIGTERM, then stop cleanly (raises ConfigError)."""
+    """Serve updates until SIGINT or SIGTERM, then stop cleanly (raises ConfigError, and
+    DatabaseInUse when another process serves the same SQLite file)."""
+    with single_process(config.database.url):  # held until the process ends, even by SIGKILL
+        _serve_locked(config)
+
+
+def _serve_locked(config: Config) -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     deps = build_deps(config)

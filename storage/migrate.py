@@ -76,6 +76,15 @@ def script_heads(migrations: Path = MIGRATIONS) -> frozenset[str]:
     return frozenset(script.get_heads())
 
 
+def known_revisions(migrations: Path = MIGRATIONS) -> frozenset[str]:
+    """Every revision of our migrations (imports Alembic): a database at one of them can be
+    brought to the newest schema."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (see module docstring)
+
+    script = ScriptDirectory.from_config(alembic_config(migrations=migrations))
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
 def expected_heads(migrations: Path = MIGRATIONS) -> frozenset[str]:
     """``script_heads``, read from the cache while the migration files are unchanged."""
     key = versions_fingerprint(migrations)
