@@ -61,6 +61,9 @@ class Handling:
 
     update_id: int
     over: bool = False
+    # A request of the handling was refused (the lease is lost): the update is left not done,
+    # for the next leader.
+    fenced: bool = False
     _marked: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def answering(self, mark: Callable[[int], Awaitable[None]]) -> None:
@@ -261,6 +264,9 @@ class Intake:
             if handling is not None and token is not None:
                 handling.over = True
                 HANDLING.reset(token)
+        if handling is not None and handling.fenced:
+            log.warning("intake: update %s left to the next leader", update.update_id)
+            return
         if not self.journal.marks_now:
             await self._mark_through_engine([update.update_id])
             return

@@ -9,7 +9,9 @@ after it wakes finds the deadline passed. The outbox fences its claims in the da
 
 While an update is handled (``bot.intake.HANDLING``), the first request it makes is preceded by
 its "answering" mark, committed: if this leader dies before marking the update done, the next
-leader finds it answering and reports it in doubt instead of answering it a second time.
+leader finds it answering and reports it in doubt instead of answering it a second time. An
+update whose handling had a request refused is not marked done: the next leader handles it
+(or, if something had already left, reports it in doubt).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot.intake import HANDLING
+from bot.intake import HANDLING, Handling
 from bot.services.intake.journal import IntakeJournal
 from bot.services.leadership.lease import Term
 
@@ -64,16 +66,23 @@ class LeaderRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if not self._term.holds:
-            raise Fenced
         handling = HANDLING.get()
+        if not self._term.holds:
+            raise self._fenced(handling)
         if self._journal is not None and handling is not None:
             await handling.answering(self._journal.answering)
             if not self._term.holds:
-                raise Fenced
+                raise self._fenced(handling)
         return await self._inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
+
+
+    @staticmethod
+    def _fenced(handling: Handling | None) -> Fenced:
+        if handling is not None and not handling.over:
+            handling.fenced = True
+        return Fenced()
 
 
 def leader_requests(
