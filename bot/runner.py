@@ -17,9 +17,10 @@ module runs the Application's life itself, in PTB's order:
    in flight), the database connections are closed, and the process exits 0.
 
 In ha mode (``[deployment] mode = "ha"``) the process first waits as a standby until it wins
-the lease (``bot/services/leadership/lease.py``); only then does it migrate, build its
-Application (so the dialogue states are read as the previous leader left them) and go through
-the steps above, every Bot API request fenced by the lease (``bot/leadership.py``). At a stop
+the lease (``bot/services/leadership/lease.py``), its Application built but silent; only then
+does it migrate, initialise the Application (so the dialogue states are read as the previous
+leader left them) and go through the steps above, every Bot API request fenced by the lease
+(``bot/leadership.py``); the seed and the menus follow once updates are received. At a stop
 it releases the lease last, once nothing more can leave; a lease lost while leading stops
 everything the same way and the process exits 3 (:class:`LeaseLost`), to start again fresh as a
 standby under its supervisor.
@@ -179,9 +180,7 @@ async def _lead(
     watch = asyncio.ensure_future(term.lost.wait())
     watch.add_done_callback(lambda _: stopping.set())
     try:
-        await _serve(
-            app, deps, stopping, journal=journal, answering=True, ha=True, on_ready=leading
-        )
+        await _serve(app, deps, stopping, journal=journal, ha=True, on_ready=leading)
     finally:
         watch.cancel()
 
@@ -192,11 +191,12 @@ async def _serve(
     stopping: asyncio.Event,
     *,
     journal: IntakeJournal | None = None,
-    answering: bool = False,
     ha: bool = False,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
-    intake = Intake(app, journal or journal_of(deps), answering=answering)
+    """Receive and handle updates until ``stopping``; ``ha``: as the leader (answering marks,
+    the seed and the menus once updates are received)."""
+    intake = Intake(app, journal or journal_of(deps), answering=ha)
     source = receiver(intake, app, deps.config)
     later: asyncio.Task[None] | None = None
     try:
