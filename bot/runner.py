@@ -161,9 +161,10 @@ async def _lead(
     stopping: asyncio.Event,
     started: float,
 ) -> None:
-    # Migrations run here, by the leader only. The seed and the command menus wait until
-    # updates are received: the previous leader (or prepare_lease) left both in place.
-    await _preflight(app, deps, seed=False)
+    # Migrations run here, by the leader only. The seed waits until updates are received,
+    # except for the first leader of a database (epoch 1): a previous leader left it in place.
+    first = term.epoch == 1
+    await _preflight(app, deps, seed=first)
     deps.delivery.lead(term.epoch)
 
     def leading() -> None:
@@ -180,7 +181,9 @@ async def _lead(
     watch = asyncio.ensure_future(term.lost.wait())
     watch.add_done_callback(lambda _: stopping.set())
     try:
-        await _serve(app, deps, stopping, journal=journal, ha=True, on_ready=leading)
+        await _serve(
+            app, deps, stopping, journal=journal, ha=True, seed_later=not first, on_ready=leading
+        )
     finally:
         watch.cancel()
 
@@ -192,10 +195,11 @@ async def _serve(
     *,
     journal: IntakeJournal | None = None,
     ha: bool = False,
+    seed_later: bool = False,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Receive and handle updates until ``stopping``; ``ha``: as the leader (answering marks,
-    the seed and the menus once updates are received)."""
+    the menus, and with ``seed_later`` the seed, once updates are received)."""
     intake = Intake(app, journal or journal_of(deps), answering=ha)
     source = receiver(intake, app, deps.config)
     later: asyncio.Task[None] | None = None
@@ -210,7 +214,7 @@ async def _serve(
         if on_ready is not None:
             on_ready()
         if ha:
-            later = asyncio.create_task(_after_take_over(app, deps), name="leader:seed")
+            later = asyncio.create_task(_after_take_over(app, deps, seed=seed_later))
         await stopping.wait()
         log.info("stopping: finishing the update in hand")
     finally:
@@ -225,12 +229,13 @@ async def _serve(
         await app.shutdown()
 
 
-async def _after_take_over(app: BotApp, deps: Deps) -> None:
+async def _after_take_over(app: BotApp, deps: Deps, *, seed: bool) -> None:
     """ha mode, once updates are received: the seed (new items of an upgrade) and the menus."""
-    try:
-        await import_seed(deps)
-    except Exception:  # the catalogue the previous leader left stays usable
-        log.exception("leader: importing the seed catalogue failed")
+    if seed:
+        try:
+            await import_seed(deps)
+        except Exception:  # the catalogue the previous leader left stays usable
+            log.exception("leader: importing the seed catalogue failed")
     await publish_commands(app)
 
 
