@@ -18,7 +18,7 @@ from bot import cli_events, cli_operations
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import LOG_FORMATS, LOG_LEVELS, setup_logging
-from bot.runner import serve
+from bot.runner import LeaseLost, serve
 from bot.services.catalogue.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
 from storage.db import safe_url
@@ -26,6 +26,7 @@ from storage.locks import DatabaseInUse, single_process
 from storage.migrate import upgrade
 
 EXIT_CONFIG = 2
+EXIT_LEASE_LOST = 3  # ha mode: the supervisor starts the instance again, as a standby
 # Commands that take the SQLite file's process lock (serve() takes it for "run" with a token):
 # a second bot on one file, or a schema change under a running bot, is refused.
 SINGLE_PROCESS = frozenset({"run", "console", "db"})
@@ -53,9 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.telegram.token, logging.getLevelNamesMapping()[level], logging_options.log_format
     )
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
+    code = 0
     try:
         if args.command == "run" and config.has_token:
-            serve(config)  # PTB's run_polling / run_webhook own the event loop
+            code = _serve(config)
         else:
             locked = args.command in SINGLE_PROCESS
             with single_process(config.database.url) if locked else nullcontext():
@@ -66,6 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    return code
+
+
+def _serve(config: Config) -> int:
+    try:
+        serve(config)  # the runner owns the event loop
+    except LeaseLost as exc:
+        print(f"lease lost while leading ({exc}): stopped", file=sys.stderr)
+        return EXIT_LEASE_LOST
     return 0
 
 
