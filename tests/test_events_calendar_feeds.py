@@ -19,6 +19,7 @@ import httpx
 import icalendar
 import pytest
 import tornado.web
+from sqlalchemy import update
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
@@ -27,6 +28,7 @@ from bot.context import Deps
 from bot.services.events import build_events
 from bot.web.calendar import routes
 from storage.db import Sessions
+from storage.models import Event
 from tests.conftest import ADMIN_ID, MEMBER_ID, MODERATOR_ID, MODERATORS_CHAT_ID
 from tests.support.bot_api import FakeTelegram
 from tests.support.driver import MemberChat, plain
@@ -323,3 +325,28 @@ async def test_tokens_on_both_databases(sessions: Sessions) -> None:
     assert await feeds.link(MEMBER_ID) == renewed
     other = await feeds.link(OTHER_ID)
     assert other not in (first, renewed)
+
+
+async def test_a_feed_kept_made_still_shows_any_change(sessions: Sessions) -> None:
+    events = build_events(sessions, parse_config({"http": {"public_url": "https://a.bzh"}}))
+    event = await events.create(title="Avant", starts_at=datetime.now(UTC) + timedelta(days=2))
+    await events.rsvp(event.id, MEMBER_ID, "yes")
+    token = (await events.feeds.link(MEMBER_ID)).rsplit("/", 1)[1].removesuffix(".ics")
+    first = await events.feeds.member_feed(token)
+    assert first is not None
+    assert await events.feeds.member_feed(token) is first  # unchanged: the bytes kept
+    await asyncio.sleep(1.1)  # DTSTAMP has whole seconds
+    other_instance = build_events(
+        sessions, parse_config({"http": {"public_url": "https://a.bzh"}})
+    )
+    # Made again a second later, the same bytes: the same ETag on every instance, at any time.
+    assert await other_instance.feeds.member_feed(token) == first
+    async with sessions.begin() as session:  # a writer that leaves updated_at as it was
+        await session.execute(
+            update(Event)
+            .where(Event.id == event.id)
+            .values(title="Après", updated_at=Event.updated_at)
+        )
+    again = await events.feeds.member_feed(token)
+    assert again is not None
+    assert [str(v["summary"]) for v in _vevents(again)] == ["Après"]
