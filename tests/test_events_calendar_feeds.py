@@ -195,6 +195,24 @@ async def test_a_reset_link_answers_404_at_once_and_the_new_one_stays(
     assert await _link(member) == new.group()
 
 
+async def test_the_public_feed_answers_head_and_if_none_match(
+    deps: Deps, web: httpx.AsyncClient
+) -> None:
+    await deps.events.create(title=TITLE, starts_at=datetime.now(UTC) + timedelta(days=4))
+    full = await web.get("/calendar/events.ics")
+    assert TITLE in [str(v["summary"]) for v in _vevents(full.content)]
+    head = await web.head("/calendar/events.ics")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["etag"] == full.headers["etag"]
+    again = await web.get("/calendar/events.ics", headers={"If-None-Match": full.headers["etag"]})
+    assert again.status_code == 304
+    await deps.events.create(title="Une autre", starts_at=datetime.now(UTC) + timedelta(days=5))
+    changed = await web.get(
+        "/calendar/events.ics", headers={"If-None-Match": full.headers["etag"]}
+    )
+    assert changed.status_code == 200
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -114,7 +114,8 @@ class CalendarFeeds:
             chosen, telegram = await repo.language_of(member_id)
             events = await repo.coming_since(member_id, since, FEED_LIMIT)
         language = self._messages.texts.pick_language(chosen, telegram)
-        return await self._feed(("member", member_id), events, language, "name_mine")
+        name_key = "events.calendar.name_mine"
+        return await self._feed(("member", member_id), events, language, name_key)
 
     async def public_feed(self, now: datetime | None = None) -> bytes:
         """The feed of every gathering, in the bot's default language."""
@@ -122,10 +123,10 @@ class CalendarFeeds:
         async with self._sessions.begin() as session:
             events = await CalendarFeedRepository(session).events_since(since, FEED_LIMIT)
         language = self._messages.texts.default_language
-        return await self._feed("public", events, language, "name_all")
+        return await self._feed("public", events, language, "events.calendar.name_all")
 
     async def _feed(
-        self, key: Hashable, events: Sequence[Event], language: str, name: str
+        self, key: Hashable, events: Sequence[Event], language: str, name_key: str
     ) -> bytes:
         """The feed's bytes: the ones kept if made from the same values, else made now."""
         # The views carry every value the bytes are made of (the row's last write alone would
@@ -136,7 +137,6 @@ class CalendarFeeds:
         if kept is not None and kept[0] == made_of:
             self._made.move_to_end(key)
             return kept[1]
-        name_key = f"events.calendar.{name}"
         body = await asyncio.to_thread(self._make, views, language, name_key, self.bot_username)
         self._made[key] = (made_of, body)
         self._made.move_to_end(key)
