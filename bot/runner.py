@@ -241,6 +241,7 @@ async def _serve(
         await app.start()
         intake.start()
         role.lead(intake, app.bot)
+        deps.events.feeds.know_bot(app.bot.username)  # the calendar feeds' links to event cards
         if not ha:
             web = await start_web(deps, role)  # webhook mode, or [http] enabled
         await _start_receiving(source, deps.config)

@@ -38,6 +38,7 @@ from handlers import stats as admin
 from handlers.catalogue import browsing as catalogue
 from handlers.catalogue import keys as catalogue_keys
 from handlers.catalogue import nearby, qr
+from handlers.events import calendar as events_calendar
 from handlers.events import cards as events
 from handlers.events import create as event_create
 from handlers.events import keys as events_keys
@@ -172,6 +173,9 @@ def build_handlers() -> HandlerTable:
         button(events_keys.LIST, events.on_list),
         button(events_keys.FOLLOW, events.on_follow),
         button(events_keys.NEWS, events.on_news),
+        button(events_keys.FEED, events_calendar.on_feed),
+        button(events_keys.FEED_RESET, events_calendar.on_feed_reset),
+        button(events_keys.FEED_RESET_OK, events_calendar.on_feed_reset_ok),
         button(events_keys.PICK_CANCEL, event_organisers.on_pick_cancel),
         button(events_keys.CANCEL_OK, event_organisers.on_cancel_ok),
         button(proposals_keys.PUBLISH, moderation.on_publish),

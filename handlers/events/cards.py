@@ -26,6 +26,7 @@ from handlers.common import (
     show,
 )
 from handlers.events import keys
+from handlers.events.calendar import feed_button
 from handlers.events.views import card_view, past_keyboard, viewer
 from handlers.keys import parse_id
 
@@ -34,19 +35,26 @@ PAST_BUTTONS = 8
 
 
 async def list_events(update: Update, context: Ctx) -> None:
-    """/evenements, /events, /rencontres: the next gatherings as cards, then the past ones."""
+    """/evenements, /events, /rencontres: the next gatherings as cards, then the past ones;
+    in private, the member's calendar link on the header."""
     now = datetime.now(UTC)
     service = context.deps.events
     upcoming = await service.upcoming(now, limit=UPCOMING_CARDS, member_id=viewer(update))
     past = await service.past(now, limit=PAST_BUTTONS)
     t = context.deps.t
+    feed = feed_button(update, context)  # the member's calendar link, in private only
     if not upcoming:  # one message: « Retour » on a card can turn it into the whole list
         text = t(update, "events.list.empty")
         if past:
             text += "\n\n" + t(update, "events.list.past")
-        await show(update, context, (text, past_keyboard(past)))
+        markup = past_keyboard(past)
+        if feed is not None:
+            rows = markup.inline_keyboard if markup is not None else ()
+            markup = InlineKeyboardMarkup([*rows, [feed]])
+        await show(update, context, (text, markup))
         return
-    await say(update, context, "events.list.header")
+    header = InlineKeyboardMarkup([[feed]]) if feed is not None else None
+    await say(update, context, "events.list.header", reply_markup=header)
     for event in upcoming:
         await send_view(update, context, card_view(update, context, event))
     if past:

@@ -13,6 +13,9 @@
   ``events:theme:<index>`` and the fields « Modifier » offers ``events:edit:<field>``.
 - Organisers' pickers (handlers/events/organisers.py): ``events:pick:<move|cancel>:<event id>``
   (/deplacer_evenement, /annuler_evenement typed bare), ``events:cancelok:<event id>`` confirms.
+- The member's calendar link (handlers/events/calendar.py): ``events:feed:0`` under the
+  /evenements list gives it, ``events:feedreset:0`` on it asks to confirm a new one, and
+  ``events:feedresetok:0`` makes it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ PICK_MOVE = Key(FEATURE, "pick", ("move", ID))
 PICK_CANCEL = Key(FEATURE, "pick", ("cancel", ID))
 PICK = {"move": PICK_MOVE, "cancel": PICK_CANCEL}
 CANCEL_OK = Key(FEATURE, "cancelok", (ID,))
+FEED = Key(FEATURE, "feed", ("0",))
+FEED_RESET = Key(FEATURE, "feedreset", ("0",))
+FEED_RESET_OK = Key(FEATURE, "feedresetok", ("0",))
 
 
 def new_choice(*choices: str) -> re.Pattern[str]:

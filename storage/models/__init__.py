@@ -6,6 +6,7 @@ from storage.models.conversations import ConversationState, OrganiserDraft
 from storage.models.delivery import Announcement, OutboxMessage
 from storage.models.events import (
     Event,
+    EventCalendarFeed,
     EventFigure,
     EventFollowUp,
     EventReminder,
@@ -44,6 +45,7 @@ __all__ = [
     "Block",
     "ConversationState",
     "Event",
+    "EventCalendarFeed",
     "EventFigure",
     "EventFollowUp",
     "EventReminder",

@@ -125,3 +125,19 @@ class EventSubscription(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     theme: Mapped[str] = mapped_column(String(100), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class EventCalendarFeed(Base):
+    """A member's private calendar link: ``/calendar/m/<token>.ics`` lists what they come to.
+
+    One per member, made the first time they ask for it; a reset writes a new token, so the
+    old link stops at once. Stored as it is (not hashed): the link is shown again each time the
+    member asks for it (the same subscription on every phone), and it only opens what the
+    rsvps table beside it already holds. Migration 0016_calendar_feeds.
+    """
+
+    __tablename__ = "event_calendar_feeds"
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Announcement,
     Event,
+    EventCalendarFeed,
     EventSubscription,
     OrganiserDraft,
     OutboxMessage,
@@ -46,6 +47,9 @@ class EventPrivacyRepository:
         query = select(EventSubscription).where(EventSubscription.member_id == member_id)
         return list(await self._session.scalars(query.order_by(EventSubscription.theme)))
 
+    async def calendar_feed(self, member_id: int) -> EventCalendarFeed | None:
+        return await self._session.get(EventCalendarFeed, member_id)
+
     async def drafts(self, member_id: int) -> list[OrganiserDraft]:
         query = select(OrganiserDraft).where(OrganiserDraft.member_id == member_id)
         return list(await self._session.scalars(query.order_by(OrganiserDraft.kind)))
@@ -60,8 +64,8 @@ class EventPrivacyRepository:
         return list(await self._session.scalars(query.order_by(OutboxMessage.id)))
 
     async def delete_member_rows(self, member_id: int) -> None:
-        """RSVPs (reminder requests included), subscriptions and drafts."""
-        for model in (Rsvp, EventSubscription, OrganiserDraft):
+        """RSVPs (reminder requests included), subscriptions, drafts and the calendar link."""
+        for model in (Rsvp, EventSubscription, OrganiserDraft, EventCalendarFeed):
             await self._session.execute(delete(model).where(model.member_id == member_id))
 
     async def delete_outbox_to(self, chat_id: int) -> None:

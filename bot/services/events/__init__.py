@@ -20,8 +20,15 @@ def build_events(
     reminders: ReminderSettings | None = None,
     texts: Texts | None = None,
 ) -> EventService:
-    """Events with their outbox (``.delivery``) and reminders (``.reminders``)."""
+    """Events with their outbox (``.delivery``), reminders (``.reminders``) and calendar
+    feeds (``.feeds``)."""
     outbox = DeliveryService(sessions, delivery)
     texts = texts or Texts.load(config.bot.default_language)
     messages = EventMessages(texts, config.bot.tz)
-    return EventService(sessions, outbox, messages, reminders or ReminderSettings())
+    return EventService(
+        sessions,
+        outbox,
+        messages,
+        reminders or ReminderSettings(),
+        public_url=config.http.public_url,
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.delivery.outbox import DeliveryService
 from bot.services.events.attendance import ACTIONS, Waitlist, answer
+from bot.services.events.calendar_feeds import CalendarFeeds
 from bot.services.events.messages import EventMessages
 from bot.services.events.reminder_rules import ReminderSettings, arm, offsets_of
 from bot.services.events.reminders import ReminderService
@@ -56,12 +57,16 @@ class EventService:
         delivery: DeliveryService,
         messages: EventMessages,
         reminders: ReminderSettings | None = None,
+        *,
+        public_url: str = "",
     ) -> None:
         self._sessions = sessions
         self.delivery = delivery  # the outbox its notices and reminders go through
         self.waitlist = Waitlist(sessions, delivery, messages)
         self.reminders = ReminderService(sessions, delivery, messages, reminders, self.waitlist)
         self.messages = messages
+        # Members' calendar links (config.http.public_url: the address members reach us at).
+        self.feeds = CalendarFeeds(sessions, messages, public_url)
         self._reminders = reminders or ReminderSettings()
         self._schedule_listeners: list[Callable[[], None]] = []
 
@@ -270,6 +275,9 @@ class EventService:
                 raise EventNotFound(event_id)
             if event.cancelled_at is None:
                 event.cancelled_at = now or utcnow()
+                # A revision of the schedule too: calendars keep the entry with the highest
+                # SEQUENCE, so the cancelled one (file or feed) replaces the one they hold.
+                event.schedule_rev += 1
             await repo.cancel_reminders(event_id)
             view = await view_in(repo, event, now or utcnow())
             planned = await self._tell(session, repo.recipients(event_id), view, "cancelled")

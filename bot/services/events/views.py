@@ -96,6 +96,7 @@ class EventView:
     offered: int = 0
     declined: int = 0
     mine: Mine | None = None  # None: the card as everyone sees it (group chats, mass sends)
+    changed_at: datetime | None = None  # the row's last write: the calendar feeds' DTSTAMP
 
     @property
     def taken(self) -> int:
@@ -159,6 +160,7 @@ def view_of(
         waiting=counts.get(WAIT, 0),
         offered=counts.get(OFFER, 0),
         declined=counts.get(NOT_COMING, 0),
+        changed_at=event.updated_at,
     )
 
 

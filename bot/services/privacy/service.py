@@ -75,7 +75,10 @@ class PrivacyService:
             "events",
             export=export_events,
             erase=erase_events,
-            tables=("rsvps", "event_subscriptions", "meeting_drafts", "announcements", "outbox"),
+            tables=(
+                *("rsvps", "event_subscriptions", "event_calendar_feeds", "meeting_drafts"),
+                *("announcements", "outbox"),
+            ),
         )
         self.register(
             "surveys",
