@@ -1,4 +1,5 @@
-"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, qr."""
+"""The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, events, qr,
+export and import (open data)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from telegram import Bot
 
-from bot import cli_events
+from bot import cli_events, cli_open_data
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import setup_logging
@@ -36,8 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "qr":
         bot = args.bot or asyncio.run(_bot_username(config))
         return _qr(args.target, bot, args.out, config)
-    if args.command == "events":
-        return cli_events.run(args, config)
+    if args.command in _TERMINAL_TOOLS:
+        return _TERMINAL_TOOLS[args.command](args, config)
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
@@ -90,6 +91,13 @@ async def _check_config(config: Config) -> None:
     print(f"configuration OK: mode {mode}, database {safe_url(config.database.url)}")
 
 
+# Sub-commands that read their own arguments and return their exit code.
+_TERMINAL_TOOLS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "events": cli_events.run,
+    "export": cli_open_data.run,
+    "import": cli_open_data.run,
+}
+
 # "run" without a token opens the console; with one, main() calls serve() instead.
 _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
     "run": _console,
@@ -112,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("seed", help="import the seed catalogue (idempotent)")
     sub.add_parser("check-config", help="check the configuration and the database")
     cli_events.add_parser(sub)
+    cli_open_data.add_parsers(sub)
     qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
     qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
     qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")

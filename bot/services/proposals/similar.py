@@ -1,4 +1,8 @@
-"""Look-alike innovations, so a member can see « c'est la même ? » before sending."""
+"""Look-alike innovations, so a member can see « c'est la même ? » before sending.
+
+:func:`name_score` is also how an open-data import recognises an item it already has
+(bot/services/open_data/matching.py): one measure of « the same name » for both.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,18 @@ DESCRIPTION_THRESHOLD = 80.0
 MAX_SHOWN = 3
 
 
+def name_score(a: str, b: str) -> float:
+    """0-100: how alike two names are, ignoring case, punctuation and word order."""
+    return fuzz.token_sort_ratio(a, b, processor=utils.default_process)
+
+
 def find_similar(
     row: Proposal, innovations: Sequence[tuple[int, str, str, str]]
 ) -> tuple[Similar, ...]:
     """Innovations whose title or summary is close to the proposal's, best first."""
     found: list[Similar] = []
     for innovation_id, title, summary, commune in innovations:
-        by_name = fuzz.token_sort_ratio(row.name, title, processor=utils.default_process)
+        by_name = name_score(row.name, title)
         by_text = 0.0
         if row.description and summary:
             by_text = fuzz.token_set_ratio(

@@ -1,0 +1,1 @@
+"""The bot's one HTTP server and its routes."""
