@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from bot.services.catalogue.communes import fold_place
 from bot.services.open_data.checks import Candidate
-from bot.services.proposals.similar import NAME_THRESHOLD, name_score
+from bot.services.proposals.similar import NAME_THRESHOLD, name_key, name_score
 from storage.models import Innovation
 
 SAME_NAME = 95.0
@@ -54,11 +54,11 @@ class _Catalogue:
 
     def __init__(self, rows: Sequence[Innovation]) -> None:
         self.by_id = {row.id: row for row in rows}
-        self.by_commune: dict[str, dict[int, str]] = defaultdict(dict)
+        self.by_commune: dict[str, dict[int, str]] = defaultdict(dict)  # -> id -> name key
         for row in rows:
-            self.by_commune[fold_place(row.commune)][row.id] = row.title
+            self.by_commune[fold_place(row.commune)][row.id] = name_key(row.title)
         self.claimed: dict[int, str] = {}  # catalogue id -> where in the file
-        self.added: dict[str, dict[str, str]] = defaultdict(dict)  # commune -> where -> title
+        self.added: dict[str, dict[str, str]] = defaultdict(dict)  # commune -> where -> key
 
 
 def plan(candidates: Sequence[Candidate | Line], rows: Sequence[Innovation]) -> list[Line]:
@@ -93,32 +93,30 @@ def _decide(item: Candidate, catalogue: _Catalogue) -> Line:
 def _by_name(title: str, commune: str, catalogue: _Catalogue) -> tuple[Innovation | None, str]:
     """The item of that name in that commune, or a refusal when one is merely close."""
     found = process.extractOne(
-        title,
+        name_key(title),
         catalogue.by_commune.get(commune, {}),
         scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
         score_cutoff=NAME_THRESHOLD,
     )
     if found is None:
         return None, ""
-    other, score, other_id = found
+    _, score, other_id = found
+    other = catalogue.by_id[other_id]
     if score >= SAME_NAME:
-        return catalogue.by_id[other_id], ""
-    why = f"looks like #{other_id} « {other} » in the same commune (names {score:.0f} % alike)"
+        return other, ""
+    why = f"looks like #{other_id} « {other.title} » in the same commune"
+    why += f" (names {score:.0f} % alike)"
     return None, why + ": give its id to update it, or change the name"
 
 
 def _add(item: Candidate, commune: str, catalogue: _Catalogue) -> Line:
+    key = name_key(item.title)
     earlier = process.extractOne(
-        item.title,
-        catalogue.added[commune],
-        scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
-        score_cutoff=SAME_NAME,
+        key, catalogue.added[commune], scorer=fuzz.token_sort_ratio, score_cutoff=SAME_NAME
     )
     if earlier is not None:
         return _refuse(item, f"same item as {earlier[2]}")
-    catalogue.added[commune][item.where] = item.title
+    catalogue.added[commune][item.where] = key
     return Line(Action.ADD, item.where, item.title, changes=dict(item.values))
 
 

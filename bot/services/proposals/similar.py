@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, utils
 
 from bot.services.proposals.views import Similar
+from storage.folding import fold
 from storage.models import Proposal
 
 NAME_THRESHOLD = 85.0
@@ -18,9 +19,14 @@ DESCRIPTION_THRESHOLD = 80.0
 MAX_SHOWN = 3
 
 
+def name_key(name: str) -> str:
+    """A name as compared: lower case, without accents or punctuation."""
+    return utils.default_process(fold(name))
+
+
 def name_score(a: str, b: str) -> float:
-    """0-100: how alike two names are, ignoring case, punctuation and word order."""
-    return fuzz.token_sort_ratio(a, b, processor=utils.default_process)
+    """0-100: how alike two names are, ignoring case, accents, punctuation and word order."""
+    return fuzz.token_sort_ratio(name_key(a), name_key(b))
 
 
 def find_similar(
