@@ -25,16 +25,18 @@ FORMATS = [fmt.value for fmt in Format]
 
 
 def add_parsers(sub: Any) -> None:
-    """The ``export`` and ``import`` sub-commands."""
-    export = sub.add_parser("export", help="write the open-data file of the published catalogue")
-    export.add_argument("what", choices=["innovations"])
-    export.add_argument("--format", choices=FORMATS, help="default: from FILE's extension")
-    export.add_argument("file", nargs="?", type=Path, help="default: standard output")
+    """The ``export innovations`` and ``import innovations`` sub-commands."""
+    export = sub.add_parser("export", help="write an open-data file of the published catalogue")
+    what = export.add_subparsers(dest="what", required=True)
+    out = what.add_parser("innovations", help="the published innovations")
+    out.add_argument("--format", choices=FORMATS, help="default: from FILE's extension")
+    out.add_argument("file", nargs="?", type=Path, help="default: standard output")
     imp = sub.add_parser("import", help="add or update catalogue items from an open-data file")
-    imp.add_argument("what", choices=["innovations"])
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--format", choices=FORMATS, help="default: from FILE's extension")
-    imp.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    what = imp.add_subparsers(dest="what", required=True)
+    into = what.add_parser("innovations", help="innovations, reported then written")
+    into.add_argument("file", type=Path)
+    into.add_argument("--format", choices=FORMATS, help="default: from FILE's extension")
+    into.add_argument("--dry-run", action="store_true", help="report only, write nothing")
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
