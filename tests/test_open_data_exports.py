@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from frictionless import Package, Resource, Schema
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from bot.config import OpenDataConfig
 from bot.services.catalogue.communes import CommuneDirectory
@@ -212,3 +212,33 @@ def test_updated_since_forms() -> None:
     for bad in ("hier", "2026-13-01", "", "1/11/2026", "2026-11-01T25:00"):
         with pytest.raises(BadSince):
             parse_since(bad)
+
+
+async def test_the_kept_copy_follows_every_change(
+    service: OpenDataService, sessions: Sessions
+) -> None:
+    """The full file is kept while the catalogue is unchanged; any change shows at once."""
+
+    async def fresh() -> bytes:
+        return await OpenDataService(sessions, LICENCE).export(Format.CSV)
+
+    first = await service.export(Format.CSV)
+    assert await service.export(Format.CSV) is first  # the kept copy
+    innovation = Innovation.title == "Repair café n° 1"
+    changes = [
+        update(Innovation).where(innovation).values(summary="Autre texte"),
+        update(Innovation).where(innovation).values(status="refused"),
+        delete(Innovation).where(Innovation.title == "Repair café n° 2"),
+    ]
+    seen = [first]
+    for change in changes:
+        async with sessions.begin() as session:
+            await session.execute(change)
+        body = await service.export(Format.CSV)
+        assert body == await fresh()
+        assert body not in seen
+        seen.append(body)
+    async with sessions.begin() as session:  # one out, one in: as many items as before
+        await session.execute(delete(Innovation).where(Innovation.title == "Repair café n° 3"))
+        session.add(Innovation(title="Nouvelle", updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    assert await service.export(Format.CSV) == await fresh()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from storage.models import Innovation
+from typing import Any
 
 # The column order of the CSV and of the Table Schema; never reorder (consumers read by index).
 FIELDS = (
@@ -56,8 +55,8 @@ class OpenInnovation:
     updated_at: datetime
 
     @classmethod
-    def of(cls, row: Innovation) -> OpenInnovation:
-        """The open-data view of a catalogue row."""
+    def of(cls, row: Any) -> OpenInnovation:
+        """The open-data view of a row of ``OpenDataRepository.published``."""
         lat, lon = row.latitude, row.longitude
         if lat is None or lon is None:  # half a position is no position
             lat = lon = None
