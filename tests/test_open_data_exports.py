@@ -209,7 +209,8 @@ def test_updated_since_forms() -> None:
     assert parse_since("2026-11-01T08:30") == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
     assert parse_since("2026-11-01T09:30:00+01:00") == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
     assert parse_since("2026-11-01T08:30:00Z") == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
-    for bad in ("hier", "2026-13-01", "", "1/11/2026", "2026-11-01T25:00"):
+    before_year_one = "0001-01-01T00:00+14:00"
+    for bad in ("hier", "2026-13-01", "", "1/11/2026", "2026-11-01T25:00", before_year_one):
         with pytest.raises(BadSince):
             parse_since(bad)
 

@@ -176,6 +176,8 @@ async def test_foreign_geojson_and_gogocarto_files(service: OpenDataService) -> 
         (Format.GEOJSON, b'{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
         (Format.GEOJSON, b'{"type": "FeatureCollection"}', "'features' is not a list"),
         (Format.JSON, b'{"data": 3}', "no list of elements"),
+        (Format.JSON, b"[" * 100_000, "not JSON we can read (nested too deep)"),
+        (Format.CSV, b"title\n" + b"x" * 200_000, "not CSV we can read after line 1 (field"),
     ],
 )
 def test_unreadable_files_say_why(fmt: Format, data: bytes, why: str) -> None:
@@ -212,3 +214,20 @@ def test_any_json_is_read_or_refused_never_a_crash(fmt: Format, items: list[Any]
         except Rejected as exc:
             reasons.append(str(exc))
     assert all(reasons)  # every refusal says why
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(',"\n\r;=-.0123456789aé\x00 ')), max_size=80))
+def test_any_csv_is_read_or_refused_never_a_crash(body: str) -> None:
+    try:
+        items = read(Format.CSV, ("title,latitude,longitude,id\n" + body).encode())
+    except UnreadableFile as exc:
+        items, reasons = [], [str(exc)]
+    else:
+        reasons = []
+    for item in items:
+        try:
+            check(item)
+        except Rejected as exc:
+            reasons.append(str(exc))
+    assert all(reasons)

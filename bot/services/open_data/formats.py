@@ -79,6 +79,8 @@ def read(fmt: Format, data: bytes) -> list[Incoming]:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise UnreadableFile("not JSON we can read (nested too deep)") from None
     return _read_geojson(body) if fmt is Format.GEOJSON else _read_gogocarto(body)
 
 
@@ -120,13 +122,20 @@ def _element(item: OpenInnovation) -> dict[str, Any]:
 
 def _read_csv(text: str) -> list[Incoming]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None or "title" not in reader.fieldnames:
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        raise UnreadableFile(f"not CSV we can read at line 1 ({exc})") from None
+    if header is None or "title" not in header:
         raise UnreadableFile("no 'title' column in the header line")
-    known = [name for name in reader.fieldnames if name in FIELDS]
+    known = [name for name in header if name in FIELDS]
     found = []
-    for row in reader:
-        values = {name: row[name] for name in known if row.get(name) is not None}
-        found.append(Incoming(f"line {reader.line_num}", values))
+    try:
+        for row in reader:
+            values = {name: row[name] for name in known if row.get(name) is not None}
+            found.append(Incoming(f"line {reader.line_num}", values))
+    except csv.Error as exc:  # a cell over the csv module's 128 KiB, a NUL byte…
+        raise UnreadableFile(f"not CSV we can read after line {reader.line_num} ({exc})") from None
     return found
 
 
