@@ -103,7 +103,8 @@ def _report(report: ImportReport, dry_run: bool) -> str:
             continue
         target = f" (#{line.innovation_id})" if line.innovation_id is not None else ""
         detail = f": {line.detail}" if line.detail else ""
-        out.append(f"{line.action.value:<9} {line.where}: « {line.title} »{target}{detail}")
+        name = f"« {line.title} »" if line.title else "(no title)"
+        out.append(f"{line.action.value:<9} {line.where}: {name}{target}{detail}")
     counts = {action: report.count(action) for action in Action}
     if dry_run:
         words = ("to add", "to update", "unchanged", "rejected")

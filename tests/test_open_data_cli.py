@@ -68,7 +68,7 @@ def test_import_reports_then_applies(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["import", "innovations", str(file), "--dry-run"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "add       line 2: « Jardin partagé »",
-        "rejected  line 3: «  »: missing title",
+        "rejected  line 3: (no title): missing title",
         "rejected  line 4: « Inversée »: coordinates outside Brittany (latitude -1.67, "
         "longitude 48.11): latitude and longitude swapped?",
         "1 to add, 0 to update, 0 unchanged, 2 rejected — dry run, nothing written",

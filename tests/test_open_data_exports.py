@@ -242,3 +242,13 @@ async def test_the_kept_copy_follows_every_change(
         await session.execute(delete(Innovation).where(Innovation.title == "Repair café n° 3"))
         session.add(Innovation(title="Nouvelle", updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
     assert await service.export(Format.CSV) == await fresh()
+
+
+async def test_a_stored_nan_is_no_position(service: OpenDataService, sessions: Sessions) -> None:
+    """PostgreSQL keeps a NaN a TOML seed may hold (SQLite makes it NULL); JSON has none."""
+    async with sessions.begin() as session:
+        session.add(Innovation(title="Sans lieu sûr", latitude=math.nan, longitude=-1.6))
+    body = await service.export(Format.GEOJSON)
+    features = json.loads(body, parse_constant=lambda name: pytest.fail(f"{name} in the file"))
+    nan = next(f for f in features["features"] if f["properties"]["title"] == "Sans lieu sûr")
+    assert nan["geometry"] is None

@@ -9,6 +9,7 @@ consumer (GoGoCarto geocodes from ``address``) can place it better than a guess 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -58,8 +59,8 @@ class OpenInnovation:
     def of(cls, row: Any) -> OpenInnovation:
         """The open-data view of a row of ``OpenDataRepository.published``."""
         lat, lon = row.latitude, row.longitude
-        if lat is None or lon is None:  # half a position is no position
-            lat = lon = None
+        if lat is None or lon is None or not math.isfinite(lat + lon):
+            lat = lon = None  # half a position is none; NaN (TOML allows it) is not JSON
         return cls(
             id=row.id,
             title=row.title,
