@@ -78,4 +78,4 @@ class OpenInnovation:
     @property
     def updated(self) -> str:
         """``updated_at`` as ISO 8601 with ``Z``."""
-        return self.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.updated_at.isoformat().replace("+00:00", "Z")
