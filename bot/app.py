@@ -18,6 +18,7 @@ from bot.services.catalogue.service import CatalogueService
 from bot.services.events import build_events
 from bot.services.members.service import MemberService
 from bot.services.networking import build_networking
+from bot.services.open_data.service import OpenDataService
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
@@ -61,6 +62,7 @@ def build_deps(config: Config) -> Deps:
             sessions, config, texts=texts, delivery=events.delivery, communes=communes
         ),
         stats=StatsService(sessions, config.deployment),
+        open_data=OpenDataService(sessions, config.open_data, config.http.public_url),
     )
 
 

@@ -1,5 +1,5 @@
 """The ``innovdeizh`` command: run, console, db upgrade, seed, check-config, qr, events,
-migrate-db, backup, restore."""
+migrate-db, backup, restore, export and import (open data)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import Bot
 
-from bot import cli_events, cli_operations
+from bot import cli_events, cli_open_data, cli_operations
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import LOG_FORMATS, LOG_LEVELS, setup_logging
@@ -120,6 +120,8 @@ async def _check_config(config: Config) -> None:
 _TOOLS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "events": cli_events.run,
     **dict.fromkeys(cli_operations.COMMANDS, cli_operations.run),
+    "export": cli_open_data.run,
+    "import": cli_open_data.run,
 }
 # "run" without a token opens the console; with one, main() calls serve() instead.
 _ACTIONS: dict[str, Callable[[Config], Coroutine[Any, Any, None]]] = {
@@ -166,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check-config", help="check the configuration and the database")
     cli_events.add_parser(sub)
     cli_operations.add_parser(sub)
+    cli_open_data.add_parsers(sub)
     qr = sub.add_parser("qr", help="write the QR code PNG of a card's deep link, for a poster")
     qr.add_argument("target", help="lab-<slug>, innovation-<id> or event-<id>")
     qr.add_argument("--bot", help="the bot's username (default: asked to Telegram)")

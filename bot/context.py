@@ -19,6 +19,7 @@ from bot.services.delivery.outbox import DeliveryService
 from bot.services.events.service import EventService
 from bot.services.members.service import MemberService
 from bot.services.networking import NetworkingServices
+from bot.services.open_data.service import OpenDataService
 from bot.services.privacy.service import PrivacyService
 from bot.services.proposals.service import ProposalService
 from bot.services.search.service import SearchService
@@ -48,6 +49,7 @@ class Deps:
     privacy: PrivacyService
     networking: NetworkingServices
     stats: StatsService
+    open_data: OpenDataService
 
     def language_of(self, user: User | None) -> str:
         """The language to answer ``user`` in: chosen, else Telegram's, else the default."""

@@ -19,7 +19,7 @@ from tornado.web import Application, RequestHandler
 from bot.config import Config, ConfigError
 from bot.context import Deps
 from bot.services.health.snapshot import HealthService
-from bot.web import calendar, health, metrics, webhook
+from bot.web import calendar, health, metrics, open_data, webhook
 from bot.web.role import Role
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def routes(deps: Deps, role: Role) -> list[Route]:
         ("/readyz", health.Ready, watch),  # readiness, JSON
         ("/metrics", metrics.Scrape, watch),  # Prometheus text format
         # Open data, /open/innovations.{geojson,csv,json} (bot/web/open_data.py):
-        # *open_data.routes(deps),
+        *open_data.routes(deps),
         # Calendar feeds, /calendar/events.ics and /calendar/m/<token>.ics (bot/web/calendar.py):
         *calendar.routes(deps),
     ]

@@ -1,0 +1,1 @@
+"""Open data: the published catalogue as GeoJSON, CSV (Table Schema) and GoGoCarto JSON."""
