@@ -153,6 +153,7 @@ async def test_a_subscribed_phone_follows_the_move_and_the_cancellation(
     )
 
     await admin.say(f"/annuler_evenement {event.id}")
+    await admin.press("🚫 Oui, annuler la rencontre")
     assert "annulée" in admin.last_text()
     response = await web.get(_path(link), headers={"If-None-Match": response.headers["etag"]})
     [vevent] = _vevents(response.content)

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect, select, text, update
 
 from bot.app import build_application, build_deps
@@ -31,6 +32,7 @@ from bot.services.delivery.types import Claimed, DeliverySettings, DoubtPolicy, 
 from bot.services.leadership.lease import Leadership, Term
 from bot.startup import prepare_database, prepare_lease
 from storage.db import Sessions, create_engine, create_sessions
+from storage.migrate import alembic_config
 from storage.models import InboundUpdate, LeaderLease, OutboxMessage, utcnow
 from storage.repositories.leadership import LeadershipRepository
 from tests.support.bot_api import FakeTelegram
@@ -366,8 +368,9 @@ async def test_standbys_migrate_only_a_database_nobody_can_lead_yet(
     deps = build_deps(ha_config(postgres_url, "b"))
     try:
         async with deps.engine.begin() as conn:
-            await conn.execute(text("ALTER TABLE inbound_updates DROP COLUMN answering_at"))
-            await conn.execute(text("UPDATE alembic_version SET version_num = '0014_leadership'"))
+            await conn.run_sync(
+                lambda sync: command.downgrade(alembic_config(sync), "0014_leadership")
+            )
         await prepare_lease(deps)
         assert not await has_answering_column(deps)
         await prepare_database(deps)
