@@ -203,3 +203,28 @@ async def test_lost_dialogue_state_still_finds_the_draft(deps: Deps, fake: FakeT
         assert "2/8" in chat.last_text()
         await chat.say("Une épicerie où les produits coûtent 10 à 30 % du prix habituel.")
         assert "3/8" in chat.last_text()
+
+
+async def test_an_answer_typed_again_asks_the_current_question_again(
+    chat_with: ChatWith, deps: Deps
+) -> None:
+    """The next question lost in a crash (the update handled again after the restart, or the
+    member typing it again, seeing nothing): the same answer is not filed as the next one."""
+    chat = chat_with()
+    await chat.say("/proposer")
+    await chat.say("Ressourcerie du Trégor")
+    await chat.say("Ressourcerie du Trégor ")
+    assert "2/8" in chat.last_text()
+    description = "On répare et revend des objets donnés, avec des salariés en insertion."
+    await chat.say(description)
+    assert "3/8" in chat.last_text()
+    await chat.say(description)  # at the theme: typed again, not filed as a theme
+    assert "3/8" in chat.last_text()
+    [draft] = await proposals(deps)
+    assert (draft.name, draft.description, draft.theme) == (
+        "Ressourcerie du Trégor",
+        description,
+        "",
+    )
+    await chat.press("Économie circulaire")
+    assert "4/8" in chat.last_text()

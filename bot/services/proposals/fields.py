@@ -8,6 +8,7 @@ from bot.services.proposals.rules import (
     DESCRIPTION_MIN,
     NAME_MAX,
     NAME_MIN,
+    ORDER,
     ORGANISATION_MAX,
     PLACE_MAX,
     THEME_OTHER,
@@ -16,6 +17,7 @@ from bot.services.proposals.rules import (
     clean_contact,
     clean_text,
     clean_website,
+    previous_step,
 )
 from bot.services.proposals.themes import closest_theme
 from storage.models import Proposal
@@ -78,3 +80,33 @@ def _place(row: Proposal, typed: str, communes: CommuneDirectory | None) -> tupl
         return None
     row.place_query = typed
     return tuple(c.name for c in communes.suggest(typed)[:SUGGESTIONS])
+
+
+# The typed answers, by the step that asks them.
+_TYPED: dict[Step, str] = {
+    Step.NAME: "name",
+    Step.DESCRIPTION: "description",
+    Step.PLACE: "commune",
+    Step.ORGANISATION: "organisation",
+    Step.WEBSITE: "website",
+    Step.CONTACT: "contact",
+}
+
+
+def repeats_previous_answer(row: Proposal, text: str) -> bool:
+    """Whether ``text`` is the answer just given to the step before, typed (or delivered) again.
+
+    That happens when the next question never reached the member: a crash between the answer's
+    commit and the question (the update is then handled again after the restart, or the member
+    types it again, seeing no question). Taken as the next answer it would file a name as the
+    description; instead nothing changes and the current question is asked again.
+    """
+    step = Step(row.step)
+    if step not in ORDER or step is Step.SUMMARY:
+        return False
+    before = previous_step(step, has_contact=bool(row.contact))
+    field = _TYPED.get(before)
+    if before is step or field is None:
+        return False
+    stored = str(getattr(row, field) or "")
+    return bool(stored) and text.strip().casefold() == stored.strip().casefold()

@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.services.catalogue.communes import CommuneDirectory, is_position
 from bot.services.proposals.corrections import CorrectionService
 from bot.services.proposals.drafts import DraftStore, SimilarFound, StaleButton
-from bot.services.proposals.fields import apply_text, file_theme
+from bot.services.proposals.fields import apply_text, file_theme, repeats_previous_answer
 from bot.services.proposals.moderation import ModerationService
 from bot.services.proposals.rules import (
     OPTIONAL,
@@ -76,6 +76,8 @@ class ProposalService(DraftStore):
         async def change(row: Proposal, repo: ProposalRepository) -> tuple[str, ...] | None:
             nonlocal filed
             row.language = language
+            if repeats_previous_answer(row, text):
+                return None  # changes nothing: the current step's question is asked again
             if Step(row.step) is Step.THEME:
                 await file_theme(row, text, repo)
                 filed = True
