@@ -66,12 +66,14 @@ def build_application(
     deps: Deps,
     *,
     request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
     post_init: Hook | None = None,
     post_shutdown: Hook | None = None,
 ) -> BotApp:
     """The real Application: handlers table, persistence, French defaults, error handler, jobs.
 
-    ``post_init`` and ``post_shutdown`` are run by ``run_polling`` / ``run_webhook`` only.
+    ``request`` serves every Bot API call, ``getUpdates`` too unless ``updates_request`` is
+    given. ``post_init`` and ``post_shutdown`` are run by ``run_polling`` / ``run_webhook`` only.
     """
     config = deps.config
     builder = (
@@ -83,7 +85,7 @@ def build_application(
         .persistence(DatabasePersistence(deps.sessions))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(updates_request or request)
     if post_init is not None:
         builder = builder.post_init(post_init)
     if post_shutdown is not None:

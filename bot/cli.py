@@ -16,13 +16,14 @@ from bot import cli_events
 from bot.app import build_deps
 from bot.config import Config, ConfigError, load_config
 from bot.logs import setup_logging
-from bot.runner import serve
+from bot.runner import LeaseLost, serve
 from bot.services.catalogue.qr_codes import BadTarget, deep_link, png
 from bot.startup import check_database, prepare_database
 from storage.db import safe_url
 from storage.migrate import upgrade
 
 EXIT_CONFIG = 2
+EXIT_LEASE_LOST = 3  # ha mode: the supervisor starts the instance again, as a standby
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,9 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet = args.command == "console" or (args.command == "run" and not config.has_token)
     setup_logging(config.telegram.token, logging.WARNING if quiet else logging.INFO)
     action = _ACTIONS[args.command if args.command != "db" else "db upgrade"]
+    code = 0
     try:
         if args.command == "run" and config.has_token:
-            serve(config)  # PTB's run_polling / run_webhook own the event loop
+            code = _serve(config)
         else:
             asyncio.run(action(config))
     except ConfigError as exc:
@@ -51,6 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    return code
+
+
+def _serve(config: Config) -> int:
+    try:
+        serve(config)  # the runner owns the event loop
+    except LeaseLost as exc:
+        print(f"lease lost while leading ({exc}): stopped", file=sys.stderr)
+        return EXIT_LEASE_LOST
     return 0
 
 

@@ -23,7 +23,9 @@ import contextlib
 import json
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -53,6 +55,33 @@ _BACKOFF_MAX_SECONDS = 30.0
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
+@dataclass
+class Handling:
+    """The update this task is handling (ha mode): whether its "answering" mark is written."""
+
+    update_id: int
+    over: bool = False
+    # A request of the handling was refused (the lease is lost): the update is left not done,
+    # for the next leader.
+    fenced: bool = False
+    _marked: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def answering(self, mark: Callable[[int], Awaitable[None]]) -> None:
+        """Before each request of the handling: the first writes the mark, all wait for it.
+
+        Tasks started by a handler inherit the context: once the handling is over, their
+        requests no longer concern this update.
+        """
+        if self.over:
+            return
+        if self._marked is None:
+            self._marked = asyncio.ensure_future(mark(self.update_id))
+        await asyncio.shield(self._marked)
+
+
+HANDLING: ContextVar[Handling | None] = ContextVar("intake_handling", default=None)
+
+
 def received(data: dict[str, Any], bot: Bot) -> tuple[Update, Arrival]:
     """An update as ``getUpdates`` gave it (decoded JSON): the Update and what the journal
     keeps, its JSON written back from ``data`` (a tenth of re-serialising the Update)."""
@@ -79,9 +108,11 @@ def arrival(update: Update, payload: str | None = None) -> Arrival:
 class Intake:
     """The journal in front of the Application: receive (journal), then handle in order."""
 
-    def __init__(self, app: AnyApp, journal: IntakeJournal) -> None:
+    def __init__(self, app: AnyApp, journal: IntakeJournal, *, answering: bool = False) -> None:
         self._app = app
         self.journal = journal
+        # ha mode: each handling is known to the requests it makes (bot/leadership.py).
+        self._answering = answering
         self._queue: asyncio.Queue[Update] = asyncio.Queue()
         self._waiting: list[tuple[list[tuple[Update, Arrival]], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
@@ -223,10 +254,19 @@ class Intake:
         Bot API answers without waiting) are marked together, at most ``MAX_UNMARKED`` at a
         time. Elsewhere (PostgreSQL, in-memory SQLite) each mark is awaited here, as before.
         """
+        handling = Handling(update.update_id) if self._answering else None
+        token = HANDLING.set(handling) if handling is not None else None
         try:
             await self._app.process_update(update)
         except Exception:
             log.exception("intake: update %s could not be processed", update.update_id)
+        finally:
+            if handling is not None and token is not None:
+                handling.over = True
+                HANDLING.reset(token)
+        if handling is not None and handling.fenced:
+            log.warning("intake: update %s left to the next leader", update.update_id)
+            return
         if not self.journal.marks_now:
             await self._mark_through_engine([update.update_id])
             return

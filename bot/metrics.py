@@ -33,3 +33,8 @@ LEADER_CHANGES = Counter(
     ["change"],
     registry=REGISTRY,
 )
+UPDATES_IN_DOUBT = Counter(
+    "innovdeizh_updates_in_doubt",
+    "Updates found being answered by a previous leader, reported and not handled again",
+    registry=REGISTRY,
+)

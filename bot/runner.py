@@ -15,13 +15,24 @@ module runs the Application's life itself, in PTB's order:
 4. SIGINT or SIGTERM: receiving stops, the update in hand is finished (the others stay in the
    journal for the next start), the Application stops (the delivery engine records its sends
    in flight), the database connections are closed, and the process exits 0.
+
+In ha mode (``[deployment] mode = "ha"``) the process first waits as a standby until it wins
+the lease (``bot/services/leadership/lease.py``); only then does it migrate, build its
+Application (so the dialogue states are read as the previous leader left them) and go through
+the steps above, every Bot API request fenced by the lease (``bot/leadership.py``). At a stop
+it releases the lease last, once nothing more can leave; a lease lost while leading stops
+everything the same way and the process exits 3 (:class:`LeaseLost`), to start again fresh as a
+standby under its supervisor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Protocol
 
@@ -32,11 +43,17 @@ from bot.commands import publish_commands
 from bot.config import Config, ConfigError
 from bot.context import BotApp, Deps
 from bot.intake import Intake, Polling
+from bot.leadership import leader_requests
 from bot.services.intake.journal import IntakeJournal
-from bot.startup import prepare_database
+from bot.services.leadership.lease import Leadership, Term
+from bot.startup import check_database, prepare_database, prepare_lease
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class LeaseLost(Exception):
+    """ha mode: this process lost the lease while leading (exit code 3)."""
 
 
 class Receiver(Protocol):
@@ -52,10 +69,13 @@ def serve(config: Config) -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     deps = build_deps(config)
-    app = build_application(deps)
     try:
-        loop.run_until_complete(_preflight(app, deps))
-        loop.run_until_complete(_serve(app, deps))
+        if config.deployment.mode == "ha":
+            loop.run_until_complete(_serve_ha(deps))
+        else:
+            app = build_application(deps)
+            loop.run_until_complete(_preflight(app, deps))
+            loop.run_until_complete(_serve_until_stopped(app, deps))
     finally:
         loop.run_until_complete(deps.engine.dispose())
         loop.close()
@@ -86,12 +106,82 @@ async def _preflight(app: BotApp, deps: Deps) -> None:
         raise ConfigError("telegram.base_url", f"cannot reach the Bot API ({exc})") from None
 
 
-async def _serve(app: BotApp, deps: Deps) -> None:
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGINT or SIGTERM while the block runs."""
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stopping.set)
-    intake = Intake(app, journal_of(deps))
+    try:
+        yield stopping
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+
+
+async def _serve_until_stopped(app: BotApp, deps: Deps) -> None:
+    with _stop_signals() as stopping:
+        await _serve(app, deps, stopping)
+
+
+async def _serve_ha(deps: Deps) -> None:
+    """Standby until the lease is won, then lead until a stop signal (or the lease is lost)."""
+    started = time.monotonic()
+    config = deps.config
+    leadership = Leadership(deps.sessions, config.deployment)
+    with _stop_signals() as stopping:
+        await check_database(deps)
+        await prepare_lease(deps)
+        # The web server (helper "web") starts here, in both roles: a standby answers /healthz
+        # and says "standby" in /readyz (leadership.role).
+        term = await leadership.wait(stopping)
+        if term is None:
+            return
+        try:
+            await _lead(deps, term, stopping, started)
+        finally:
+            await leadership.release()
+    if term.why != "released":
+        raise LeaseLost(term.why)
+
+
+async def _lead(deps: Deps, term: Term, stopping: asyncio.Event, started: float) -> None:
+    journal = journal_of(deps)
+    requests, updates = leader_requests(term, journal)
+    app = build_application(deps, request=requests, updates_request=updates)
+    await _preflight(app, deps)  # migrations run here, by the leader only
+    deps.delivery.lead(term.epoch)
+
+    def leading() -> None:
+        now = time.monotonic()
+        log.info(
+            "leader: %s epoch %d after %.2f s (%.2f s from winning the lease)",
+            term.holder,
+            term.epoch,
+            now - started,
+            now - term.won_at,
+        )
+
+    # A lost lease stops everything as a stop signal does (every request is fenced already).
+    watch = asyncio.ensure_future(term.lost.wait())
+    watch.add_done_callback(lambda _: stopping.set())
+    try:
+        await _serve(app, deps, stopping, journal=journal, answering=True, on_ready=leading)
+    finally:
+        watch.cancel()
+
+
+async def _serve(
+    app: BotApp,
+    deps: Deps,
+    stopping: asyncio.Event,
+    *,
+    journal: IntakeJournal | None = None,
+    answering: bool = False,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    intake = Intake(app, journal or journal_of(deps), answering=answering)
     source = receiver(intake, app, deps.config)
     try:
         await publish_commands(app)
@@ -100,11 +190,11 @@ async def _serve(app: BotApp, deps: Deps) -> None:
         intake.start()
         await _start_receiving(source, deps.config)
         log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
+        if on_ready is not None:
+            on_ready()
         await stopping.wait()
         log.info("stopping: finishing the update in hand")
     finally:
-        for sig in STOP_SIGNALS:
-            loop.remove_signal_handler(sig)
         await source.stop()
         await intake.stop()
         if app.running:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.config import ConfigError
 from bot.context import Deps
@@ -40,3 +40,15 @@ async def prepare_database(deps: Deps) -> None:
         await upgrade(deps.engine)
         report = await import_catalogue(deps.sessions)
     log.info("catalogue ready (%s)", report)
+
+
+async def prepare_lease(deps: Deps) -> None:
+    """ha mode, before waiting for the lease: a database without the lease table (new, or from
+    before ha mode) is migrated and seeded now, by the first instance to start (no instance can
+    be leading it). Otherwise migrations wait for the lease: only the leader runs them, so an
+    upgraded standby never changes the schema under the leader still running the old code."""
+    async with deps.engine.connect() as conn:
+        has_lease = await conn.run_sync(lambda sync: inspect(sync).has_table("leader_lease"))
+    if not has_lease:
+        log.info("no lease table yet: migrating before anyone leads")
+        await prepare_database(deps)

@@ -38,7 +38,7 @@ from tests.support.databases import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAD = "0014_leadership"  # the newest migration: update it with each new one
+HEAD = "0015_answering"  # the newest migration: update it with each new one
 OLDER = "0007_search_folding"  # an older revision an edit can point at instead
 
 

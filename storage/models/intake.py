@@ -28,5 +28,8 @@ class InboundUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # ha mode: set (committed) before the first Bot API request its handling makes. Found set
+    # on an update not done, at a leader's start: it may have been answered, so it is in doubt.
+    answering_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Starts that found it not done: an update that kills the process every time is given up.
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Announcement, Member, OutboxMessage
+from storage.models import Announcement, LeaderLease, Member, OutboxMessage
+from storage.models.base import UtcDateTime
+from storage.repositories.leadership import LEASE_NAME
 
 PENDING = "pending"
 CLAIMED_COLUMNS = (
@@ -35,6 +37,15 @@ class ClaimedRow(NamedTuple):
 SENDING = "sending"
 # SQLite allows 32766 bound parameters per statement; 6 columns per row.
 _INSERT_CHUNK = 2000
+
+
+def lease_is_live(epoch: int) -> ColumnElement[bool]:
+    """The lease of ``epoch`` is the current one and has not expired (the database's clock)."""
+    return exists().where(
+        LeaderLease.name == LEASE_NAME,
+        LeaderLease.epoch == epoch,
+        LeaderLease.expires_at > func.statement_timestamp(type_=UtcDateTime()),
+    )
 
 
 class OutboxRepository:
@@ -79,11 +90,15 @@ class OutboxRepository:
             select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == PENDING)
         )
 
-    async def claim(self, row_ids: Sequence[int], worker: str, now: datetime) -> list[ClaimedRow]:
+    async def claim(
+        self, row_ids: Sequence[int], worker: str, now: datetime, epoch: int = 0
+    ) -> list[ClaimedRow]:
         """Mark these rows, if still pending, as being sent by ``worker``; return those taken.
 
         One conditional UPDATE ... RETURNING: on PostgreSQL the rows are first locked with
-        SKIP LOCKED, so several instances never wait on (or both take) the same row.
+        SKIP LOCKED, so several instances never wait on (or both take) the same row. With an
+        ``epoch`` (ha mode) the claim names it and takes effect only while that epoch's lease
+        is live by the database's clock: a leader that lost its lease claims nothing.
         """
         ids = list(row_ids)
         chosen: Any = ids
@@ -100,11 +115,14 @@ class OutboxRepository:
                 state=SENDING,
                 claimed_by=worker,
                 claimed_at=now,
+                claim_epoch=epoch,
                 attempts=OutboxMessage.attempts + 1,
             )
             .returning(*CLAIMED_COLUMNS)
             .execution_options(synchronize_session=False)
         )
+        if epoch:
+            statement = statement.where(lease_is_live(epoch))
         return [ClaimedRow(*row) for row in await self._session.execute(statement)]
 
     async def release(self, row_id: int) -> None:
@@ -133,11 +151,16 @@ class OutboxRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def in_flight(self, worker: str | None = None) -> list[OutboxMessage]:
-        """Rows claimed and not yet recorded (by ``worker``, or by anyone)."""
+    async def in_flight(
+        self, worker: str | None = None, *, before_epoch: int = 0
+    ) -> list[OutboxMessage]:
+        """Rows claimed and not yet recorded (by ``worker``, or by anyone; with
+        ``before_epoch``, only those claimed under an older epoch)."""
         query = select(OutboxMessage).where(OutboxMessage.state == SENDING)
         if worker is not None:
             query = query.where(OutboxMessage.claimed_by == worker)
+        if before_epoch:
+            query = query.where(OutboxMessage.claim_epoch < before_epoch)
         return list(await self._session.scalars(query))
 
     async def cancel_pending(self, purpose_prefix: str) -> int:

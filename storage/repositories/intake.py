@@ -48,6 +48,27 @@ class IntakeRepository:
             .values(done_at=at, **_CLEARED)
         )
 
+    async def mark_answering(self, update_id: int, at: datetime) -> None:
+        """The update's handling is about to make its first Bot API request."""
+        await self._session.execute(
+            update(InboundUpdate)
+            .where(InboundUpdate.update_id == update_id, InboundUpdate.done_at.is_(None))
+            .values(answering_at=at)
+        )
+
+    async def give_up_answering(self, at: datetime) -> list[int]:
+        """Mark done (not handled again) the rows not done that were being answered."""
+        ids = list(
+            await self._session.scalars(
+                select(InboundUpdate.update_id).where(
+                    InboundUpdate.done_at.is_(None), InboundUpdate.answering_at.is_not(None)
+                )
+            )
+        )
+        if ids:
+            await self.mark_done(ids, at)
+        return ids
+
     async def count_start(self) -> None:
         """One more start found every row not done."""
         await self._session.execute(

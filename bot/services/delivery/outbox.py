@@ -96,6 +96,8 @@ class DeliveryService:
         self.settings = settings or DeliverySettings()
         self.announcements = AnnouncementService(sessions, self)
         self._listeners: list[Callable[[], None]] = []
+        # The lease epoch claims are made under (ha mode, set by lead()); 0: single mode.
+        self.epoch = 0
         # SQLite has one writer at a time and makes the others busy-wait in sleeps of up to
         # tens of ms: the worker's own writes queue here instead (no effect on PostgreSQL).
         bind = sessions.kw.get("bind")
@@ -103,6 +105,10 @@ class DeliveryService:
         self._writes: contextlib.AbstractAsyncContextManager[object] = (
             asyncio.Lock() if is_sqlite else contextlib.nullcontext()
         )
+
+    def lead(self, epoch: int) -> None:
+        """This process leads under ``epoch`` (ha mode): claims name it and need its lease."""
+        self.epoch = epoch
 
     def on_planned(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each plan that added rows (the engine wakes up)."""
@@ -169,7 +175,7 @@ class DeliveryService:
     async def claim(self, row_ids: Sequence[int], worker: str, now: datetime) -> list[Claimed]:
         """Take these rows for sending if still pending (others may be gone or taken)."""
         async with self._writes, self._sessions.begin() as session:
-            rows = await OutboxRepository(session).claim(row_ids, worker, now)
+            rows = await OutboxRepository(session).claim(row_ids, worker, now, self.epoch)
         order = {row_id: n for n, row_id in enumerate(row_ids)}
         return [
             Claimed(
@@ -210,13 +216,16 @@ class DeliveryService:
     async def recover(self) -> Recovery:
         """At start-up: rows left "sending" by a crashed process are in doubt; apply policies.
 
-        Assumes one delivery worker at a time (one process on SQLite; on PostgreSQL the
-        instance holding the scheduler role), so every "sending" row at start is orphaned.
+        Assumes one delivery worker at a time (one process in single mode; in ha mode the
+        leader), so every "sending" row at start is orphaned: in ha mode, the rows claimed
+        under an older epoch (a leader killed, or one that lost its lease mid-send).
         """
         resent = skipped = 0
+        epochs: set[int] = set()
         async with self._writes, self._sessions.begin() as session:
             repo = OutboxRepository(session)
-            for row in await repo.in_flight():
+            for row in await repo.in_flight(before_epoch=self.epoch):
+                epochs.add(row.claim_epoch)
                 policy = self.settings.policy_for(row.purpose)
                 row.in_doubt = True
                 row.last_error = "in flight at a crash"
@@ -228,7 +237,12 @@ class DeliveryService:
                     skipped += 1
         if resent or skipped:
             log.warning(
-                "sends in doubt after a crash: %s resent, %s kept as doubt", resent, skipped
+                "sends in doubt after a crash: %s resent, %s kept as doubt%s",
+                resent,
+                skipped,
+                f" (claimed under epoch {', '.join(map(str, sorted(epochs)))})"
+                if self.epoch
+                else "",
             )
         return Recovery(resent=resent, skipped=skipped)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.metrics import UPDATES_IN_DOUBT
 from storage.models import utcnow
 from storage.repositories.intake import IntakeRepository
 from storage.repositories.intake_direct import DirectSqliteIntake
@@ -81,6 +82,16 @@ class IntakeJournal:
         async with self._engine.begin() as conn:
             await IntakeRepository(conn).mark_done(update_ids, utcnow())
 
+    async def answering(self, update_id: int) -> None:
+        """Before the first Bot API request of an update's handling (ha mode): committed, so a
+        leader that dies before the done mark leaves the update in doubt, not to answer again.
+        A failure is logged and the request goes on (answering matters more than the mark)."""
+        try:
+            async with self._engine.begin() as conn:
+                await IntakeRepository(conn).mark_answering(update_id, utcnow())
+        except Exception:
+            log.exception("intake: update %s answered without its answering mark", update_id)
+
     def done_now(self, update_ids: Sequence[int]) -> bool:
         """As :meth:`done`, committed before returning, in this thread; False when it cannot
         (not SQLite in a file, or another connection holds the write lock)."""
@@ -95,12 +106,22 @@ class IntakeJournal:
 
     async def waiting(self) -> list[tuple[int, str]]:
         """At start: (update_id, JSON) not done, in arrival order; counts the start, and gives
-        up (logged) on updates found at more than ``MAX_STARTS`` starts."""
+        up (logged) on updates found at more than ``MAX_STARTS`` starts, and on updates found
+        being answered (ha mode: the previous leader may have answered them)."""
         async with self._engine.begin() as conn:
             repo = IntakeRepository(conn)
+            in_doubt = await repo.give_up_answering(utcnow())
             await repo.count_start()
             given_up = await repo.give_up(MAX_STARTS, utcnow())
             waiting = await repo.pending()
+        if in_doubt:
+            UPDATES_IN_DOUBT.inc(len(in_doubt))
+            log.warning(
+                "intake: %d update(s) in doubt, not handled again (the previous leader was "
+                "answering them when it stopped): %s",
+                len(in_doubt),
+                ", ".join(map(str, in_doubt[:20])),
+            )
         if given_up:
             log.error(
                 "intake: gave up %d update(s) found unhandled at %d starts: %s",

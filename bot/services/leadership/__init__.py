@@ -1,0 +1,1 @@
+"""Leadership (ha mode): one instance at a time holds the lease and serves Telegram."""
