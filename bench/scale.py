@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -150,7 +150,7 @@ async def one_round(members: int, updates: int, count: int) -> Figures:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
         figures["single"] = await throughput(url, Path(folder), "single", members, updates)
-    runs: list[tuple[str, Callable[[str, Path], object]]] = [
+    runs: list[tuple[str, Callable[[str, Path], Awaitable[float | Figures]]]] = [
         ("ha", lambda u, f: throughput(u, f, "ha", members, updates)),
         ("handover", lambda u, f: handover_times(u, f, members, updates)),
         ("SIGTERM_broadcast", lambda u, f: broadcast(u, f, count, "SIGTERM")),
@@ -159,13 +159,13 @@ async def one_round(members: int, updates: int, count: int) -> Figures:
     for name, measure in runs:
         with tempfile.TemporaryDirectory() as folder:
             async with fresh_postgres("innovdeizh_bench") as url:
-                result = await measure(url, Path(folder))  # type: ignore[misc]
+                result = await measure(url, Path(folder))
         if isinstance(result, dict):
             figures |= {
                 f"{name}_{key}" if name != "handover" else key: v for key, v in result.items()
             }
         else:
-            figures[name] = float(result)  # type: ignore[arg-type]
+            figures[name] = result
         print(f"  {name}: {result}", flush=True)
     return figures
 

@@ -241,7 +241,7 @@ async def outbox_in_doubt(url: str) -> list[tuple[str, int, str, int, bool]]:
         OutboxMessage.claim_epoch,
         OutboxMessage.sent_at.is_not(None),
     ).where(OutboxMessage.in_doubt.is_(True))
-    return [tuple(row) for row in await _rows(url, query)]  # type: ignore[misc]
+    return [(str(p), int(c), str(s), int(e), bool(d)) for p, c, s, e, d in await _rows(url, query)]
 
 
 async def outbox_states(url: str) -> dict[str, int]:

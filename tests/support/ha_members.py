@@ -147,12 +147,12 @@ def script(
     simple = [Send(SIMPLE[(member + i) % len(SIMPLE)]) for i in range(updates)]
     if not dialogues:
         return [], simple
-    dialogues = 2 if updates >= 30 else 1 if updates >= 11 else 0
+    count = 2 if updates >= 30 else 1 if updates >= 11 else 0
     answers, steps = [], []
-    rest = updates - 11 * dialogues
-    cuts = [rest // 5, rest // 5 + (rest - rest // 5) // 2] if dialogues == 2 else [rest // 2]
+    rest = updates - 11 * count
+    cuts = [rest // 5, rest // 5 + (rest - rest // 5) // 2] if count == 2 else [rest // 2]
     at = 0
-    for number, cut in enumerate(cuts[:dialogues], start=1):
+    for number, cut in enumerate(cuts[:count], start=1):
         steps += simple[at:cut]
         at = cut
         given, more = proposal(member, number)

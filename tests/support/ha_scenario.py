@@ -1,10 +1,9 @@
 """The hand-over run shared by tests/test_ha_handover.py and bench/scale.py.
 
 Members write to the bot through the double; after ``kill_after`` answers the leader is killed
-(SIGKILL) and started again (in ha mode it comes back as a standby: someone must be left to lead
-after the next step); after ``term_after`` answers the leader then is stopped (SIGTERM). Each
-hand-over is timed from the signal to the first answer another process gives. In single mode
-(no standby) the same run restarts the one process, which times a restart instead.
+(SIGKILL) and started again, as its supervisor would: it comes back as a standby, so someone is
+left to lead after the next step; after ``term_after`` answers the leader then is stopped
+(SIGTERM). Each hand-over is timed from the signal to the first answer another process gives.
 """
 
 from __future__ import annotations
@@ -18,9 +17,7 @@ from dataclasses import dataclass, field
 from tests.support.ha_cluster import (
     Cluster,
     Instance,
-    answered_not_done,
     outbox_states,
-    unfinished_updates,
     wait_reply_after,
 )
 from tests.support.ha_members import Phone
@@ -45,7 +42,8 @@ class HandOver:
     before: str
     after: str
     seconds: float
-    # (member, update id, replies given) answered but not marked done at the signal.
+    # (member, update id, replies given before the signal) of the updates the next leader
+    # reported in doubt: being answered when the previous one went, so not handled again.
     in_doubt: list[tuple[int, int, int]] = field(default_factory=list)
 
 
@@ -96,11 +94,18 @@ def doubt_of(phones: list[Phone], update_ids: set[int]) -> list[tuple[int, int, 
 
 
 async def handovers(
-    cluster: Cluster, phones: list[Phone], *, kill_after: int, term_after: int
+    cluster: Cluster,
+    phones: list[Phone],
+    *,
+    kill_after: int,
+    term_after: int,
+    reminders: int = 0,
 ) -> Run:
-    """The members' traffic; the leader is killed (SIGKILL) the instant the double performs
-    its ``kill_after``-th reply (the leader waits for Telegram's answer, as a crash usually
-    finds it) and started again; the next leader gets SIGTERM at the ``term_after``-th."""
+    """The members' traffic; once ``kill_after`` answers are given, the leader is killed
+    (SIGKILL) the instant the double performs its next reminder send (``reminders``: how many
+    are expected; once all are sent, or with none, its next reply), so the leader waits for
+    Telegram's answer, as a crash usually finds it, and started again; the next leader gets
+    SIGTERM as the double performs its ``term_after``-th reply."""
     fake = cluster.fake
     leader = await start_leader(cluster, "a")
     await start_standby(cluster, "b")
@@ -109,52 +114,61 @@ async def handovers(
     signalled = {"SIGKILL": asyncio.Event(), "SIGTERM": asyncio.Event()}
     state = {"leader": leader, "term": False}
 
-    def on_reply(count: int) -> None:
+    def send(how: str) -> None:
         lead = state["leader"]
         assert isinstance(lead, Instance)
-        if not moments and count >= kill_after:
-            moments["SIGKILL"] = time.monotonic()
-            lead.process.send_signal(signal.SIGKILL)
-            signalled["SIGKILL"].set()
-        elif state["term"] and "SIGTERM" not in moments and count >= term_after:
-            moments["SIGTERM"] = time.monotonic()
-            lead.process.send_signal(signal.SIGTERM)
-            signalled["SIGTERM"].set()
+        moments[how] = time.monotonic()
+        lead.process.send_signal(getattr(signal, how))
+        signalled[how].set()
 
+    def on_reply(count: int) -> None:
+        if not moments and count >= kill_after and len(fake.reminder_log) >= reminders:
+            send("SIGKILL")
+        elif state["term"] and "SIGTERM" not in moments and count >= term_after:
+            send("SIGTERM")
+
+    def on_reminder(_count: int) -> None:
+        if not moments and fake.answered >= kill_after:
+            send("SIGKILL")
+
+    fake.on_reminder = on_reminder
     fake.on_reply = on_reply
     sending = asyncio.create_task(traffic(phones))
     try:
         await _either(signalled["SIGKILL"], sending)
         await leader.process.wait()
-        doubt = answered_not_done(phones, await unfinished_updates(cluster.db_url))
-        back = await cluster.start(leader.name)  # a standby again (ha), the restart (single)
-        seconds, label = await wait_reply_after(fake, moments["SIGKILL"], leader.label, 60)
-        new = next(i for i in cluster.instances if i.label == label)
-        if cluster.mode == "ha":
-            doubt = doubt_of(phones, reported_in_doubt(new))
-            for phone in phones:  # those waiting for an answer that will not come type again
-                phone.in_doubt |= {update for _member, update, _given in doubt}
-            fake.nudge()
-        run.handovers.append(HandOver("SIGKILL", leader.label, label, seconds, doubt))
-        if cluster.mode == "ha" and back is not new:
+        back = await cluster.start(leader.name)  # a standby again
+        leader = await _next(
+            cluster, phones, run, how="SIGKILL", before=leader, moment=moments["SIGKILL"]
+        )
+        if back is not leader:
             await back.wait_log(STANDBY)
-        leader = new
-        state["leader"], state["term"] = new, True
-
+        state["leader"], state["term"] = leader, True
         await _either(signalled["SIGTERM"], sending)
-        if cluster.mode != "ha":  # no standby: the one process starts again once stopped
-            assert await leader.exited() == 0, leader.tail()
-            await cluster.start(leader.name)
-        seconds, label = await wait_reply_after(fake, moments["SIGTERM"], leader.label, 60)
-        assert await leader.exited() == 0, leader.tail()
-        doubt = answered_not_done(phones, await unfinished_updates(cluster.db_url))
-        run.handovers.append(HandOver("SIGTERM", leader.label, label, seconds, doubt))
+        stopped = leader
+        await _next(cluster, phones, run, how="SIGTERM", before=leader, moment=moments["SIGTERM"])
+        assert await stopped.exited() == 0, stopped.tail()
         run.traffic_seconds = await sending
     finally:
-        fake.on_reply = None
+        fake.on_reply = fake.on_reminder = None
         if not sending.done():
             sending.cancel()
     return run
+
+
+async def _next(
+    cluster: Cluster, phones: list[Phone], run: Run, *, how: str, before: Instance, moment: float
+) -> Instance:
+    """Wait for another process to answer; note the hand-over and the updates it reports in
+    doubt (their members, left without an answer, type them again). Returns the new leader."""
+    seconds, label = await wait_reply_after(cluster.fake, moment, before.label, timeout=60)
+    leader = next(i for i in cluster.instances if i.label == label)
+    doubt = doubt_of(phones, reported_in_doubt(leader))
+    for phone in phones:
+        phone.in_doubt |= {update for _member, update, _given in doubt}
+    cluster.fake.nudge()
+    run.handovers.append(HandOver(how, before.label, label, seconds, doubt))
+    return leader
 
 
 async def _either(event: asyncio.Event, task: asyncio.Task[float]) -> None:
