@@ -77,7 +77,6 @@ class LeaderRequest(BaseRequest):
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
         )
 
-
     @staticmethod
     def _fenced(handling: Handling | None) -> Fenced:
         if handling is not None and not handling.over:

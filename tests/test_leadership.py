@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, text, update
 
 from bot.app import build_application, build_deps
 from bot.config import Config, parse_config
@@ -29,11 +29,16 @@ from bot.services.delivery.engine import DeliveryEngine
 from bot.services.delivery.outbox import DeliveryService
 from bot.services.delivery.types import Claimed, DeliverySettings, DoubtPolicy, TransientError
 from bot.services.leadership.lease import Leadership, Term
-from bot.startup import prepare_database
+from bot.startup import prepare_database, prepare_lease
 from storage.db import Sessions, create_engine, create_sessions
 from storage.models import InboundUpdate, LeaderLease, OutboxMessage, utcnow
 from storage.repositories.leadership import LeadershipRepository
 from tests.support.bot_api import FakeTelegram
+from tests.support.databases import (
+    create_postgres_database,
+    drop_postgres_database,
+    require_postgres,
+)
 from tests.support.delivery import bot_on
 
 pytestmark = pytest.mark.postgres
@@ -334,3 +339,44 @@ async def test_an_update_is_marked_answering_before_its_reply_leaves_and_then_in
             await intake.stop()
     assert len(fake.bot_messages(MEMBER)) == 1
     assert (await journal_row(deps, update["update_id"]))[1] is not None
+
+
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    require_postgres()
+    url = create_postgres_database()
+    yield url
+    drop_postgres_database(url)
+
+
+async def test_standbys_migrate_only_a_database_nobody_can_lead_yet(
+    empty_postgres_url: str, postgres_url: str
+) -> None:
+    # A new database: the first instance migrates and seeds it before waiting for the lease.
+    deps = build_deps(ha_config(empty_postgres_url, "a"))
+    try:
+        await prepare_lease(deps)
+        async with deps.engine.connect() as conn:
+            assert await conn.scalar(text("SELECT count(*) FROM leader_lease")) == 0
+            assert await conn.scalar(text("SELECT count(*) FROM innovations")) > 0
+    finally:
+        await deps.engine.dispose()
+    # A database some instance may be leading, one migration behind this code: a standby
+    # leaves it to the leader, which migrates once it holds the lease.
+    deps = build_deps(ha_config(postgres_url, "b"))
+    try:
+        async with deps.engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE inbound_updates DROP COLUMN answering_at"))
+            await conn.execute(text("UPDATE alembic_version SET version_num = '0014_leadership'"))
+        await prepare_lease(deps)
+        assert not await has_answering_column(deps)
+        await prepare_database(deps)
+        assert await has_answering_column(deps)
+    finally:
+        await deps.engine.dispose()
+
+
+async def has_answering_column(deps: Deps) -> bool:
+    async with deps.engine.connect() as conn:
+        columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("inbound_updates"))
+    return "answering_at" in {column["name"] for column in columns}

@@ -14,10 +14,14 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, update
 
+from storage.db import create_engine
+from storage.models import LeaderLease
 from tests.support.bot_api import FakeTelegram
 from tests.support.http_server import BotApiHttpServer
 
@@ -121,9 +125,9 @@ async def pair(
     a = await start("a", tmp_path, postgres_url, telegram)
     b: Instance | None = None
     try:
-        await a.wait_line(r"leader: a epoch 1 after", timeout=15)
+        await a.wait_line(r"leader: a epoch 1 after", timeout=30)
         b = await start("b", tmp_path, postgres_url, telegram)
-        await b.wait_line(r"standby: a leads \(epoch 1\)", timeout=15)
+        await b.wait_line(r"standby: a leads \(epoch 1\)", timeout=30)
         yield a, b
     finally:
         await a.kill()
@@ -145,7 +149,8 @@ async def test_sigterm_hands_over_within_3_s(
 
     stopped = time.monotonic()
     a.process.send_signal(signal.SIGTERM)
-    await b.wait_line(r"leader: b epoch 2 after", timeout=3)
+    # The bound (3 s) is asserted below, once the figure is printed.
+    leading = await b.wait_line(r"leader: b epoch 2 after", timeout=10)
     handover = time.monotonic() - stopped
     assert await a.wait() == 0, a.log
     assert "lease released (epoch 1)" in a.log
@@ -153,7 +158,7 @@ async def test_sigterm_hands_over_within_3_s(
     fake.send_text(2, "fablab")
     await fake.wait_for(lambda: answers(fake)[2] == 1, timeout=10)
     assert await b.stop() == 0, b.log
-    print(f"\nhand-over after SIGTERM: {handover:.2f} s")
+    print(f"\nhand-over after SIGTERM: {handover:.2f} s ({leading.split('leader: ')[1]})")
     assert handover < 3
     assert answers(fake) == {1: 1, 2: 1, 3: 0, 4: 0}
 
@@ -169,10 +174,42 @@ async def test_sigkill_hands_over_within_15_s(
     killed = time.monotonic()
     await a.kill()
     fake.send_text(3, "fablab")  # waits at Telegram's meanwhile
-    await b.wait_line(r"leader: b epoch 2 after", timeout=15)
+    # The bound (15 s) is asserted below, once the figure is printed.
+    leading = await b.wait_line(r"leader: b epoch 2 after", timeout=30)
     handover = time.monotonic() - killed
     await fake.wait_for(lambda: answers(fake)[3] == 1, timeout=10)
     assert await b.stop() == 0, b.log
-    print(f"\nhand-over after SIGKILL: {handover:.2f} s")
+    print(f"\nhand-over after SIGKILL: {handover:.2f} s ({leading.split('leader: ')[1]})")
     assert handover < 15
     assert answers(fake) == {1: 1, 2: 0, 3: 1, 4: 0}
+
+
+async def test_a_leader_whose_lease_is_taken_stops_answering_and_exits_3(
+    postgres_url: str, tmp_path: Path, telegram: Telegram
+) -> None:
+    fake, _ = telegram
+    a = await start("a", tmp_path, postgres_url, telegram)
+    try:
+        await a.wait_line(r"leader: a epoch 1 after", timeout=30)
+        fake.send_text(1, "fablab")
+        await fake.wait_for(lambda: answers(fake)[1] == 1, timeout=10)
+        # Another instance took the lease over (a was frozen past it, say): a's next renewal
+        # finds epoch 2, and a stops serving.
+        engine = create_engine(postgres_url)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(
+                    update(LeaderLease).values(
+                        holder="z", epoch=2, expires_at=func.now() + timedelta(minutes=5)
+                    )
+                )
+        finally:
+            await engine.dispose()
+        assert await a.wait() == 3, a.log
+    finally:
+        await a.kill()
+    assert "lost the lease (epoch 1): another instance holds it now; fenced" in a.log
+    fake.send_text(2, "fablab")
+    await asyncio.sleep(0.5)
+    assert answers(fake) == {1: 1, 2: 0, 3: 0, 4: 0}
+    assert len(fake.pending_updates()) == 1  # left at Telegram's for the new leader

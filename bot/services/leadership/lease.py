@@ -96,6 +96,7 @@ class Leadership:
     async def wait(self, stopping: asyncio.Event) -> Term | None:
         """Standby until the lease is won (the term, renewed from then on) or ``stopping``."""
         seen: tuple[str, int] | None = None
+        failing = False
         while not stopping.is_set():
             try:
                 term = await self.acquire()
@@ -103,9 +104,11 @@ class Leadership:
                     self._renewing = asyncio.create_task(self._keep(term), name="lease:renew")
                     return term
                 view = await self.current()
+                failing = False
             except Exception as exc:  # the database away for a moment: a standby just waits
-                log.warning("standby: cannot reach the lease (%s); trying again", exc)
-                view = None
+                if not failing:  # once per outage, not twice a second
+                    log.warning("standby: cannot reach the lease (%s); trying again", exc)
+                failing, view = True, None
             if view is not None and (view.holder, view.epoch) != seen:
                 seen = (view.holder, view.epoch)
                 log.info("standby: %s leads (epoch %d)", view.holder, view.epoch)
