@@ -78,20 +78,30 @@ async def baseline(members: int, updates: int) -> float:
     return updates / seconds
 
 
-async def throughput(url: str, folder: Path, mode: str, members: int, updates: int) -> float:
-    """Updates per second of the bot (single: one process; ha: a leader and a standby)."""
+async def throughput(url: str, folder: Path, mode: str, members: int, updates: int) -> Figures:
+    """Updates per second of the bot (single: one process; ha: a leader and a standby), and
+    the leader's CPU time per update (ms)."""
     await prepare(url)
     fake = CountingTelegram()
     people = phones(fake, members, updates)
     cluster = Cluster(fake, url, folder, mode=mode)
     try:
-        await start_leader(cluster, "a")
+        leader = await start_leader(cluster, "a")
         await start_standby(cluster, "b")
+        cpu = cpu_seconds(leader.process.pid)
         seconds = await traffic(people)
+        cpu = cpu_seconds(leader.process.pid) - cpu
         await stop_all(cluster)
     finally:
         await cluster.close()
-    return updates / seconds
+    return {"rate": updates / seconds, "cpu_ms": cpu * 1000 / updates}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def handover_times(url: str, folder: Path, members: int, updates: int) -> Figures:
@@ -135,11 +145,24 @@ async def broadcast(url: str, folder: Path, count: int, how: str) -> Figures:
         await stop_all(cluster)
     finally:
         await cluster.close()
-    times = [at for at, _label in fake.reminder_log]
-    after = [at for at in times if at > moment[0]]
+    return _rates(fake.reminder_log, moment[0], "a#1")
+
+
+def _rates(log: list[tuple[float, str]], moment: float, first: str) -> Figures:
+    """Sends per second overall (first send to last, the hand-over included), before the
+    signal and under the next leader, and the gap: signal → the next leader's first send."""
+
+    def rate(times: list[float]) -> float:
+        return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+
+    times = [at for at, _label in log]
+    before = [at for at, label in log if label == first]
+    after = [at for at, label in log if label != first]
     return {
-        "rate": len(times) / (times[-1] - times[0]),
-        "gap": (after[0] - moment[0]) if after else float("inf"),
+        "rate": rate(times),
+        "before": rate(before),
+        "after": rate(after),
+        "gap": after[0] - moment if after else float("inf"),
         "sent": float(len(times)),
     }
 
@@ -149,7 +172,9 @@ async def one_round(members: int, updates: int, count: int) -> Figures:
     figures: Figures = {"bare": await baseline(members, updates)}
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
-        figures["single"] = await throughput(url, Path(folder), "single", members, updates)
+        single = await throughput(url, Path(folder), "single", members, updates)
+    figures |= {f"single_{key}": value for key, value in single.items()}
+    print(f"  single: {single}", flush=True)
     runs: list[tuple[str, Callable[[str, Path], Awaitable[float | Figures]]]] = [
         ("ha", lambda u, f: throughput(u, f, "ha", members, updates)),
         ("handover", lambda u, f: handover_times(u, f, members, updates)),
@@ -178,17 +203,19 @@ def report(rounds: list[Figures], members: int, updates: int, count: int) -> Non
 
     bare = m("bare")
     rows = [
-        ("bare PTB echo process (run_polling), baseline", f"{bare:,.0f} updates/s", ""),
-        ("single / SQLite, one process", f"{m('single'):,.0f} updates/s",
-         f"{m('single') / bare:.2f} × bare"),
-        ("ha / PostgreSQL, leader + standby", f"{m('ha'):,.0f} updates/s",
-         f"{m('ha') / bare:.2f} × bare"),
+        ("bare PTB echo process (run_polling), baseline", f"{bare:,.1f} updates/s", ""),
+        ("single / SQLite, one process", f"{m('single_rate'):,.1f} updates/s",
+         f"{m('single_rate') / bare:.2f} × bare; {m('single_cpu_ms'):.1f} ms CPU/update"),
+        ("ha / PostgreSQL, leader + standby", f"{m('ha_rate'):,.1f} updates/s",
+         f"{m('ha_rate') / bare:.2f} × bare; {m('ha_cpu_ms'):.1f} ms CPU/update"),
         ("hand-over after SIGKILL (→ next answer)", f"{m('SIGKILL'):.2f} s", "≤ 15 s"),
         ("hand-over after SIGTERM (→ next answer)", f"{m('SIGTERM'):.2f} s", "≤ 3 s"),
-        (f"broadcast of {count}, SIGTERM at 1/4", f"{m('SIGTERM_broadcast_rate'):.1f} sends/s",
-         f"gap {m('SIGTERM_broadcast_gap'):.2f} s"),
-        (f"broadcast of {count}, SIGKILL at 1/4", f"{m('SIGKILL_broadcast_rate'):.1f} sends/s",
-         f"gap {m('SIGKILL_broadcast_gap'):.2f} s"),
+        *(
+            (f"broadcast of {count}, {how} at 1/4", f"{m(f'{how}_broadcast_rate'):.1f} sends/s",
+             f"gap {m(f'{how}_broadcast_gap'):.2f} s; {m(f'{how}_broadcast_before'):.1f}/s "
+             f"before, {m(f'{how}_broadcast_after'):.1f}/s after")
+            for how in ("SIGTERM", "SIGKILL")
+        ),
     ]  # fmt: skip
     print(f"\nmachine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end")
     print(f"{members} members, {updates} updates, medians of {len(rounds)} round(s)")
