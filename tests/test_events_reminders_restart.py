@@ -75,7 +75,7 @@ async def test_a_new_event_wakes_the_reminders_at_once(app: BotApp, deps: Deps) 
 
 
 async def test_reminders_due_back_to_back_are_fired_by_the_same_run(
-    app: BotApp, deps: Deps, fake: FakeTelegram
+    app: BotApp, deps: Deps
 ) -> None:
     # A run that put its own job at "now" while still running was skipped by APScheduler
     # (« maximum number of running instances reached ») and never came back: what falls due
