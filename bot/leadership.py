@@ -1,8 +1,9 @@
 """ha mode's wiring: the Bot API requests of a leader, fenced by its lease.
 
 Every request this process makes to Telegram goes through :class:`LeaderRequest`, which checks
-the term first (:attr:`Term.holds`, against the monotonic deadline each time): once the lease
-is lost, or could have expired, no reply, send or ``getUpdates`` leaves, whatever task asks.
+the term first (:attr:`Term.holds`, against the monotonic deadline each time): before the lease
+is won, once it is lost, or when it could have expired, no reply, send or ``getUpdates``
+leaves, whatever task asks.
 That holds even for a process paused past its lease (a stopped VM, a long GC): the first request
 after it wakes finds the deadline passed. The outbox fences its claims in the database too
 (``storage/repositories/delivery.py``), so a leader that lost the lease claims nothing more.
@@ -17,6 +18,7 @@ update whose handling had a request refused is not marked done: the next leader 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError
@@ -24,7 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.intake import HANDLING, Handling
 from bot.services.intake.journal import IntakeJournal
-from bot.services.leadership.lease import Term
+from bot.services.leadership.lease import Leadership, Term
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +39,15 @@ class Fenced(NetworkError):
 
 
 class LeaderRequest(BaseRequest):
-    """A Bot API request backend that sends only while ``term`` holds."""
+    """A Bot API request backend that sends only while ``holds()`` (this process's term holds)."""
 
-    __slots__ = ("_inner", "_journal", "_term")
+    __slots__ = ("_holds", "_inner", "_journal")
 
-    def __init__(self, inner: BaseRequest, term: Term, journal: IntakeJournal | None) -> None:
+    def __init__(
+        self, inner: BaseRequest, holds: Callable[[], bool], journal: IntakeJournal | None
+    ) -> None:
         self._inner = inner
-        self._term = term
+        self._holds = holds
         self._journal = journal
 
     @property
@@ -67,11 +71,11 @@ class LeaderRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         handling = HANDLING.get()
-        if not self._term.holds:
+        if not self._holds():
             raise self._fenced(handling)
         if self._journal is not None and handling is not None:
             await handling.answering(self._journal.answering)
-            if not self._term.holds:
+            if not self._holds():
                 raise self._fenced(handling)
         return await self._inner.do_request(
             url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
@@ -85,12 +89,22 @@ class LeaderRequest(BaseRequest):
 
 
 def leader_requests(
-    term: Term, journal: IntakeJournal | None, inner: tuple[BaseRequest, BaseRequest] | None = None
+    leadership: Leadership | Term,
+    journal: IntakeJournal | None,
+    inner: tuple[BaseRequest, BaseRequest] | None = None,
 ) -> tuple[LeaderRequest, LeaderRequest]:
-    """(requests, getUpdates requests) for the Application of ``term``: PTB's own defaults
-    (a pool of 256 connections, and one for the long poll), fenced by the term."""
+    """(requests, getUpdates requests) for an Application that may speak while ``leadership``
+    leads (or while the one ``Term`` holds): PTB's own defaults (a pool of 256 connections, and
+    one for the long poll), fenced."""
+    if isinstance(leadership, Term):
+        term = leadership
+
+        def holds() -> bool:
+            return term.holds
+    else:
+        holds = leadership.leads
     requests, updates = inner or (
         HTTPXRequest(connection_pool_size=256),
         HTTPXRequest(connection_pool_size=1),
     )
-    return LeaderRequest(requests, term, journal), LeaderRequest(updates, term, None)
+    return LeaderRequest(requests, holds, journal), LeaderRequest(updates, holds, None)

@@ -17,9 +17,10 @@ module runs the Application's life itself, in PTB's order:
    in flight), the database connections are closed, and the process exits 0.
 
 In ha mode (``[deployment] mode = "ha"``) the process first waits as a standby until it wins
-the lease (``bot/services/leadership/lease.py``); only then does it migrate, build its
-Application (so the dialogue states are read as the previous leader left them) and go through
-the steps above, every Bot API request fenced by the lease (``bot/leadership.py``). At a stop
+the lease (``bot/services/leadership/lease.py``), its Application built but silent; only then
+does it migrate, initialise the Application (so the dialogue states are read as the previous
+leader left them) and go through the steps above, every Bot API request fenced by the lease
+(``bot/leadership.py``); the seed and the menus follow once updates are received. At a stop
 it releases the lease last, once nothing more can leave; a lease lost while leading stops
 everything the same way and the process exits 3 (:class:`LeaseLost`), to start again fresh as a
 standby under its supervisor.
@@ -46,7 +47,7 @@ from bot.intake import Intake, Polling
 from bot.leadership import leader_requests
 from bot.services.intake.journal import IntakeJournal
 from bot.services.leadership.lease import Leadership, Term
-from bot.startup import check_database, prepare_database, prepare_lease
+from bot.startup import check_database, import_seed, prepare_database, prepare_lease
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -96,8 +97,8 @@ def receiver(intake: Intake, app: BotApp, config: Config) -> Receiver:
     return Polling(intake, app.bot, ALLOWED_UPDATES)
 
 
-async def _preflight(app: BotApp, deps: Deps) -> None:
-    await prepare_database(deps)
+async def _preflight(app: BotApp, deps: Deps, *, seed: bool = True) -> None:
+    await prepare_database(deps, seed=seed)
     try:
         await app.initialize()
     except InvalidToken:
@@ -128,29 +129,42 @@ async def _serve_until_stopped(app: BotApp, deps: Deps) -> None:
 async def _serve_ha(deps: Deps) -> None:
     """Standby until the lease is won, then lead until a stop signal (or the lease is lost)."""
     started = time.monotonic()
-    config = deps.config
-    leadership = Leadership(deps.sessions, config.deployment)
+    leadership = Leadership(deps.sessions, deps.config.deployment)
     with _stop_signals() as stopping:
         await check_database(deps)
         await prepare_lease(deps)
+        # Built now, initialised only once the lease is won (PTB's persistence reads the
+        # dialogue states then): building costs a good part of a take-over's second, and
+        # until then every request it could make is refused (leader_requests).
+        journal = journal_of(deps)
+        requests, updates = leader_requests(leadership, journal)
+        app = build_application(deps, request=requests, updates_request=updates)
         # The web server (helper "web") starts here, in both roles: a standby answers /healthz
         # and says "standby" in /readyz (leadership.role).
         term = await leadership.wait(stopping)
         if term is None:
             return
         try:
-            await _lead(deps, term, stopping, started)
+            await _lead(app, deps, journal, term, stopping=stopping, started=started)
         finally:
             await leadership.release()
     if term.why != "released":
         raise LeaseLost(term.why)
 
 
-async def _lead(deps: Deps, term: Term, stopping: asyncio.Event, started: float) -> None:
-    journal = journal_of(deps)
-    requests, updates = leader_requests(term, journal)
-    app = build_application(deps, request=requests, updates_request=updates)
-    await _preflight(app, deps)  # migrations run here, by the leader only
+async def _lead(
+    app: BotApp,
+    deps: Deps,
+    journal: IntakeJournal,
+    term: Term,
+    *,
+    stopping: asyncio.Event,
+    started: float,
+) -> None:
+    # Migrations run here, by the leader only. The seed waits until updates are received,
+    # except for the first leader of a database (epoch 1): a previous leader left it in place.
+    first = term.epoch == 1
+    await _preflight(app, deps, seed=first)
     deps.delivery.lead(term.epoch)
 
     def leading() -> None:
@@ -167,7 +181,9 @@ async def _lead(deps: Deps, term: Term, stopping: asyncio.Event, started: float)
     watch = asyncio.ensure_future(term.lost.wait())
     watch.add_done_callback(lambda _: stopping.set())
     try:
-        await _serve(app, deps, stopping, journal=journal, answering=True, on_ready=leading)
+        await _serve(
+            app, deps, stopping, journal=journal, ha=True, seed_later=not first, on_ready=leading
+        )
     finally:
         watch.cancel()
 
@@ -178,13 +194,18 @@ async def _serve(
     stopping: asyncio.Event,
     *,
     journal: IntakeJournal | None = None,
-    answering: bool = False,
+    ha: bool = False,
+    seed_later: bool = False,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
-    intake = Intake(app, journal or journal_of(deps), answering=answering)
+    """Receive and handle updates until ``stopping``; ``ha``: as the leader (answering marks,
+    the menus, and with ``seed_later`` the seed, once updates are received)."""
+    intake = Intake(app, journal or journal_of(deps), answering=ha)
     source = receiver(intake, app, deps.config)
+    later: asyncio.Task[None] | None = None
     try:
-        await publish_commands(app)
+        if not ha:
+            await publish_commands(app)
         await intake.recover()
         await app.start()
         intake.start()
@@ -192,14 +213,30 @@ async def _serve(
         log.info("bot @%s is running; Ctrl-C or SIGTERM stops it", app.bot.username)
         if on_ready is not None:
             on_ready()
+        if ha:
+            later = asyncio.create_task(_after_take_over(app, deps, seed=seed_later))
         await stopping.wait()
         log.info("stopping: finishing the update in hand")
     finally:
+        if later is not None:
+            later.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await later
         await source.stop()
         await intake.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+async def _after_take_over(app: BotApp, deps: Deps, *, seed: bool) -> None:
+    """ha mode, once updates are received: the seed (new items of an upgrade) and the menus."""
+    if seed:
+        try:
+            await import_seed(deps)
+        except Exception:  # the catalogue the previous leader left stays usable
+            log.exception("leader: importing the seed catalogue failed")
+    await publish_commands(app)
 
 
 async def _start_receiving(source: Receiver, config: Config) -> None:

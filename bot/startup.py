@@ -30,15 +30,22 @@ async def check_database(deps: Deps) -> None:
         raise ConfigError("database.url", f"cannot connect to {url} ({reason})") from None
 
 
-async def prepare_database(deps: Deps) -> None:
-    """Check the connection, apply migrations and import the seed catalogue (idempotent).
+async def prepare_database(deps: Deps, *, seed: bool = True) -> None:
+    """Check the connection, apply migrations and import the seed catalogue (idempotent;
+    ``seed`` False: migrations only, see :func:`seed`).
 
     Instances starting together on PostgreSQL take turns, so only the first migrates and seeds.
     """
     await check_database(deps)
     async with exclusive(deps.engine, STARTUP_LOCK):
         await upgrade(deps.engine)
-        report = await import_catalogue(deps.sessions)
+        if seed:
+            await import_seed(deps)
+
+
+async def import_seed(deps: Deps) -> None:
+    """Import the seed catalogue (idempotent: what is there already is left as it is)."""
+    report = await import_catalogue(deps.sessions)
     log.info("catalogue ready (%s)", report)
 
 

@@ -380,3 +380,25 @@ async def has_answering_column(deps: Deps) -> bool:
     async with deps.engine.connect() as conn:
         columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("inbound_updates"))
     return "answering_at" in {column["name"] for column in columns}
+
+
+async def test_a_standbys_prebuilt_application_speaks_only_once_the_lease_is_won(
+    ha_deps: Deps,
+) -> None:
+    deps = ha_deps
+    fake = FakeTelegram()
+    fake.add_user(MEMBER, "Anne", language_code="fr")
+    leadership = Leadership(deps.sessions, deps.config.deployment)
+    inner = (InProcessBotApi(fake), InProcessBotApi(fake))
+    requests, updates = leader_requests(leadership, journal_of(deps), inner)
+    app = build_application(deps, request=requests, updates_request=updates)
+    assert await acquire(deps.sessions, "z") == 1  # another instance leads
+    with pytest.raises(Fenced):
+        await app.bot.send_message(MEMBER, "je ne suis qu'en attente")
+    async with deps.sessions.begin() as session:
+        assert await LeadershipRepository(session).release("z", 1)
+    assert await leadership.wait(asyncio.Event()) is not None
+    async with app:
+        await app.bot.send_message(MEMBER, "me voici")
+    await leadership.release()
+    assert [m["text"] for m in fake.bot_messages(MEMBER)] == ["me voici"]

@@ -72,11 +72,15 @@ class Leadership:
         self._renewing: asyncio.Task[None] | None = None
         self.term: Term | None = None
 
+    def leads(self) -> bool:
+        """Whether this process holds the lease now (checked against the deadline)."""
+        term = self.term
+        return term is not None and term.holds
+
     @property
     def role(self) -> str:
-        """ "leader" or "standby" (for /readyz and /stats)."""
-        term = self.term
-        return "leader" if term is not None and term.holds else "standby"
+        """This instance's role now, for /readyz and /stats: "leader" or "standby"."""
+        return "leader" if self.leads() else "standby"
 
     async def acquire(self) -> Term | None:
         """One try at the lease; the term won, or None (someone else holds it)."""
@@ -101,6 +105,7 @@ class Leadership:
             try:
                 term = await self.acquire()
                 if term is not None:
+                    log.info("lease won (epoch %d): starting as leader", term.epoch)
                     self._renewing = asyncio.create_task(self._keep(term), name="lease:renew")
                     return term
                 view = await self.current()
