@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ RETRY_AFTER = timedelta(minutes=1)  # a wake-up that failed (database away) trie
 # and the next run is put at least this far ahead (see _woken).
 SOON = timedelta(seconds=1)
 MAX_ROUNDS = 100
+NAP_SECONDS = 0.1
 # A wake-up found late (a slow start, a busy loop) still runs: APScheduler's default would drop
 # a job more than one second late, and the database knows what is late anyway.
 _LATE_IS_FINE: dict[str, Any] = {"misfire_grace_time": None}
@@ -116,17 +118,38 @@ async def _woken(context: Ctx) -> None:
         # reached"), and a skipped one-off job never comes back: reminders due back to back
         # stalled for good on a loaded machine (tests/test_ha_handover.py). So what falls due
         # within SOON is waited for and handled here, and the next run is put SOON ahead.
+        # A stop waits for this run (PTB's JobQueue.stop(wait=True)): the naps are short and
+        # the loop ends as soon as the application stops running.
+        app = context.application
+        stopped = _stop_seen(app)
         for _ in range(MAX_ROUNDS):
-            due = await wake.next_due(deps_of(context.application))
+            due = None if stopped() else await wake.next_due(deps_of(app))
             if due is None or due - utcnow() > SOON:
                 break
-            await asyncio.sleep(max(0.0, (due - utcnow()).total_seconds()))
+            await _nap_until(due, stopped)
+            if stopped():
+                break
             await wake.handle_due(context)
-        await wake_at_next_due(context.application, wake, not_before=utcnow() + SOON)
+        await wake_at_next_due(app, wake, not_before=utcnow() + SOON)
     except Exception:
         # The database may be away for a moment: ask it again soon rather than never.
         _put(context.application, wake, utcnow() + RETRY_AFTER)
         raise
+
+
+def _stop_seen(app: AnyApp) -> Callable[[], bool]:
+    """Whether ``app``, running now, has begun to stop (a job run by hand, outside a running
+    application, never sees a stop)."""
+    running = app.running
+    return lambda: running and not app.running
+
+
+async def _nap_until(due: datetime, stopped: Callable[[], bool]) -> None:
+    """Sleep until ``due`` in short naps, waking early once ``stopped()``."""
+    for _ in range(math.ceil((due - utcnow()).total_seconds() / NAP_SECONDS)):
+        if stopped():
+            return
+        await asyncio.sleep(min(NAP_SECONDS, max(0.0, (due - utcnow()).total_seconds())))
 
 
 def _running_job(context: Ctx) -> Job[Ctx]:
