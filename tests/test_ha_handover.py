@@ -78,6 +78,8 @@ async def test_two_instances_hand_over_on_sigkill_then_sigterm_and_nothing_is_lo
     lines.append(
         f"  updates reported in doubt (member, update, replies it had): {doubtful_updates}"
     )
+    retyped = {p.member: (p.retyped, p.unanswered) for p in members if p.retyped}
+    lines.append(f"  typed again (update, replies it had), without an answer: {retyped}")
     lines.append(f"  outbox rows in doubt: {doubtful_sends}; outbox states: {states}")
     lines.append(f"  leaders in turn (process, replies): {leader_runs(fake)}")
     request.config.stash.setdefault(SUMMARY, []).extend(lines)

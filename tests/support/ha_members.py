@@ -30,6 +30,7 @@ REMINDER_TITLE = "Rencontre HA "
 # Commands answered with one message each, whatever the member's state.
 SIMPLE = ("/aide", "/start", "/frobnicate", "/confidentialite", "/labs", "/innovations")
 STEP_TIMEOUT = 40.0  # longer than a hand-over after SIGKILL (≤ 15 s) with room to spare
+RETYPED_TIMEOUT = 15.0  # a step typed again after its update was reported in doubt
 PRIVATE = "🔒 Seulement pour les organisateurs"
 
 
@@ -174,6 +175,7 @@ class Phone:
         self.sent: list[Sent] = []
         self.in_doubt: set[int] = set()  # updates the next leader said it would not handle
         self.retyped: list[tuple[int, int]] = []  # (update in doubt, replies it had had)
+        self.unanswered: list[tuple[int, int]] = []  # (retyped update, replies it asked)
 
     @property
     def expected(self) -> int:
@@ -184,22 +186,43 @@ class Phone:
 
     async def run(self, seed: int) -> None:
         """Send every step, each once the previous one is answered in full; a step whose update
-        the bot reported in doubt (``in_doubt``) and left unanswered is typed again."""
+        the bot reported in doubt (``in_doubt``) and left unanswered is typed again, once."""
         await asyncio.sleep(random.Random(seed).uniform(0, 0.5))
         for step in self.steps:
+            again = False
             while True:
                 before = self._replies()
                 update_id = int(self._send(step)["update_id"])
                 self.sent.append(Sent(update_id, step.replies, before))
                 want = before + step.replies
-                await self._until(lambda: self._replies() >= want or update_id in self.in_doubt)  # noqa: B023
+                try:
+                    await self._until(
+                        lambda: self._replies() >= want or update_id in self.in_doubt,  # noqa: B023
+                        RETYPED_TIMEOUT if again else STEP_TIMEOUT,
+                    )
+                except TimeoutError:
+                    if not again:
+                        raise
+                    # The update in doubt had done its work (a proposal sent, say) without its
+                    # message: typed again, the step is answered without one (a button's toast).
+                    self.unanswered.append((update_id, step.replies))
+                    break
                 if self._replies() >= want:
                     break
                 self.retyped.append((update_id, self._replies() - before))
+                again = True
 
-    async def _until(self, done: Callable[[], bool]) -> None:
+    @property
+    def owed(self) -> int:
+        """The replies this member should have had: every step's, once, and what an update in
+        doubt was given before it was typed again (a retyped step answered without a message
+        owes none)."""
+        given = sum(replies for _update, replies in self.retyped)
+        return self.expected + given - sum(replies for _update, replies in self.unanswered)
+
+    async def _until(self, done: Callable[[], bool], timeout: float) -> None:  # noqa: ASYNC109
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + STEP_TIMEOUT
+        deadline = loop.time() + timeout
         event = self.fake.waker(self.member)
         while not done():
             event.clear()
@@ -209,12 +232,6 @@ class Phone:
                 raise TimeoutError(f"member {self.member}: no answer to update {last}")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-
-    @property
-    def owed(self) -> int:
-        """The replies this member should have had: every step's, once, and what an update in
-        doubt was given before it was typed again."""
-        return self.expected + sum(given for _update, given in self.retyped)
 
     def _send(self, step: Send) -> dict[str, Any]:
         if not step.button_of:
