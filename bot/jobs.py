@@ -11,8 +11,10 @@ engine (started here, a task of the Application) sends when due.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +37,11 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between two edits of an announcement's progress message
 PROGRESS_JOB = "delivery:progress"
 RETRY_AFTER = timedelta(minutes=1)  # a wake-up that failed (database away) tries again then
+# Something due sooner than this after a run is handled by that same run, a few times at most,
+# and the next run is put at least this far ahead (see _woken).
+SOON = timedelta(seconds=1)
+MAX_ROUNDS = 100
+NAP_SECONDS = 0.1
 # A wake-up found late (a slow start, a busy loop) still runs: APScheduler's default would drop
 # a job more than one second late, and the database knows what is late anyway.
 _LATE_IS_FINE: dict[str, Any] = {"misfire_grace_time": None}
@@ -70,9 +77,11 @@ def wake_now(app: AnyApp, wake: Wake) -> None:
     _put(app, wake, utcnow())
 
 
-async def wake_at_next_due(app: AnyApp, wake: Wake) -> datetime | None:
-    """Put ``wake``'s single job at its next due time (none when nothing is due, unless it has a
-    longest sleep); returns that due time."""
+async def wake_at_next_due(
+    app: AnyApp, wake: Wake, not_before: datetime | None = None
+) -> datetime | None:
+    """Put ``wake``'s single job at its next due time, ``not_before`` at the earliest (none when
+    nothing is due, unless it has a longest sleep); returns that due time."""
     next_due = await wake.next_due(deps_of(app))
     when = next_due
     if wake.longest_sleep is not None:
@@ -81,7 +90,7 @@ async def wake_at_next_due(app: AnyApp, wake: Wake) -> datetime | None:
     if when is None:
         _remove(app, wake.name)
     else:
-        _put(app, wake, max(when, utcnow()))
+        _put(app, wake, max(when, not_before or utcnow()))
     return next_due
 
 
@@ -104,11 +113,43 @@ async def _woken(context: Ctx) -> None:
         raise TypeError(f"a wake-up job carries {wake!r}, not a Wake")
     try:
         await wake.handle_due(context)
-        await wake_at_next_due(context.application, wake)
+        # Rescheduling its own id to run now (or a few ms from now) while this run is still
+        # going makes APScheduler skip that run ("maximum number of running instances
+        # reached"), and a skipped one-off job never comes back: reminders due back to back
+        # stalled for good on a loaded machine (tests/test_ha_handover.py). So what falls due
+        # within SOON is waited for and handled here, and the next run is put SOON ahead.
+        # A stop waits for this run (PTB's JobQueue.stop(wait=True)): the naps are short and
+        # the loop ends as soon as the application stops running.
+        app = context.application
+        stopped = _stop_seen(app)
+        for _ in range(MAX_ROUNDS):
+            due = None if stopped() else await wake.next_due(deps_of(app))
+            if due is None or due - utcnow() > SOON:
+                break
+            await _nap_until(due, stopped)
+            if stopped():
+                break
+            await wake.handle_due(context)
+        await wake_at_next_due(app, wake, not_before=utcnow() + SOON)
     except Exception:
         # The database may be away for a moment: ask it again soon rather than never.
         _put(context.application, wake, utcnow() + RETRY_AFTER)
         raise
+
+
+def _stop_seen(app: AnyApp) -> Callable[[], bool]:
+    """Whether ``app``, running now, has begun to stop (a job run by hand, outside a running
+    application, never sees a stop)."""
+    running = app.running
+    return lambda: running and not app.running
+
+
+async def _nap_until(due: datetime, stopped: Callable[[], bool]) -> None:
+    """Sleep until ``due`` in short naps, waking early once ``stopped()``."""
+    for _ in range(math.ceil((due - utcnow()).total_seconds() / NAP_SECONDS)):
+        if stopped():
+            return
+        await asyncio.sleep(min(NAP_SECONDS, max(0.0, (due - utcnow()).total_seconds())))
 
 
 def _running_job(context: Ctx) -> Job[Ctx]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import unquote
@@ -19,6 +20,9 @@ from bot.console.bot_api.state import FakeTelegram
 from tests.support.bot_api import ConnectionDropped
 
 _LOGGER = logging.getLogger(__name__)
+# The label of the server a request came through, for a double shared by several servers (one
+# per bot process, tests/support/ha_cluster.py): the double can tell which process called.
+SERVING: ContextVar[str] = ContextVar("serving", default="")
 # Form values are strings; these stay strings even when they look like JSON ("123", "true").
 STRING_PARAMS = frozenset(
     {
@@ -82,8 +86,9 @@ def _json(body: JsonDict) -> bytes:
 class BotApiHttpServer:
     """Serves /bot<token>/<method> and /file/bot<token>/<path> on 127.0.0.1 (any free port)."""
 
-    def __init__(self, fake: FakeTelegram) -> None:
+    def __init__(self, fake: FakeTelegram, label: str = "") -> None:
         self.fake = fake
+        self.label = label
         self._server: HTTPServer | None = None
         self._port = 0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -123,6 +128,7 @@ class BotApiHttpServer:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, request: httputil.HTTPServerRequest) -> None:
+        SERVING.set(self.label)  # this request's own task: its context only
         connection = cast(HTTP1Connection, request.connection)
         try:
             await self._answer(request, connection)
