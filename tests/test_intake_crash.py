@@ -27,7 +27,7 @@ from bot.console.bot_api.records import Upload
 from storage.db import create_engine
 from storage.models import InboundUpdate
 from tests.support.bot_api import FakeTelegram
-from tests.support.http_server import BotApiHttpServer
+from tests.support.http_server import BotApiHttpServer, served
 
 MEMBERS = range(1, 301)
 ANSWERS_BEFORE_KILL = 60
@@ -61,13 +61,8 @@ class StallingTelegram(FakeTelegram):
 
 @pytest.fixture
 async def stalling() -> AsyncIterator[tuple[StallingTelegram, BotApiHttpServer]]:
-    fake = StallingTelegram(after=ANSWERS_BEFORE_KILL)
-    for member in MEMBERS:
-        fake.add_user(member, f"Membre {member}", language_code="fr")
-    server = BotApiHttpServer(fake)
-    await server.start()
-    yield fake, server
-    await server.stop()
+    async with served(StallingTelegram(after=ANSWERS_BEFORE_KILL), MEMBERS) as pair:
+        yield pair
 
 
 def _env(db_url: str, base_url: str, token: str, **extra: str) -> dict[str, str]:

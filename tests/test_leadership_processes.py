@@ -23,7 +23,7 @@ from sqlalchemy import func, update
 from storage.db import create_engine
 from storage.models import LeaderLease
 from tests.support.bot_api import FakeTelegram
-from tests.support.http_server import BotApiHttpServer
+from tests.support.http_server import BotApiHttpServer, served
 
 pytestmark = pytest.mark.postgres
 WORKTREE = Path(__file__).resolve().parents[1]
@@ -81,13 +81,8 @@ class Instance:
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[tuple[FakeTelegram, BotApiHttpServer]]:
-    fake = FakeTelegram()
-    for member in MEMBERS:
-        fake.add_user(member, f"Membre {member}", language_code="fr")
-    server = BotApiHttpServer(fake)
-    await server.start()
-    yield fake, server
-    await server.stop()
+    async with served(FakeTelegram(), MEMBERS) as pair:
+        yield pair
 
 
 def ha_env(db_url: str, base_url: str, token: str, config: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from bot.cli import main
 from storage.backup import Snapshot, inspect_file
 from tests.conftest import SUMMARY
 from tests.support.bot_api import FakeTelegram
-from tests.support.http_server import BotApiHttpServer
+from tests.support.http_server import BotApiHttpServer, served
 from tests.test_migrations import HEAD
 from tests.test_operations_single import bot_env, finished, start_bot
 
@@ -29,13 +29,8 @@ TEXTS = ("fablab", "/evenements", "mobilité solidaire", "/start", "c'est quoi u
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[tuple[FakeTelegram, BotApiHttpServer]]:
-    fake = FakeTelegram()
-    for member in MEMBERS:
-        fake.add_user(member, f"Membre {member}", language_code="fr")
-    server = BotApiHttpServer(fake)
-    await server.start()
-    yield fake, server
-    await server.stop()
+    async with served(FakeTelegram(), MEMBERS) as pair:
+        yield pair
 
 
 def _answers(fake: FakeTelegram) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator, Iterable
 from contextvars import ContextVar
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote
 
 from tornado import httputil
@@ -210,3 +212,22 @@ def _consume(future: Any) -> None:
     # A client that hangs up mid-write leaves an exception nobody else would retrieve.
     if not future.cancelled():
         future.exception()
+
+
+Fake = TypeVar("Fake", bound=FakeTelegram)
+
+
+@contextlib.asynccontextmanager
+async def served(
+    fake: Fake, members: Iterable[int]
+) -> AsyncIterator[tuple[Fake, BotApiHttpServer]]:
+    """``fake`` behind a loopback HTTP server, with ``members`` (« Membre <id> », in French), for
+    tests that start real bot processes."""
+    for member in members:
+        fake.add_user(member, f"Membre {member}", language_code="fr")
+    server = BotApiHttpServer(fake)
+    await server.start()
+    try:
+        yield fake, server
+    finally:
+        await server.stop()
