@@ -141,7 +141,7 @@ async def broadcast(url: str, folder: Path, count: int, how: str) -> Figures:
         await fake.wait_for(lambda: bool(moment), timeout=120)
         await leader.process.wait()
         await cluster.start("a")  # a standby again
-        await outbox_drained(cluster, timeout=180)
+        await outbox_drained(cluster, timeout=180, planned=count)
         await stop_all(cluster)
     finally:
         await cluster.close()

@@ -12,7 +12,6 @@ import asyncio
 import sys
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
-from storage.backup import NotABackup, backup, restore
+from storage.backup import NotABackup, backup, file_stamp, restore
 from storage.db import create_engine, safe_url
 from storage.locks import DatabaseInUse, single_process, sqlite_file
 from storage.migrate import known_revisions, upgrade
@@ -124,8 +123,7 @@ def _backup(url: str, file: Path | None) -> int:
         return _refuse(f"backup: {safe_url(url)} is PostgreSQL, use pg_dump:\n{_pg_dump(url)}")
     if not database.is_file():
         return _refuse(f"backup: no database at {database}")
-    stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
-    destination = file or database.parent / "backups" / f"innovdeizh-{stamp}.sqlite3"
+    destination = file or database.parent / "backups" / f"innovdeizh-{file_stamp()}.sqlite3"
     started = time.perf_counter()
     try:
         snapshot = backup(database, destination)

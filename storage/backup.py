@@ -123,10 +123,18 @@ def restore(backup_file: Path, database: Path, known_revisions: frozenset[str]) 
     return kept
 
 
+def file_stamp(now: datetime | None = None) -> str:
+    """Local time as file names carry it, sorting in time order: e.g. 20261202-033000:
+    YYYYmmdd-HHMMSS (a file name, not a text for members: no Babel)."""
+    local = (now or datetime.now(UTC)).astimezone()
+    day = f"{local.year:04}{local.month:02}{local.day:02}"
+    return f"{day}-{local.hour:02}{local.minute:02}{local.second:02}"
+
+
 def _keep_aside(database: Path) -> Path | None:
     if not database.exists():
         return None
-    stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
+    stamp = file_stamp()
     kept = database.with_name(f"{database.name}.before-restore-{stamp}")
     for suffix in SIDECARS:  # first, so the database is never beside a WAL not its own
         sidecar = database.with_name(database.name + suffix)

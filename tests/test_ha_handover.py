@@ -63,7 +63,7 @@ async def test_two_instances_hand_over_on_sigkill_then_sigterm_and_nothing_is_lo
         run = await handovers(
             cluster, members, kill_after=KILL_AFTER, term_after=TERM_AFTER, reminders=REMINDERS
         )
-        states = await outbox_drained(cluster)
+        states = await outbox_drained(cluster, planned=REMINDERS)
         await stop_all(cluster)
     finally:
         await cluster.close()
